@@ -1,0 +1,288 @@
+"""Ledger commands: ingest, build, status, validate, describe, releases, quarantine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table as RichTable
+
+from iceledger.cli.common import HomeOption, JsonOption, console, emit_json, handles_errors, settings_for
+from iceledger.errors import NotFoundError, ReleaseError
+from iceledger.metadata import field_, table as table_meta, tables
+from iceledger.pipeline.ledger import open_ledger
+
+
+def _progress_bar():
+    """A Rich progress display and the callback the pipeline reports to."""
+    bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,} rows"),
+                   TimeElapsedColumn(), console=console, transient=True)
+    task = bar.add_task("starting", total=None)
+
+    def report(kind: str, **info):
+        if kind == "file":
+            bar.update(task, description=f"reading {info['name']}")
+        elif kind == "chunk":
+            bar.advance(task, info.get("rows", 0))
+            bar.update(task, description=f"{info['name']} · {info.get('sheet') or ''}")
+        elif kind in ("step", "release"):
+            bar.update(task, description=f"{kind} {info['name']}")
+        elif kind == "hashing":
+            bar.update(task, description=f"hashing {info['files']} files")
+
+    return bar, report
+
+
+def ingest(
+    paths: list[Path] = typer.Argument(None, help="Files of one release (.xlsx, .csv, .parquet)."),
+    release: Optional[str] = typer.Option(None, "--release", help="Release id, e.g. ice-2026-03."),
+    manifest: Optional[Path] = typer.Option(None, "--manifest", help="A release manifest (YAML or JSON) instead of PATHs."),
+    era: Optional[str] = typer.Option(None, "--era", help="Release era (H-ACLU, H-UWCHR-ENF, H-UWCHR-DET, L1, L2, L3, DDP); detected from headers when omitted."),
+    table: Optional[str] = typer.Option(None, "--table", help="arrests, encounters, detainers, detention_stints or removals; detected when omitted."),
+    synthetic: bool = typer.Option(False, "--synthetic", help="Mark the release as synthetic (generated, not ICE data)."),
+    foia_request: Optional[str] = typer.Option(None, "--foia-request"),
+    encoding: str = typer.Option("utf-8", "--encoding", help="Text encoding of CSV files."),
+    home: Optional[Path] = HomeOption,
+    as_json: bool = JsonOption,
+):
+    """Load a release into the ledger. The same files again change nothing; changed files are refused."""
+    from iceledger.pipeline.ingest import ingest as run_ingest
+    from iceledger.pipeline.releases import load_manifest, manifest_from_paths
+
+    @handles_errors()
+    def go(as_json: bool):
+        if manifest:
+            m = load_manifest(manifest)
+        elif paths and release:
+            m = manifest_from_paths(list(paths), release, era=era, table=table, synthetic=synthetic, foia_request=foia_request)
+        else:
+            raise ReleaseError("nothing_to_ingest", "give the release's files and --release ID, or --manifest FILE",
+                               fix="e.g. `iceledger ingest arrests.xlsx --release ice-2026-03`")
+        settings = settings_for(home)
+        if as_json:
+            summary = run_ingest(settings, m, encoding=encoding)
+            emit_json(summary.to_dict())
+            return
+        bar, report = _progress_bar()
+        with bar:
+            summary = run_ingest(settings, m, encoding=encoding, progress=report)
+        d = summary.to_dict()
+        if summary.status == "unchanged":
+            console.print(f"release {m.release_id}: already in the ledger with the same files; nothing changed (run {d['run_id']})")
+            return
+        label = " [SYNTHETIC]" if m.synthetic else ""
+        console.print(f"release {m.release_id}{label}: run {d['run_id']}")
+        for name, t in d["tables"].items():
+            mark = "balanced" if t["balanced"] else "NOT BALANCED"
+            console.print(f"  {name}: read {t['rows_read']:,} = loaded {t['rows_loaded']:,} + quarantined "
+                          f"{t['rows_quarantined']:,} ({mark}); {t['values_quarantined']:,} values quarantined")
+        for f in summary.findings:
+            console.print("  " + f.line(), highlight=False, markup=False)
+
+    go(as_json=as_json)
+
+
+def build(home: Optional[Path] = HomeOption, as_json: bool = JsonOption):
+    """Rebuild the whole ledger from bundled registries and every stored release, atomically."""
+    from iceledger.pipeline.build import build as run_build
+
+    @handles_errors()
+    def go(as_json: bool):
+        settings = settings_for(home)
+        if as_json:
+            emit_json(run_build(settings).to_dict())
+            return
+        bar, report = _progress_bar()
+        with bar:
+            rep = run_build(settings, progress=report)
+        console.print(rep.to_text(), highlight=False, markup=False)
+
+    go(as_json=as_json)
+
+
+def status(home: Optional[Path] = HomeOption, as_json: bool = JsonOption):
+    """Releases, recent runs, rows per table (synthetic apart) and the quarantine summary."""
+    from iceledger.pipeline.status import ledger_status
+
+    @handles_errors()
+    def go(as_json: bool):
+        con = open_ledger(settings_for(home))
+        try:
+            st = ledger_status(con)
+        finally:
+            con.close()
+        if as_json:
+            emit_json(st)
+            return
+        t = RichTable(title="Releases")
+        for c in ("release", "era", "FOIA request", "received", "synthetic", "files"):
+            t.add_column(c)
+        for r in st["releases"]:
+            t.add_row(r["release_id"], r["era"] or "", r["foia_request"] or "", str(r["received_date"] or ""),
+                      "SYNTHETIC" if r["is_synthetic"] else "real", str(r["files"]))
+        console.print(t)
+        t = RichTable(title="Rows per table")
+        for c in ("table", "rows", "real", "synthetic", "releases"):
+            t.add_column(c, justify="right" if c != "table" else "left")
+        for r in st["tables"]:
+            t.add_row(r["table"], f"{r['rows']:,}", f"{r['real_rows']:,}", f"{r['synthetic_rows']:,}", str(r["releases"]))
+        console.print(t)
+        t = RichTable(title="Recent runs")
+        for c in ("run", "release", "status", "read", "loaded", "quarantined", "balanced"):
+            t.add_column(c)
+        for r in st["runs"]:
+            t.add_row(r["run_id"], r["release_id"], r["run_status"], f"{r['rows_read']:,}", f"{r['rows_loaded']:,}",
+                      f"{r['rows_quarantined']:,}", "yes" if r["is_balanced"] else "NO")
+        console.print(t)
+        t = RichTable(title="Quarantine")
+        for c in ("table", "scope", "reason", "count"):
+            t.add_column(c)
+        for q in st["quarantine"]:
+            t.add_row(q["table_name"], q["scope"], q["reason_code"], f"{q['rows']:,}")
+        console.print(t)
+
+    go(as_json=as_json)
+
+
+def validate(home: Optional[Path] = HomeOption, as_json: bool = JsonOption):
+    """Check the ledger: row balance, keys, unknown codes and AORs, unloaded columns, quarantine. Exit 1 on errors."""
+    from iceledger.validation.checks import validate as run_validate
+
+    @handles_errors()
+    def go(as_json: bool):
+        con = open_ledger(settings_for(home))
+        try:
+            rep = run_validate(con)
+        finally:
+            con.close()
+        if as_json:
+            emit_json(rep.to_dict())
+        else:
+            console.print(rep.to_text(), highlight=False, markup=False)
+        if not rep.ok:
+            raise typer.Exit(1)
+
+    go(as_json=as_json)
+
+
+def describe(name: str = typer.Argument(..., help="A table name, e.g. core_arrests (or arrests)."), as_json: bool = JsonOption):
+    """Describe a table: grain, key, and every column with type, description, code list and redaction rule."""
+
+    @handles_errors()
+    def go(as_json: bool):
+        known = tables()
+        tname = name if name in known else f"core_{name}" if f"core_{name}" in known else name
+        t = table_meta(tname)
+        cols = [{"name": c, "type": field_(c).type, "description": field_(c).description, "codes": field_(c).codes,
+                 "redaction": field_(c).redaction} for c in t.columns]
+        withheld = [{"name": c, "description": field_(c).description} for c in t.withheld]
+        if as_json:
+            emit_json({"table": t.name, "description": t.description, "grain": t.grain, "key": list(t.key),
+                       "columns": cols, "withheld": withheld})
+            return
+        console.print(f"[bold]{t.name}[/] — {t.description}\ngrain: {t.grain}\nkey: {', '.join(t.key)}")
+        rt = RichTable()
+        for c in ("column", "type", "codes", "description"):
+            rt.add_column(c)
+        for c in cols:
+            rt.add_row(c["name"], c["type"], c["codes"] or "", c["description"])
+        console.print(rt)
+        if withheld:
+            console.print("read but never stored: " + ", ".join(w["name"] for w in withheld))
+
+    go(as_json=as_json)
+
+
+releases_app = typer.Typer(help="Releases in the store.", no_args_is_help=True)
+
+
+@releases_app.command("list")
+def releases_list(home: Optional[Path] = HomeOption, as_json: bool = JsonOption):
+    """Releases in the release store, with their files."""
+    from iceledger.pipeline.releases import ReleaseStore
+
+    ms = ReleaseStore(settings_for(home).ensure()).all()
+    data = [m.model_dump(mode="json") for m in ms]
+    if as_json:
+        emit_json(data)
+        return
+    for m in ms:
+        console.print(f"{m.release_id}  era {m.era}  {'SYNTHETIC' if m.synthetic else 'real'}  {len(m.files)} files")
+        for f in m.files:
+            console.print(f"   {f.name}  {f.table}  sha256 {f.sha256}")
+
+
+@releases_app.command("remove")
+def releases_remove(release_id: str, home: Optional[Path] = HomeOption):
+    """Remove a release from the store and rebuild the ledger without it."""
+    from iceledger.pipeline.build import build as run_build
+    from iceledger.pipeline.releases import ReleaseStore
+
+    @handles_errors(None)
+    def go():
+        settings = settings_for(home)
+        store = ReleaseStore(settings.ensure())
+        if store.get(release_id) is None:
+            raise NotFoundError("unknown_release", f"no release {release_id!r} in the store",
+                                fix="see `iceledger releases list`")
+        backup = store.get(release_id)
+        store.remove(release_id)
+        try:
+            run_build(settings)
+        except BaseException:
+            store.save(backup)
+            raise
+        console.print(f"release {release_id} removed; ledger rebuilt")
+
+    go()
+
+
+def quarantine(
+    table: Optional[str] = typer.Option(None, "--table"),
+    reason: Optional[str] = typer.Option(None, "--reason", help="A reason code, e.g. bad_event_unparseable."),
+    limit: int = typer.Option(20, "--limit"),
+    home: Optional[Path] = HomeOption,
+    as_json: bool = JsonOption,
+):
+    """Show quarantined rows and values with their reasons and raw text (local ledger only, never published)."""
+
+    @handles_errors()
+    def go(as_json: bool):
+        con = open_ledger(settings_for(home))
+        try:
+            where, params = [], []
+            if table:
+                where.append("table_name = ?")
+                params.append(table if table.startswith("core_") else f"core_{table}")
+            if reason:
+                where.append("reason_code = ?")
+                params.append(reason)
+            cond = ("WHERE " + " AND ".join(where)) if where else ""
+            total = con.execute(f"SELECT count(*) FROM quarantine {cond}", params).fetchall()[0][0]
+            cur = con.execute(f"SELECT table_name, source_file, source_sheet, source_row, scope, column_name, reason_code, "
+                              f"reason, raw_value FROM quarantine {cond} ORDER BY 1, 2, 3, 4 LIMIT ?", params + [limit])
+            names = [d[0] for d in cur.description]
+            rows = [dict(zip(names, r)) for r in cur.fetchall()]
+        finally:
+            con.close()
+        if as_json:
+            emit_json(rows, total=total, shown=len(rows))
+            return
+        for r in rows:
+            console.print(f"{r['table_name']} {r['source_file']} sheet {r['source_sheet']} row {r['source_row']} "
+                          f"[{r['scope']}] {r['reason']}", highlight=False, markup=False)
+        console.print(f"showing {len(rows)} of {total}" + (" (use --limit for more)" if total > len(rows) else ""))
+
+    go(as_json=as_json)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(ingest)
+    app.command()(build)
+    app.command()(status)
+    app.command()(validate)
+    app.command()(describe)
+    app.command()(quarantine)
+    app.add_typer(releases_app, name="releases")

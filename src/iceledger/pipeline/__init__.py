@@ -1,0 +1,1 @@
+"""Builds: releases into the ledger, registries beside them, atomically."""

@@ -1,0 +1,123 @@
+"""Opening the ledger, creating its schema, and swapping in a new one only when a build succeeds."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+
+import duckdb
+
+import iceledger
+from iceledger.errors import BuildError, NotFoundError
+from iceledger.metadata import create_all_sql
+from iceledger.settings import PROJECT_DIR, Settings
+
+TEMP_SUFFIX = ".tmp-"
+
+
+def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(str(path), read_only=read_only)
+    con.execute("SET enable_progress_bar = false")
+    return con
+
+
+def open_ledger(settings: Settings, *, read_only: bool = True) -> duckdb.DuckDBPyConnection:
+    if not settings.ledger_path.exists():
+        raise NotFoundError("no_ledger", f"there is no ledger at {settings.ledger_path}",
+                            fix="run `iceledger build` (registries) or `iceledger ingest PATH --release ID` first, or pass --home")
+    return connect(settings.ledger_path, read_only=read_only)
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    for sql in create_all_sql():
+        con.execute(sql)
+
+
+@cache
+def code_version() -> str:
+    """Package version, plus the git commit when running from a checkout."""
+    try:
+        out = subprocess.run(["git", "-C", str(PROJECT_DIR), "rev-parse", "--short", "HEAD"],
+                             capture_output=True, text=True, timeout=5)
+        commit = out.stdout.strip() if out.returncode == 0 else ""
+    except (OSError, subprocess.SubprocessError):
+        commit = ""
+    return f"{iceledger.__version__}+{commit}" if commit else iceledger.__version__
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_temps(settings: Settings) -> list[Path]:
+    """Temporary ledgers left by a build that was killed (its process is gone)."""
+    removed = []
+    for p in settings.home.glob(settings.ledger_path.name + TEMP_SUFFIX + "*"):
+        pid_part = p.name.split(TEMP_SUFFIX, 1)[1].split(".", 1)[0]
+        if pid_part.isdigit() and not _pid_alive(int(pid_part)):
+            p.unlink(missing_ok=True)
+            removed.append(p)
+    return removed
+
+
+@contextmanager
+def build_lock(settings: Settings) -> Iterator[None]:
+    settings.ensure()
+    fh = open(settings.lock_path, "a+")
+    try:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildError("ledger_busy", f"another build or ingest is running on {settings.home}",
+                             fix="wait for it to finish, then run the command again") from None
+        yield
+    finally:
+        fh.close()
+
+
+@contextmanager
+def atomic_ledger(settings: Settings, *, fresh: bool) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to a temporary copy of the ledger (or a new empty one when ``fresh``).
+
+    On success the copy replaces the ledger in one rename; on any failure, or if the process
+    is killed, the previous ledger is untouched and the temporary file is discarded.
+    """
+    with build_lock(settings):
+        remove_stale_temps(settings)
+        tmp = settings.ledger_path.with_name(f"{settings.ledger_path.name}{TEMP_SUFFIX}{os.getpid()}")
+        for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+        if not fresh and settings.ledger_path.exists():
+            shutil.copyfile(settings.ledger_path, tmp)
+        con = connect(tmp)
+        try:
+            ensure_schema(con)
+            yield con
+            con.execute("CHECKPOINT")
+            con.close()
+            os.replace(tmp, settings.ledger_path)
+            dir_fd = os.open(settings.home, os.O_RDONLY)
+            try:
+                os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)
+        except BaseException:
+            try:
+                con.close()
+            except duckdb.Error:
+                pass
+            for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+                leftover.unlink(missing_ok=True)
+            raise

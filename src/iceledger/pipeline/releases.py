@@ -1,0 +1,179 @@
+"""Releases: a manifest per FOIA production (who, what, when, files with sha256, synthetic or not),
+kept in the release store so a build can re-read every release. Releases are immutable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+
+from pydantic import BaseModel, Field, ValidationError, field_validator
+
+from iceledger.errors import ReleaseError
+from iceledger.metadata import code_list, tables
+from iceledger.settings import Settings
+
+RELEASE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"
+
+
+def sha256_of(path: Path, block: int = 1 << 20) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(block):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def canonical_table(name: str) -> str:
+    """'arrests' or 'core_arrests' → 'core_arrests'."""
+    full = name if name.startswith("core_") else f"core_{name}"
+    if full not in tables() or tables()[full].kind != "core":
+        known = ", ".join(t.removeprefix("core_") for t, m in tables().items() if m.kind == "core")
+        raise ReleaseError("unknown_table", f"{name!r} is not a LESA table", fix=f"use one of: {known}")
+    return full
+
+
+class ManifestFile(BaseModel):
+    name: str
+    table: str | None = None
+    sha256: str | None = None
+    size_bytes: int | None = None
+    path: str | None = None  # where to read it; relative paths are relative to the manifest
+
+    @field_validator("table")
+    @classmethod
+    def _table(cls, v: str | None) -> str | None:
+        return canonical_table(v) if v else v
+
+
+class Manifest(BaseModel):
+    release_id: str = Field(pattern=RELEASE_ID_PATTERN)
+    agency: str = "ICE"
+    foia_request: str | None = None
+    received_date: dt.date | None = None
+    era: str | None = None
+    id_namespace: str | None = None
+    licence: str | None = None
+    description: str | None = None
+    synthetic: bool
+    files: list[ManifestFile]
+
+    @field_validator("era")
+    @classmethod
+    def _era(cls, v: str | None) -> str | None:
+        if v is not None and v not in code_list("era").values:
+            raise ValueError(f"unknown era {v!r}; use one of {', '.join(code_list('era').values)}")
+        return v
+
+    def namespace(self) -> str:
+        return self.id_namespace or self.era or "unknown"
+
+    def fingerprint(self) -> dict[str, str]:
+        return {f.name: f.sha256 or "" for f in self.files}
+
+    def sha256(self) -> str:
+        return hashlib.sha256(self.model_dump_json(exclude={"files": {"__all__": {"path"}}}).encode()).hexdigest()
+
+
+def load_manifest(path: Path) -> Manifest:
+    try:
+        raw = path.read_text()
+    except OSError as exc:
+        raise ReleaseError("manifest_unreadable", f"cannot read manifest {path} ({exc.strerror})", fix="check the path") from exc
+    try:
+        if path.suffix in (".yaml", ".yml"):
+            import yaml
+
+            data = yaml.safe_load(raw)
+        else:
+            data = json.loads(raw)
+        m = Manifest.model_validate(data)
+    except (ValueError, ValidationError) as exc:
+        raise ReleaseError("bad_manifest", f"manifest {path.name} is not valid: {exc}",
+                           fix="see docs/releases.md for the manifest fields") from exc
+    for f in m.files:
+        p = Path(f.path or f.name)
+        f.path = str(p if p.is_absolute() else (path.parent / p).resolve())
+    return m
+
+
+def manifest_from_paths(paths: list[Path], release_id: str, *, era: str | None, table: str | None,
+                        synthetic: bool, **meta) -> Manifest:
+    try:
+        return Manifest(
+            release_id=release_id, era=era, synthetic=synthetic, **{k: v for k, v in meta.items() if v is not None},
+            files=[ManifestFile(name=p.name, table=table, path=str(p.resolve())) for p in paths],
+        )
+    except ValidationError as exc:
+        raise ReleaseError("bad_release", f"cannot describe the release: {exc}",
+                           fix="release ids use letters, digits, '.', '_' and '-'; eras are listed by `iceledger describe releases`") from exc
+
+
+def hash_files(m: Manifest) -> None:
+    """Fill or verify each file's sha256 and size. A file that differs from its manifest is refused."""
+    names = [f.name for f in m.files]
+    dupes = {n for n in names if names.count(n) > 1}
+    if dupes:
+        raise ReleaseError("duplicate_file_name", f"two files of release {m.release_id} share the name {sorted(dupes)[0]!r}",
+                           fix="rename one of them; file names identify files inside a release")
+    for f in m.files:
+        p = Path(f.path or f.name)
+        if not p.exists():
+            raise ReleaseError("missing_file", f"file {f.name} of release {m.release_id} is not at {p}",
+                               fix="put the file there or correct its path in the manifest")
+        digest = sha256_of(p)
+        if f.sha256 and f.sha256 != digest:
+            raise ReleaseError("hash_mismatch", f"file {f.name} has sha256 {digest[:12]}…, but the manifest says {f.sha256[:12]}…",
+                               fix="the file changed since the manifest was written: re-download it, or write a new manifest under a new release id")
+        f.sha256 = digest
+        f.size_bytes = p.stat().st_size
+
+
+class ReleaseStore:
+    """Manifests of ingested releases, one folder per release id under the ledger home."""
+
+    def __init__(self, settings: Settings):
+        self.root = settings.releases_dir
+
+    def path(self, release_id: str) -> Path:
+        return self.root / release_id / "manifest.json"
+
+    def get(self, release_id: str) -> Manifest | None:
+        p = self.path(release_id)
+        return Manifest.model_validate_json(p.read_text()) if p.exists() else None
+
+    def all(self) -> list[Manifest]:
+        out = [Manifest.model_validate_json(p.read_text()) for p in sorted(self.root.glob("*/manifest.json"))]
+        return out
+
+    def save(self, m: Manifest) -> None:
+        p = self.path(m.release_id)
+        p.parent.mkdir(parents=True, exist_ok=True)
+        tmp = p.with_suffix(".json.tmp")
+        tmp.write_text(m.model_dump_json(indent=2))
+        tmp.replace(p)
+
+    def remove(self, release_id: str) -> None:
+        p = self.path(release_id)
+        p.unlink(missing_ok=True)
+        try:
+            p.parent.rmdir()
+        except OSError:
+            pass
+
+
+def check_immutable(existing: Manifest, new: Manifest) -> bool:
+    """True when ``new`` is the same release as ``existing``; raises when it would change it."""
+    if existing.fingerprint() == new.fingerprint():
+        return True
+    old, cur = existing.fingerprint(), new.fingerprint()
+    changed = sorted(n for n in old.keys() & cur.keys() if old[n] != cur[n])
+    added, missing = sorted(cur.keys() - old.keys()), sorted(old.keys() - cur.keys())
+    what = (f"file {changed[0]} changed (sha256 {old[changed[0]][:12]}… → {cur[changed[0]][:12]}…)" if changed
+            else f"files added: {', '.join(added)}" if added else f"files missing: {', '.join(missing)}")
+    raise ReleaseError(
+        "release_changed", f"release {new.release_id} is already in the ledger and differs: {what}",
+        fix=f"releases are immutable: ingest these files under a new id (e.g. --release {new.release_id}-v2), "
+            f"or remove the old one first with `iceledger releases remove {new.release_id}`")

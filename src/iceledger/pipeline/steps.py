@@ -1,0 +1,7 @@
+"""The build's ordered steps. Each entry names a function ``(con, ctx) -> StepResult``; registry
+sources add one line here. Steps run in this order, in one temporary ledger, swapped in at the end.
+"""
+
+REGISTRY_STEPS: list[tuple[str, str]] = [
+    # (step name, "module:function")
+]

@@ -1,0 +1,100 @@
+"""Cleaning rules for LESA cells, as DuckDB SQL over text: blanks, redactions, NA, casts, ranges.
+
+Every rule here is column-wise SQL, never a Python loop over cells. Each value ends up either
+as a typed value, or as NULL with a reason: blank (no reason recorded), redacted,
+not_available (the literal NA), unparseable, out_of_range.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from iceledger.metadata import Field
+
+# FOIA exemption markers: (b), (B) anywhere, or b(<digit>) not inside a word; e.g. `b(6), b(7)c`,
+# `(b)(6)`, `(B)(3)`. Case-insensitive, as in DDP's is_not_blank_or_redacted().
+REDACTION_PATTERN = r"(\([bB]\)|(^|[^A-Za-z])[bB]\([0-9])"
+NOT_AVAILABLE = ("NA", "N/A", "#N/A")
+WHITESPACE = "' ' || chr(9) || chr(10) || chr(13) || chr(160)"
+# Formats ICE's files and their exports use, tried in order after ISO 8601.
+DATETIME_FORMATS = [
+    "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p",
+    "%m/%d/%Y", "%m/%d/%y", "%Y/%m/%d", "%d-%b-%Y", "%d-%b-%y", "%Y%m%d",
+]
+EARLIEST = dt.date(1900, 1, 1)
+EXCEL_EPOCH = "TIMESTAMP '1899-12-30'"
+REASON_TEXT = {
+    "redacted": "withheld by ICE under a FOIA exemption",
+    "not_available": "the literal NA",
+    "unparseable": "not readable as {type}",
+    "out_of_range": "outside the plausible range {range}",
+}
+
+
+def sql_str(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def latest_date() -> dt.date:
+    """Dates after this are implausible (a year past today)."""
+    return dt.date.today() + dt.timedelta(days=366)
+
+
+def trimmed(col: str) -> str:
+    return f"NULLIF(trim({col}, {WHITESPACE}), '')"
+
+
+def parsed(t: str, f: Field) -> str:
+    """Typed value of text ``t`` for field ``f``, NULL when it cannot be read."""
+    if f.type == "TIMESTAMP" or f.type == "DATE":
+        formats = "[" + ", ".join(sql_str(x) for x in DATETIME_FORMATS) + "]"
+        serial = (f"CASE WHEN regexp_full_match({t}, '[0-9]{{4,5}}(\\.[0-9]+)?') THEN {EXCEL_EPOCH} + "
+                  f"to_microseconds(CAST(round(CAST({t} AS DOUBLE) * 86400000000) AS BIGINT)) END")
+        ts = f"COALESCE(TRY_CAST({t} AS TIMESTAMP), try_strptime({t}, {formats}), {serial})"
+        return ts if f.type == "TIMESTAMP" else f"CAST({ts} AS DATE)"
+    if f.type in ("INTEGER", "BIGINT"):
+        num = f"TRY_CAST(replace({t}, ',', '') AS DOUBLE)"
+        return f"CASE WHEN {num} = floor({num}) THEN TRY_CAST({num} AS {f.type}) END"
+    if f.type == "DOUBLE":
+        return f"TRY_CAST(replace(replace({t}, ',', ''), '$', '') AS DOUBLE)"
+    if f.type == "BOOLEAN":
+        return (f"CASE WHEN upper({t}) IN ('YES', 'Y', 'TRUE', '1') THEN TRUE "
+                f"WHEN upper({t}) IN ('NO', 'N', 'FALSE', '0') THEN FALSE END")
+    return t
+
+
+def out_of_range(v: str, f: Field) -> str | None:
+    """SQL condition that a parsed value is implausible, or None when the field has no range."""
+    if f.type in ("TIMESTAMP", "DATE"):
+        return f"({v} < DATE '{EARLIEST}' OR {v} > DATE '{latest_date()}')"
+    bounds = f.bounds()
+    if bounds:
+        lo, hi = bounds
+        return f"({v} < {lo} OR {v} > {hi})"
+    return None
+
+
+def range_text(f: Field) -> str:
+    if f.type in ("TIMESTAMP", "DATE"):
+        return f"{EARLIEST} to {latest_date()}"
+    b = f.bounds()
+    return f"{b[0]} to {b[1]}" if b else ""
+
+
+def reason_case(t: str, p: str, f: Field) -> str:
+    """SQL CASE giving why a cell is NULL (NULL for a blank cell or a usable value)."""
+    na = ", ".join(sql_str(x) for x in NOT_AVAILABLE)
+    parts = [f"WHEN {t} IS NULL THEN NULL",
+             f"WHEN regexp_matches({t}, {sql_str(REDACTION_PATTERN)}) THEN 'redacted'",
+             f"WHEN upper({t}) IN ({na}) THEN 'not_available'"]
+    if f.type != "VARCHAR":
+        parts.append(f"WHEN {p} IS NULL THEN 'unparseable'")
+        oor = out_of_range(p, f)
+        if oor:
+            parts.append(f"WHEN {oor} THEN 'out_of_range'")
+    return "CASE " + " ".join(parts) + " END"
+
+
+def type_words(f: Field) -> str:
+    return {"TIMESTAMP": "a date or date and time", "DATE": "a date", "INTEGER": "a whole number",
+            "BIGINT": "a whole number", "DOUBLE": "a number", "BOOLEAN": "yes or no"}.get(f.type, "text")

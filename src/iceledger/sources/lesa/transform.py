@@ -1,0 +1,261 @@
+"""Turn raw text chunks into canonical rows: map headers, clean and cast in DuckDB, quarantine what
+cannot be used (with the reason and the raw text), and profile every source column.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from iceledger.metadata import Table, field_, quote
+from iceledger.sources.lesa import cleaning as C
+from iceledger.sources.lesa.extract import RawChunk
+from iceledger.sources.lesa.headers import DERIVED, map_columns
+from iceledger.validation import Finding
+
+ORIGIN_FIELDS = ("origin_file", "origin_sheet", "origin_row")
+REJECTING_REASONS = ("unparseable", "out_of_range")
+
+
+@dataclass
+class LoadContext:
+    """Everything a chunk load needs to know about the release and the run."""
+
+    con: object
+    release_id: str
+    run_id: str
+    era: str
+    id_namespace: str
+    is_synthetic: bool
+
+
+@dataclass
+class ColumnPlan:
+    position: int
+    header: str
+    label: str  # unique label for the header within the sheet (for raw_row JSON)
+    field: str | None
+    status: str  # loaded, withheld, ignored, unknown, duplicate
+    via_era: str | None = None
+
+
+@dataclass
+class ChunkResult:
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    values_quarantined: int = 0
+    profiles: list[dict] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+def pending_table(table: Table) -> str:
+    return f"pending__{table.name}"
+
+
+def plan_columns(headers: list[str], table: Table, era: str) -> list[ColumnPlan]:
+    """Decide, per source column, what happens to it. The first column mapped to a field wins."""
+    loadable = set(table.source_fields) - set(table.withheld) | set(ORIGIN_FIELDS)
+    taken: set[str] = set()
+    labels = Counter()
+    plans = []
+    for cm in map_columns(headers, table.name, era):
+        header = cm.header or f"(no header, column {cm.position + 1})"
+        labels[header] += 1
+        label = header if labels[header] == 1 else f"{header} ({labels[header]})"
+        f = cm.field
+        if f is None:
+            status = "unknown"
+        elif f == DERIVED:
+            status, f = "ignored", None
+        elif f in taken:
+            status = "duplicate"
+        elif f in table.withheld:
+            status = "withheld"
+        elif f in loadable:
+            status = "loaded"
+        else:
+            status = "unknown"
+        if status in ("loaded", "withheld"):
+            taken.add(f)
+        plans.append(ColumnPlan(cm.position, header, label, f, status, cm.via_era))
+    return plans
+
+
+def _stage_sql(source: str, plans: list[ColumnPlan], event: str | None) -> str:
+    t_cols = ", ".join(f"{C.trimmed(f'c{p.position}')} AS t{p.position}" for p in plans)
+    typed = [p for p in plans if p.status in ("loaded", "withheld")]
+    p_cols = "".join(f", {C.parsed(f't{p.position}', field_(p.field))} AS p{p.position}" for p in typed)
+    r_cols = "".join(f", {C.reason_case(f't{p.position}', f'p{p.position}', field_(p.field))} AS r{p.position}" for p in typed)
+    everything = ", ".join(f"t{p.position}" for p in plans) or "NULL"
+    event_plan = next((p for p in typed if p.field == event), None)
+    rejected = f"coalesce(r{event_plan.position} IN ('unparseable', 'out_of_range'), FALSE)" if event_plan else "FALSE"
+    return (
+        f"WITH t AS (SELECT source_row, {t_cols} FROM {source}), "
+        f"p AS (SELECT *{p_cols} FROM t), "
+        f"r AS (SELECT *{r_cols}, coalesce({everything}) IS NULL AS is_empty FROM p) "
+        f"SELECT *, is_empty OR {rejected} AS is_rejected FROM r"
+    )
+
+
+def _reason_text_sql(p: ColumnPlan) -> str:
+    f = field_(p.field)
+    header = C.sql_str(p.header)
+    return (
+        f"{header} || ': ' || '''' || t{p.position} || '''' || CASE r{p.position} "
+        f"WHEN 'unparseable' THEN ' is not readable as {C.type_words(f)}' "
+        f"WHEN 'out_of_range' THEN ' is outside the plausible range {C.range_text(f)}' END "
+        f"|| '. Fix: correct the cell in a copy of the file and ingest it as a new release, or leave it here.'"
+    )
+
+
+def load_chunk(ctx: LoadContext, chunk: RawChunk, table: Table) -> ChunkResult:
+    """Load one chunk into the pending table for ``table``; quarantine and profile as it goes."""
+    con = ctx.con
+    plans = plan_columns(chunk.headers, table, ctx.era)
+    res = ChunkResult()
+    source = "raw_chunk"
+    if chunk.data is not None:
+        con.register("raw_chunk", chunk.data)
+    else:
+        source = f"({chunk.sql})"
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE stage AS {_stage_sql(source, plans, table.event)}")
+    finally:
+        if chunk.data is not None:
+            con.unregister("raw_chunk")
+    res.rows_read = con.execute("SELECT count(*) FROM stage").fetchall()[0][0]
+    loaded = [p for p in plans if p.status == "loaded"]
+    sheet_sql = "NULL" if chunk.sheet is None else C.sql_str(chunk.sheet)
+    prov = {
+        "release_id": C.sql_str(ctx.release_id), "source_file": C.sql_str(chunk.file_name),
+        "source_sheet": sheet_sql, "source_row": "source_row", "run_id": C.sql_str(ctx.run_id),
+        "is_synthetic": "TRUE" if ctx.is_synthetic else "FALSE", "id_namespace": C.sql_str(ctx.id_namespace),
+    }
+    cols, exprs = list(prov), list(prov.values())
+    for p in loaded:
+        cols.append(p.field)
+        exprs.append(f"CASE WHEN r{p.position} IS NULL THEN p{p.position} END")
+        derived = next((d for d in table.fields if field_(d).derived_from == p.field), None)
+        if derived:
+            cols.append(derived)
+            exprs.append(f"CAST(CASE WHEN r{p.position} IS NULL THEN p{p.position} END AS DATE)")
+    reasons = [p for p in loaded if p.field not in ORIGIN_FIELDS]
+    if reasons:
+        entries = ", ".join(f"struct_pack(k := {C.sql_str(p.field)}, v := r{p.position})" for p in reasons)
+        any_reason = ", ".join(f"r{p.position}" for p in reasons)
+        cols.append("null_reasons")
+        exprs.append(f"CASE WHEN coalesce({any_reason}) IS NULL THEN NULL ELSE "
+                     f"map_from_entries(list_filter([{entries}], lambda x: x.v IS NOT NULL)) END")
+    col_sql = ", ".join(quote(c) for c in cols)
+    con.execute(f"INSERT INTO {pending_table(table)} ({col_sql}) SELECT {', '.join(exprs)} FROM stage WHERE NOT is_rejected")
+    res.rows_loaded = con.execute(f"SELECT count(*) FROM stage WHERE NOT is_rejected").fetchall()[0][0]
+    res.rows_quarantined = _quarantine_rows(ctx, chunk, table, plans, sheet_sql)
+    res.values_quarantined = _quarantine_values(ctx, chunk, table, loaded, sheet_sql)
+    res.profiles = _profile(ctx, chunk, table, plans)
+    res.findings = _column_findings(chunk, table, plans, res.profiles, ctx.era)
+    con.execute("DROP TABLE stage")
+    return res
+
+
+def _quarantine_prefix(ctx: LoadContext, chunk: RawChunk, table: Table, sheet_sql: str) -> str:
+    return (f"SELECT {C.sql_str(ctx.run_id)}, {C.sql_str(ctx.release_id)}, {C.sql_str(table.name)}, "
+            f"{C.sql_str(chunk.file_name)}, {sheet_sql}, source_row")
+
+
+def _quarantine_rows(ctx, chunk, table, plans, sheet_sql) -> int:
+    con = ctx.con
+    n = con.execute("SELECT count(*) FROM stage WHERE is_rejected").fetchall()[0][0]
+    if not n:
+        return 0
+    pairs = ", ".join(
+        f"{C.sql_str(p.label)}, " + ("CASE WHEN t{0} IS NULL THEN NULL ELSE '(withheld)' END".format(p.position)
+                                      if p.status == "withheld" else f"t{p.position}")
+        for p in plans
+    )
+    event = next((p for p in plans if p.field == table.event and p.status == "loaded"), None)
+    if event:
+        reason_code = f"CASE WHEN is_empty THEN 'empty_row' ELSE 'bad_event_' || r{event.position} END"
+        reason = (f"CASE WHEN is_empty THEN 'The row is empty. Nothing to load; kept here so every row read is accounted for.' "
+                  f"ELSE {_reason_text_sql(event).replace('. Fix:', '; without it the record cannot be placed in time. Fix:')} END")
+        column, fieldname, raw = C.sql_str(event.header), C.sql_str(event.field), f"t{event.position}"
+    else:
+        reason_code = "'empty_row'"
+        reason = "'The row is empty. Nothing to load; kept here so every row read is accounted for.'"
+        column = fieldname = raw = "NULL"
+    con.execute(
+        f"INSERT INTO quarantine {_quarantine_prefix(ctx, chunk, table, sheet_sql)}, 'row', "
+        f"CASE WHEN is_empty THEN NULL ELSE {column} END, CASE WHEN is_empty THEN NULL ELSE {fieldname} END, "
+        f"{reason_code}, {reason}, CASE WHEN is_empty THEN NULL ELSE {raw} END, "
+        f"CAST(json_object({pairs}) AS VARCHAR) FROM stage WHERE is_rejected"
+    )
+    return n
+
+
+def _quarantine_values(ctx, chunk, table, loaded, sheet_sql) -> int:
+    con, total = ctx.con, 0
+    prefix = _quarantine_prefix(ctx, chunk, table, sheet_sql)
+    for p in loaded:
+        if field_(p.field).type == "VARCHAR" or p.field == table.event:
+            continue
+        cond = f"NOT is_rejected AND r{p.position} IN ('unparseable', 'out_of_range')"
+        n = con.execute(f"SELECT count(*) FROM stage WHERE {cond}").fetchall()[0][0]
+        if n:
+            con.execute(
+                f"INSERT INTO quarantine {prefix}, 'value', {C.sql_str(p.header)}, {C.sql_str(p.field)}, "
+                f"r{p.position}, {_reason_text_sql(p)}, t{p.position}, NULL FROM stage WHERE {cond}"
+            )
+            total += n
+    return total
+
+
+def _profile(ctx, chunk, table, plans) -> list[dict]:
+    aggs = []
+    for p in plans:
+        i = p.position
+        if p.status in ("loaded", "withheld"):
+            aggs += [
+                f"count(*) FILTER (WHERE t{i} IS NOT NULL AND r{i} IS NULL)",
+                f"count(*) FILTER (WHERE t{i} IS NULL)",
+                f"count(*) FILTER (WHERE r{i} = 'redacted')",
+                f"count(*) FILTER (WHERE r{i} = 'not_available')",
+                f"count(*) FILTER (WHERE r{i} IN ('unparseable', 'out_of_range'))",
+            ]
+        else:
+            aggs += [f"count(t{i})", f"count(*) FILTER (WHERE t{i} IS NULL)", "0", "0", "0"]
+    row = ctx.con.execute(f"SELECT {', '.join(aggs)} FROM stage WHERE NOT is_empty").fetchall()[0]
+    out = []
+    for k, p in enumerate(plans):
+        n_values, n_blank, n_red, n_na, n_bad = row[5 * k: 5 * k + 5]
+        out.append({
+            "run_id": ctx.run_id, "release_id": ctx.release_id, "table_name": table.name,
+            "source_file": chunk.file_name, "source_sheet": chunk.sheet, "column_position": p.position + 1,
+            "column_name": p.header, "field_name": p.field, "column_status": p.status,
+            "n_values": 0 if p.status == "withheld" else n_values, "n_blank": n_blank, "n_redacted": n_red,
+            "n_not_available": n_na, "n_unparseable": n_bad,
+            "n_unredacted_withheld": n_values + n_bad if p.status == "withheld" else 0,
+        })
+    return out
+
+
+def _column_findings(chunk, table, plans, profiles, era) -> list[Finding]:
+    out = []
+    where = {"file": chunk.file_name, "sheet": chunk.sheet}
+    for p, prof in zip(plans, profiles):
+        if p.status in ("unknown", "duplicate") and prof["n_values"]:
+            fix = ("add the header to src/iceledger/sources/lesa/aliases.csv (table, era, header, occurrence, field)"
+                   if p.status == "unknown" else "check aliases.csv: two columns map to the same field")
+            out.append(Finding("warning", f"{p.status}_column",
+                               f"column {p.header!r} ({prof['n_values']} values) was not loaded into {table.name}",
+                               fix, detail={**where, "column": p.header}, count=prof["n_values"]))
+        if p.status == "withheld" and prof["n_unredacted_withheld"]:
+            out.append(Finding("warning", "unredacted_identifier",
+                               f"column {p.header!r} holds {prof['n_unredacted_withheld']} values that are not redaction markers; "
+                               "iceledger never stores this identifier",
+                               "nothing to do for the ledger; consider telling the source that its redaction is incomplete",
+                               detail={**where, "column": p.header}, count=prof["n_unredacted_withheld"]))
+        if p.status == "loaded" and p.via_era and p.via_era != era:
+            out.append(Finding("info", "header_from_other_era",
+                               f"column {p.header!r} is not in the {era} layout; mapped to {p.field} through the {p.via_era} alias",
+                               f"if this is right, add it to aliases.csv for era {era}", detail={**where, "column": p.header}))
+    return out

@@ -1,0 +1,34 @@
+"""Shared fixtures: a fresh iceledger home per test, and paths to the team's shared real data."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from iceledger.settings import SHARED_DATA_DIR, load_settings
+
+IN_CI = os.environ.get("ICELEDGER_CI") == "1"
+
+
+@pytest.fixture
+def home(tmp_path: Path):
+    """Settings for an empty iceledger home in a temporary folder."""
+    return load_settings(tmp_path / "home").ensure()
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """../shared/data, or skip (a user's fresh clone has no ../shared)."""
+    if not SHARED_DATA_DIR.exists():
+        pytest.skip(f"shared data folder {SHARED_DATA_DIR} is absent: real-data tests skipped")
+    return SHARED_DATA_DIR
+
+
+@pytest.fixture(scope="session")
+def testonly(shared_data: Path) -> Path:
+    p = shared_data / "testonly"
+    if not p.exists():
+        pytest.skip(f"{p} is absent: tests against test-only oracles skipped")
+    return p
