@@ -23,6 +23,7 @@ PROVENANCE_COLUMNS = {
     "lesa": ["release_id", "source_file", "source_sheet", "source_row", "run_id", "is_synthetic",
              "id_namespace", "null_reasons", "origin_file", "origin_sheet", "origin_row"],
     "registry": ["source_id", "source_detail"],
+    "none": [],
 }
 TABLE_KINDS = {"core", "ledger", "registry", "public"}
 
