@@ -6,7 +6,7 @@ import duckdb
 import pytest
 
 from iceledger import docsgen
-from iceledger.metadata import code_lists, create_all_sql, field_, fields, table, tables
+from iceledger.metadata import PROVENANCE_COLUMNS, code_lists, create_all_sql, field_, fields, table, tables
 from iceledger.settings import PROJECT_DIR
 from iceledger.sources.lesa.headers import DERIVED, aliases
 
@@ -19,6 +19,7 @@ def test_every_table_column_is_declared():
 
 def test_every_field_is_used_by_some_table():
     used = {c for t in tables().values() for c in t.columns + t.withheld}
+    used |= {c for cols in PROVENANCE_COLUMNS.values() for c in cols}
     unused = sorted(set(fields()) - used)
     assert unused == [], f"declared but unused fields: {unused}"
 
