@@ -87,3 +87,104 @@ class HandLedger:
         self.con.execute("CHECKPOINT")
         self.con.close()
         return self.path
+
+
+# --- the enforcement scenario shared by the measure tests (answers worked out by hand in them) ---------
+
+SEA, NYC = "Seattle Area of Responsibility", "New York City Area of Responsibility"
+
+
+def _arrest(when, aor, person, method, crim="3 Other Immigration Violator", **kw):
+    return dict(apprehension_datetime=when, apprehension_aor=aor, person_id=person, apprehension_method=method,
+                apprehension_criminality=crim, **kw)
+
+
+def enforcement_ledger(path: Path) -> Path:
+    """Three real-looking (but hand-made, test-only) releases and one synthetic one:
+
+    - ``ice-l2`` (era L2, received 2026-03-11): 13 arrests (one a likely duplicate), 6 detainers,
+      4 detention stints, 2 removals;
+    - ``ice-l2-old`` (era L2, received 2025-12-01): 3 arrests, superseded by ice-l2;
+    - ``ice-l1`` (era L1, received 2025-08-05): 4 arrests, two of them inside ice-l2's coverage;
+    - ``synth-l2`` (synthetic): 2 arrests.
+    """
+    L = HandLedger(path)
+    L.release("ice-l2", era="L2", received="2026-03-11", registered="2026-03-20 00:00:00")
+    L.add("core_arrests", "ice-l2", [
+        _arrest("2024-10-05 10:00:00", SEA, "p1", "Located", "1 Convicted Criminal", apprehension_state="WASHINGTON"),
+        _arrest("2024-10-05 20:00:00", SEA, "p1", "ERO Reprocessed Arrest", apprehension_state="WASHINGTON"),
+        _arrest("2024-11-02 09:00:00", SEA, "p2", "Custodial Arrest", apprehension_state="WASHINGTON"),
+        _arrest("2025-01-21 08:00:00", SEA, "p3", "CAP Local Incarceration", "1 Convicted Criminal", apprehension_state="WASHINGTON"),
+        _arrest("2025-01-19 12:00:00", NYC, "p4", "287(g) Program", "2 Pending Criminal Charges", apprehension_state="NEW YORK"),
+        _arrest("2025-10-01 07:00:00", NYC, "p5", "Located", apprehension_state="NEW YORK"),
+        _arrest("2025-02-02 10:00:00", NYC, None, "Non-Custodial Arrest"),
+        _arrest("2025-03-01 10:00:00", "Atlantis", "p6", "Located"),
+        _arrest("2025-01-25 10:00:00", SEA, "p2", "Located", apprehension_state="WASHINGTON"),
+        _arrest("2025-01-13 10:00:00", SEA, "p10", "Located"),
+        _arrest("2025-01-06 10:00:00", SEA, "p11", "Located"),
+        _arrest("2025-01-07 10:00:00", SEA, "p12", "Located"),
+        _arrest("2025-01-08 10:00:00", SEA, "p13", "Located"),
+    ])
+    L.add("core_detainers", "ice-l2", [
+        dict(detainer_prepare_datetime="2024-10-01 00:00:00", facility_aor=SEA, detention_facility_code="KINGJWA",
+             person_id="p1", detainer_lift_reason="Booked into Detention"),
+        dict(detainer_prepare_datetime="2024-10-20 00:00:00", facility_aor=SEA, detention_facility_code="KINGJWA",
+             person_id="p2", detainer_lift_reason="Detainer Declined by LEA"),
+        dict(detainer_prepare_datetime="2024-12-01 00:00:00", facility_aor=SEA, detention_facility_code="KINGJWA", person_id="p3"),
+        dict(detainer_prepare_datetime="2025-01-05 00:00:00", facility_aor=NYC, detention_facility_code="NYCDOCNY",
+             person_id="p7", detainer_lift_reason="Released"),
+        dict(detainer_prepare_datetime="2025-01-06 00:00:00", facility_aor=NYC, detention_facility_code="NYCDOCNY"),
+        dict(detainer_prepare_datetime="2025-01-10 00:00:00", facility_aor=NYC, detention_facility_code="NYCDOCNY",
+             person_id="p4", detainer_lift_reason="Detainer Declined by LEA"),
+    ])
+    L.add("core_detention_stints", "ice-l2", [
+        dict(stay_book_in_datetime="2024-12-15 00:00:00", book_in_datetime="2024-12-15 00:00:00",
+             book_out_datetime="2024-12-20 00:00:00", stay_book_out_datetime="2025-02-20 00:00:00", person_id="p3",
+             book_in_aor=SEA, detention_facility_code="TACOMWA", book_in_criminality="1 Convicted Criminal"),
+        dict(stay_book_in_datetime="2024-12-15 00:00:00", book_in_datetime="2024-12-20 00:00:00",
+             book_out_datetime="2025-02-20 00:00:00", stay_book_out_datetime="2025-02-20 00:00:00", person_id="p3",
+             book_in_aor=SEA, detention_facility_code="ALXNDLA", book_in_criminality="1 Convicted Criminal"),
+        dict(stay_book_in_datetime="2025-01-10 00:00:00", book_in_datetime="2025-01-10 00:00:00", person_id="p8",
+             book_in_aor=SEA, detention_facility_code="TACOMWA"),
+        dict(stay_book_in_datetime="2025-01-31 00:00:00", book_in_datetime="2025-01-31 00:00:00",
+             book_out_datetime="2025-02-01 00:00:00", stay_book_out_datetime="2025-02-01 00:00:00", person_id="p9",
+             book_in_aor=SEA, detention_facility_code="TACOMWA"),
+        dict(stay_book_in_datetime="2025-01-15 00:00:00", book_in_datetime="2025-01-15 00:00:00",
+             book_out_datetime="2025-01-17 00:00:00", stay_book_out_datetime="2025-01-17 00:00:00",
+             book_in_aor=NYC, detention_facility_code="ALXNDLA"),
+    ])
+    L.add("core_removals", "ice-l2", [
+        dict(departed_datetime="2025-02-20 00:00:00", docket_aor=SEA, person_id="p3"),
+        dict(departed_datetime="2024-09-01 00:00:00", docket_aor=SEA, person_id="p1"),
+    ])
+    L.release("ice-l2-old", era="L2", received="2025-12-01", registered="2025-12-05 00:00:00")
+    L.add("core_arrests", "ice-l2-old", [_arrest("2024-10-05 10:00:00", SEA, "p1", "Located"),
+                                         _arrest("2024-12-05 10:00:00", SEA, "x1", "Located"),
+                                         _arrest("2025-05-05 10:00:00", NYC, "x2", "Located")])
+    L.release("ice-l1", era="L1", received="2025-08-05", registered="2025-08-10 00:00:00")
+    L.add("core_arrests", "ice-l1", [_arrest("2024-06-10 10:00:00", SEA, "q1", "Located"),
+                                     _arrest("2024-09-30 10:00:00", NYC, "q2", "Located"),
+                                     _arrest("2024-10-20 10:00:00", SEA, "q3", "Located"),
+                                     _arrest("2024-11-30 10:00:00", SEA, "q4", "Located")])
+    L.release("synth-l2", era="L2", synthetic=True, registered="2026-04-01 00:00:00")
+    L.add("core_arrests", "synth-l2", [_arrest("2025-01-01 10:00:00", SEA, "s1", "Located"),
+                                       _arrest("2025-01-02 10:00:00", SEA, "s2", "Located")])
+    return L.close()
+
+
+def add_test_registries(path: Path) -> None:
+    """Test-only registry rows in the shapes measures read (registries.yaml); every figure is made up."""
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE ref_facilities (detention_facility_code VARCHAR, county_fips VARCHAR, state_code VARCHAR)")
+    con.execute("INSERT INTO ref_facilities VALUES ('KINGJWA', '53033', 'WA'), ('NYCDOCNY', '36061', 'NY'), "
+                "('TACOMWA', '53053', 'WA'), ('ALXNDLA', '22079', 'LA')")
+    con.execute("CREATE TABLE ref_population (place_level VARCHAR, place_code VARCHAR, year INTEGER, population BIGINT, source_id VARCHAR)")
+    con.execute("INSERT INTO ref_population VALUES ('aor_code', 'SEA', 2023, 900000, 'test-fixture'), "
+                "('aor_code', 'SEA', 2025, 1000000, 'test-fixture')")
+    con.execute("CREATE TABLE ref_policies (policy_id VARCHAR, jurisdiction_name VARCHAR, jurisdiction_level VARCHAR, "
+                "state_code VARCHAR, county_fips VARCHAR, policy_kind VARCHAR, effective_from DATE, effective_to DATE, source_id VARCHAR)")
+    con.execute("INSERT INTO ref_policies VALUES "
+                "('test-state', 'Washington', 'state', 'WA', NULL, 'test policy', DATE '2025-01-01', NULL, 'test-fixture'), "
+                "('test-county', 'King County', 'county', 'WA', '53033', 'test policy', DATE '2024-10-15', DATE '2024-11-30', 'test-fixture'), "
+                "('test-city', 'Test City', 'city', 'WA', NULL, 'test policy', DATE '2024-10-15', NULL, 'test-fixture')")
+    con.close()

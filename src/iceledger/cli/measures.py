@@ -32,13 +32,13 @@ def parse_where(items: list[str] | None) -> dict[str, str | list[str]]:
     out: dict[str, str | list[str]] = {}
     for item in items or []:
         dim, sep, value = item.partition("=")
-        dim, value = dim.strip(), value.strip()
-        if not sep or not dim or not value:
+        dim = dim.strip()
+        values = [v.strip() for v in value.split(",") if v.strip()]
+        if not sep or not dim or not values:
             raise InputError("bad_filter", f"--where {item!r} is not DIM=VALUE",
                              fix="write e.g. --where aor_code=SEA or --where aor_code=SEA,NYC")
         if dim in out:
             raise InputError("bad_filter", f"--where gives {dim} twice", fix=f"list the values once: --where {dim}=A,B")
-        values = [v.strip() for v in value.split(",") if v.strip()]
         out[dim] = values if len(values) > 1 else values[0]
     return out
 

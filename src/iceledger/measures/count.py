@@ -80,12 +80,15 @@ def measure_on(eng: Engine, spec: MeasureSpec) -> MeasureResult:
         t = t.mutate(period=ibis.ifelse(t._date < spec.compare_date, "before", "after"))
         group.insert(0, "period")
     value = t.person_id.nunique() if spec.unit == "people" else t.count()
-    agg = t.group_by(group).aggregate(n=value, **event_aggregates(t)) if group else t.aggregate(n=value, **event_aggregates(t))
+
+    people = spec.unit == "people"
+    quality_aggs = event_aggregates(t, frame, group, rows=people, people=people)
+    agg = t.group_by(group).aggregate(n=value, **quality_aggs) if group else t.aggregate(n=value, **quality_aggs)
     qual_t = frame.flagged
     qual_expr = qual_t.aggregate(**quality_aggregates(frame))
     rows = eng.rows(agg)
     qual = eng.rows(qual_expr)[0]
-    quality = summarise_quality(rows, qual, frame, spec.count_duplicates, spec.synthetic)
+    quality = summarise_quality(rows, qual, frame, group, spec.count_duplicates, spec.synthetic)
     notes: list[str] = []
     dims = [d for d in group if d != WINDOW_LABEL]
     rows = derive.sort_rows(rows, dims)

@@ -22,7 +22,8 @@ ENGINES = ("duckdb", "spark")
 
 
 class Engine:
-    """An Ibis backend plus the names of the tables it holds."""
+    """An Ibis backend plus the names of the tables it holds. Small bookkeeping tables are read
+    once per engine (``small``); every expression's SQL is compiled once (``sql``)."""
 
     def __init__(self, name: str, backend, tables: set[str], dialect: str, *, owns=None, where: str = ""):
         self.name = name
@@ -32,6 +33,8 @@ class Engine:
         self.where = where
         self._owns = owns
         self._cache: dict[str, ibis.Table] = {}
+        self._small: dict[str, list[dict]] = {}
+        self._sql: dict = {}
 
     def has(self, name: str) -> bool:
         return name in self.tables
@@ -44,11 +47,20 @@ class Engine:
             self._cache[name] = self.backend.table(name)
         return self._cache[name]
 
+    def small(self, name: str) -> list[dict]:
+        """Every row of a small table (bookkeeping), read once; [] when the table is absent."""
+        if name not in self._small:
+            self._small[name] = self.rows(self.table(name)) if self.has(name) else []
+        return self._small[name]
+
     def rows(self, expr) -> list[dict]:
         return expr.to_pyarrow().to_pylist()
 
     def sql(self, expr) -> str:
-        return render_sql(expr, self.dialect)
+        key = expr.op()
+        if key not in self._sql:
+            self._sql[key] = render_sql(expr, self.dialect)
+        return self._sql[key]
 
     def close(self) -> None:
         if self._owns is not None:
@@ -60,6 +72,42 @@ class Engine:
 
     def __exit__(self, *exc):
         self.close()
+
+
+class DuckDBEngine(Engine):
+    """Runs the SQL it records: the compiled text goes straight to the connection, so the query in
+    a result's provenance is exactly the one that ran (values are then typed by the expression's schema)."""
+
+    def __init__(self, con, tables: set[str], *, owns=None, where: str = ""):
+        super().__init__("duckdb", ibis.duckdb.from_connection(con), tables, "duckdb", owns=owns, where=where)
+        self.con = con
+
+    def small(self, name: str) -> list[dict]:
+        if name not in self._small:
+            self._small[name] = self._fetch(f'SELECT * FROM "{name}"', None) if self.has(name) else []
+        return self._small[name]
+
+    def rows(self, expr) -> list[dict]:
+        return self._fetch(self.sql(expr), expr.schema())
+
+    def _fetch(self, sql: str, schema) -> list[dict]:
+        cur = self.con.cursor()
+        try:
+            cur.execute(sql)
+            names = [d[0] for d in cur.description]
+            data = cur.fetchall()
+        finally:
+            cur.close()
+        dates = [i for i, n in enumerate(names) if schema is not None and n in schema and schema[n].is_date()]
+        out = []
+        for row in data:
+            rec = dict(zip(names, row))
+            for i in dates:
+                v = row[i]
+                if isinstance(v, dt.datetime):
+                    rec[names[i]] = v.date()
+            out.append(rec)
+        return out
 
 
 def _literal(v) -> str:
@@ -96,7 +144,7 @@ def render_sql(expr, dialect: str) -> str:
 def duckdb_engine(con, *, where: str = "the ledger", owns=None) -> Engine:
     """An engine over an open DuckDB connection (the ledger)."""
     names = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-    return Engine("duckdb", ibis.duckdb.from_connection(con), names, "duckdb", owns=owns, where=where)
+    return DuckDBEngine(con, names, owns=owns, where=where)
 
 
 def open_duckdb(settings) -> Engine:

@@ -57,7 +57,7 @@ def method_group_expr(method, date):
             if r.valid_to:
                 cond &= date <= r.valid_to
             branches.append((cond, r.group))
-    branches += [(method.isin(ms), g) for g, ms in steady.items()]
+    branches += [(method.isin(ms), g) for g, ms in steady.items() if g != "other"]  # 'other' is the default
     return ibis.cases(*branches, else_=ibis.ifelse(method.isnull(), ibis.null("string"), ibis.literal("other")))
 
 
@@ -101,15 +101,19 @@ def parse_value(dim: str, value):
 
 
 def _mark_duplicates(t: ibis.Table, subject: catalog.Subject, count_duplicates: bool) -> ibis.Table:
+    """Add ``_dup``: True for rows a duplicate rule leaves out. The source position (KEY) only orders
+    rows inside a duplicate group, so it is dropped afterwards unless stays still need it."""
+    keep_key = subject.duplicate_rule == "stay"
+    rest = [c for c in t.columns if keep_key or c not in KEY[1:]]
     if count_duplicates:
-        return t.mutate(_dup=ibis.literal(False))
+        return t.select(*rest, _dup=ibis.literal(False))
     if subject.duplicate_rule == "episode":
-        return t.mutate(_dup=~t.is_episode_first.fill_null(True))
+        return t.select(*rest, _dup=~t.is_episode_first.fill_null(True))
     flagged = t.is_duplicate_likely.fill_null(False)
     order = [t.source_file, t.source_sheet, t.source_row]
     w = ibis.window(group_by=[t.release_id, t.person_id, t[subject.duplicate_date]], order_by=order)
-    lone = t.filter(~flagged).mutate(_dup=ibis.literal(False))
-    dups = t.filter(flagged).mutate(_dup=ibis.row_number().over(w) > 0)
+    lone = t.filter(~flagged).select(*rest, _dup=ibis.literal(False))
+    dups = t.filter(flagged).mutate(_dup=ibis.row_number().over(w) > 0).select(*rest, "_dup")
     return lone.union(dups)
 
 
