@@ -202,6 +202,7 @@ def spark_session(master: str | None = None):
     if not os.environ.get("SPARK_REMOTE"):
         builder = builder.master(master or os.environ.get("ICELEDGER_SPARK_MASTER", "local[2]"))
     builder = (builder.config("spark.ui.enabled", "false")
+               .config("spark.ui.showConsoleProgress", "false")
                .config("spark.sql.session.timeZone", "UTC")
                .config("spark.sql.shuffle.partitions", os.environ.get("ICELEDGER_SPARK_PARTITIONS", "4")))
     session = builder.getOrCreate()
