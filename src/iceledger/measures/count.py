@@ -36,7 +36,7 @@ def measure(spec: MeasureSpec | dict, *, engine: Engine | None = None, home=None
     """Count what ``spec`` asks for. Runs on ``engine`` (default: DuckDB on the ledger of ``home``)."""
     spec = spec if isinstance(spec, MeasureSpec) else MeasureSpec.parse(spec)
     with engine_for(engine, home) as eng:
-        return measure_on(eng, spec)
+        return run_measure(eng, spec)
 
 
 def _windows(spec: MeasureSpec):
@@ -63,7 +63,7 @@ def _windows(spec: MeasureSpec):
     return ((plo, hi), label)
 
 
-def measure_on(eng: Engine, spec: MeasureSpec) -> MeasureResult:
+def run_measure(eng: Engine, spec: MeasureSpec) -> MeasureResult:
     window, label = _windows(spec)
     frame = build_frame(eng, spec.count, spec, spec.by, policy=spec.policy, window=window)
     if spec.unit == "people" and len(frame.selection.namespaces) > 1:

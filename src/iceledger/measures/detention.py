@@ -34,7 +34,7 @@ def detention_population(spec: PopulationSpec | dict, *, engine: Engine | None =
     spec = spec if isinstance(spec, PopulationSpec) else PopulationSpec.parse(spec)
     with engine_for(engine, home) as eng:
         try:
-            return population_on(eng, spec)
+            return run_population(eng, spec)
         except NotAvailable as exc:
             if exc.code not in ("no_releases", "no_records_in_window"):
                 raise
@@ -43,7 +43,7 @@ def detention_population(spec: PopulationSpec | dict, *, engine: Engine | None =
             return published_population(eng, spec, because=exc.message)
 
 
-def population_on(eng: Engine, spec: PopulationSpec) -> MeasureResult:
+def run_population(eng: Engine, spec: PopulationSpec) -> MeasureResult:
     time = next((d for d in spec.by if d in catalog.TIME_DIMENSIONS), None)
     dims = [d for d in spec.by if d != time]
     notes: list[str] = []

@@ -154,7 +154,7 @@ def _with_dims(engine, t: ibis.Table, subject: catalog.Subject, dims: list[str],
     return t.mutate(**values) if values else t
 
 
-def needed_columns(subject: catalog.Subject, dims: list[str], extra: tuple[str, ...]) -> list[str]:
+def select_columns(subject: catalog.Subject, dims: list[str], extra: tuple[str, ...]) -> list[str]:
     cols = KEY + ALWAYS + [subject.date_column, subject.duplicate_date, *subject.coverage_date, *extra]
     if subject.duplicate_rule == "episode":
         cols.append("is_episode_first")
@@ -188,7 +188,7 @@ def build_frame(engine, subject_name: str, query: LedgerQuery, dims: list[str], 
     all_dims = list(dict.fromkeys([*dims, *query.where]))
     t = engine.table(subject.table)
     t = sel.apply(t, drop_overlap=False)
-    t = t.select(*needed_columns(subject, all_dims, extra))
+    t = t.select(*select_columns(subject, all_dims, extra))
     over = sel.overlap_expr(t)
     t = t.mutate(_overlap=over if over is not None else ibis.literal(False))
     t = _mark_duplicates(t, subject, query.count_duplicates)

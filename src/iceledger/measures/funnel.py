@@ -29,7 +29,7 @@ COLUMNS = ["lodged", "declined", "booked_into_detention", "lift_other", "lift_mi
 def funnel(spec: FunnelSpec | dict, *, engine: Engine | None = None, home=None) -> MeasureResult:
     spec = spec if isinstance(spec, FunnelSpec) else FunnelSpec.parse(spec)
     with engine_for(engine, home) as eng:
-        return funnel_on(eng, spec)
+        return run_funnel(eng, spec)
 
 
 def _linked_query(spec: FunnelSpec) -> LedgerQuery:
@@ -66,7 +66,7 @@ def _reach(frames, det_spaces: list[str], stage: str, notes: list[str]) -> bool:
     return len(missing) < len(det_spaces)
 
 
-def funnel_on(eng: Engine, spec: FunnelSpec) -> MeasureResult:
+def run_funnel(eng: Engine, spec: FunnelSpec) -> MeasureResult:
     notes: list[str] = []
     det = build_frame(eng, "detainers", spec, spec.by, extra=("detainer_lift_reason",))
     spaces = det.selection.namespaces

@@ -103,7 +103,7 @@ class Selection:
                                        "covered_by": e.newer_release_id} for e in self.exclusions]}
 
 
-def inventory(engine, table: str) -> list[ReleaseInfo]:
+def list_releases(engine, table: str) -> list[ReleaseInfo]:
     """Releases with rows in ``table``: from the ingest bookkeeping, else by reading the table."""
     counts: dict[str, int] = {}
     for r in engine.small("ingest_run_tables"):
@@ -141,10 +141,10 @@ def _by_synthetic(candidates: list[ReleaseInfo], mode: str, pinned: bool, set_as
     return [r for r in candidates if r.is_synthetic == keep_synthetic]
 
 
-def select_releases(engine, subject: Subject, query: LedgerQuery, *, inventory_rows=None) -> Selection:
+def select_releases(engine, subject: Subject, query: LedgerQuery) -> Selection:
     """The releases of ``subject``'s table that ``query`` counts, and the overlaps it leaves out."""
     table = subject.table
-    inv = inventory_rows if inventory_rows is not None else inventory(engine, table)
+    inv = list_releases(engine, table)
     set_aside: list[dict] = []
     pinned = query.releases != "latest"
     cands = list(inv)

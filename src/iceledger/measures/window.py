@@ -24,7 +24,7 @@ COLUMNS = ["window_n", "baseline_mean", "baseline_min", "baseline_max", "excess"
 def operation_window(spec: WindowSpec | dict, *, engine: Engine | None = None, home=None) -> MeasureResult:
     spec = spec if isinstance(spec, WindowSpec) else WindowSpec.parse(spec)
     with engine_for(engine, home) as eng:
-        return window_on(eng, spec)
+        return run_window(eng, spec)
 
 
 def _from_operation(eng, spec: WindowSpec, notes: list[str]) -> WindowSpec:
@@ -46,7 +46,7 @@ def _from_operation(eng, spec: WindowSpec, notes: list[str]) -> WindowSpec:
     return out.model_copy(update={"operation": spec.operation})
 
 
-def window_on(eng: Engine, spec: WindowSpec) -> MeasureResult:
+def run_window(eng: Engine, spec: WindowSpec) -> MeasureResult:
     notes: list[str] = []
     if spec.operation:
         spec = _from_operation(eng, spec, notes)
