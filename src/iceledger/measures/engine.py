@@ -206,7 +206,10 @@ def spark_session(master: str | None = None):
                .config("spark.sql.session.timeZone", "UTC")
                .config("spark.sql.shuffle.partitions", os.environ.get("ICELEDGER_SPARK_PARTITIONS", "4")))
     session = builder.getOrCreate()
-    session.sparkContext.setLogLevel("ERROR")
+    try:
+        session.sparkContext.setLogLevel("ERROR")
+    except Exception:  # Spark Connect sessions have no SparkContext  # noqa: BLE001
+        pass
     return session
 
 
@@ -214,8 +217,10 @@ def spark_engine(parquet_dir: str | Path, *, session=None) -> Engine:
     """An engine over a Parquet export (``export.json`` lists its tables), on ``session`` or a new one."""
     from iceledger.measures.export import read_export_index
 
-    index = read_export_index(parquet_dir, session=session)
+    remote = "://" in str(parquet_dir)
+    index = None if remote else read_export_index(parquet_dir)  # a missing local export fails before Spark starts
     session = session or spark_session()
+    index = index or read_export_index(parquet_dir, session=session)
     backend = ibis.pyspark.connect(session)
     base = str(parquet_dir).rstrip("/")
     for name in index["tables"]:
