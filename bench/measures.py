@@ -290,7 +290,7 @@ def main() -> None:
     print(rows_line)
     print(f"pandas: columns loaded into memory in {load_s:.2f} s (not counted below)")
     lines = ["| measure | iceledger (s) | iceledger, fresh engine (s) | raw DuckDB SQL (s) | pandas (s) | iceledger / raw "
-             "| fresh / raw | pandas / iceledger | same totals |", "|---|---|---|---|---|---|---|---|---|"]
+             "| fresh / raw | pandas / iceledger | same figures |", "|---|---|---|---|---|---|---|---|---|"]
     for name, (t_ours, t_cold, t_raw, t_pd, check) in results.items():
         lines.append(f"| {name} | {t_ours:.3f} | {t_cold:.3f} | {t_raw:.3f} | {t_pd:.3f} | {t_ours / t_raw:.2f}x | "
                      f"{t_cold / t_raw:.2f}x | {t_pd / t_ours:.1f}x | {'yes' if check else 'NO'} |")
@@ -303,7 +303,8 @@ def record(lines: list[str], rows_line: str, repeat: int, load_s: float) -> None
     path = ROOT / "bench" / "RESULTS.md"
     text = path.read_text() if path.exists() else "# Benchmark results\n"
     cpu = os.cpu_count()
-    block = [f"### {dt.date.today().isoformat()} · {platform.machine()}, {cpu} cores (shared, noisy) · "
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    block = [f"### {dt.date.today().isoformat()} · {platform.machine()}, {cpu} cores (shared, noisy; load average {load} at the end) · "
              f"Python {platform.python_version()}, DuckDB {duckdb.__version__}",
              "", rows_line + f"; medians of {repeat} runs (pandas: of {max(1, repeat // 2)}); "
              f"pandas timed on columns already in memory (loading them took {load_s:.1f} s). "

@@ -133,6 +133,8 @@ def test_year_earlier_with_a_window(home):
     got = {x["aor_code"]: (x["n"], x["prior_n"], x["change_pct"]) for x in r.rows}
     assert got == {"NYC": (1, 0, None), "SEA": (0, 1, -100.0)}
     assert r.columns == ["aor_code", "n", "prior_n", "change", "change_pct"]
+    q = r.provenance["quality"]  # the rows of both windows (Oct 2025, Oct 2024), not the year between them
+    assert (q["rows_counted"], q["duplicates_left_out"], q["rows_left_out_as_overlap"]) == (2, 1, 1)
 
 
 def test_year_earlier_by_month(home):
@@ -170,6 +172,8 @@ def test_policy_period_needs_the_registry(home, home_with_registries):
     assert exc.value.code == "registry_absent" and "not available in this ledger" in exc.value.message
     r = count(home_with_registries, count="arrests", by="policy_period", policy="test-state")
     assert by(r, "policy_period") == {"before": 2, "in_effect": 2}  # arrests recorded in WASHINGTON
+    assert any(n.startswith("policy_period: test-state (Washington") for n in r.notes)
+    assert "policies" in r.provenance["registries_used"]
     r = count(home_with_registries, count="detainers", by="policy_period", policy="test-county")
     assert by(r, "policy_period") == {"before": 1, "in_effect": 1, "after": 1}  # KINGJWA: 10-01, 10-20, 12-01
     with pytest.raises(NotAvailable):

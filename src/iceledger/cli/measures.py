@@ -69,7 +69,7 @@ def render(result, *, show_sql: bool = False) -> None:
         title += "  [SYNTHETIC DATA]"
     t = RichTable(title=title)
     for c in result.columns:
-        t.add_column(c, justify="left" if c in result.spec.get("by", []) or c == "period" else "right")
+        t.add_column(c, justify="left" if c in result.spec.get("by", []) or c == "period" else "right", overflow="fold")
     for r in result.rows:
         t.add_row(*[_cell(r.get(c)) for c in result.columns])
     console.print(t)

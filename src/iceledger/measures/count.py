@@ -79,13 +79,14 @@ def run_measure(eng: Engine, spec: MeasureSpec) -> MeasureResult:
     if spec.compare == "before_after":
         t = t.mutate(period=ibis.ifelse(t._date < spec.compare_date, "before", "after"))
         group.insert(0, "period")
-    value = t.person_id.nunique() if spec.unit == "people" else t.count()
-
     people = spec.unit == "people"
+    value = t.person_id.nunique() if people else t.count()
     quality_aggs = event_aggregates(t, frame, group, rows=people, people=people)
     agg = t.group_by(group).aggregate(n=value, **quality_aggs) if group else t.aggregate(n=value, **quality_aggs)
     qual_t = frame.flagged
-    qual_expr = qual_t.aggregate(**quality_aggregates(frame))
+    if label is not None:  # the rows of both windows, not the days between them
+        qual_t = qual_t.filter(label(qual_t._date).notnull())
+    qual_expr = qual_t.aggregate(**quality_aggregates(qual_t))
     rows = eng.rows(agg)
     qual = eng.rows(qual_expr)[0]
     quality = summarise_quality(rows, qual, frame, group, spec.count_duplicates, spec.synthetic)

@@ -72,7 +72,7 @@ def run_population(eng: Engine, spec: PopulationSpec) -> MeasureResult:
     o = stays.join(cal, [stays.stay_book_out_date >= cal._pstart, stays.stay_book_out_date < cal._pend])
     los = o.stay_book_out_date.delta(o.stay_book_in_date, unit="day")
     out_expr = o.group_by(["_period", *dims]).aggregate(book_outs=o.count(), alos_days=los.mean(), median_los_days=los.median())
-    qual_expr = stints.flagged.aggregate(**quality_aggregates(stints))
+    qual_expr = stints.flagged.aggregate(**quality_aggregates(stints.flagged))
     quality_keys = [k for k in adp_expr.columns if k.startswith("_") and k != "_period"]
     merged: dict[tuple, dict] = {}
     for expr in (adp_expr, in_expr, out_expr):

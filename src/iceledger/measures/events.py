@@ -176,11 +176,10 @@ def _columns(subject: catalog.Subject) -> tuple[str, ...]:
 
 
 def build_frame(engine, subject_name: str, query: LedgerQuery, dims: list[str], *, extra: tuple[str, ...] = (),
-                policy: str | None = None, window: tuple[dt.date | None, dt.date | None] | None = None,
-                selection: Selection | None = None) -> Frame:
+                policy: str | None = None, window: tuple[dt.date | None, dt.date | None] | None = None) -> Frame:
     """The events of ``subject_name`` that ``query`` counts, with ``dims`` (plus the filter dimensions)."""
     subject = catalog.subject(subject_name)
-    sel = selection or select_releases(engine, subject, query)
+    sel = select_releases(engine, subject, query)
     if not sel.chosen:
         raise NotAvailable("no_releases", f"no release in this ledger has {subject.table.removeprefix('core_').replace('_', ' ')} "
                                           f"to count as {subject.name}" + _set_aside_text(sel),
@@ -203,9 +202,9 @@ def build_frame(engine, subject_name: str, query: LedgerQuery, dims: list[str], 
     used: list[str] = []
     lo, hi = window if window is not None else (query.date_from, query.date_to)
     frames = []
-    for frame in (kept, t):
+    for counted, frame in ((True, kept), (False, t)):
         frame = frame.mutate(_date=frame[subject.date_column])
-        frame = _with_dims(engine, frame, subject, all_dims, policy, notes if frame is kept else [], used if frame is kept else [])
+        frame = _with_dims(engine, frame, subject, all_dims, policy, notes if counted else [], used if counted else [])
         if lo is not None:
             frame = frame.filter(frame._date >= lo)
         if hi is not None:

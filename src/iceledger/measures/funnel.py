@@ -102,7 +102,7 @@ def run_funnel(eng: Engine, spec: FunnelSpec) -> MeasureResult:
         median_days_to_custody=d._custody.delta(d._date, unit="day").median(),
         removed=d.count(where=d._removed), **event_aggregates(d, det, spec.by, rows=False))
     expr = d.group_by(spec.by).aggregate(**aggs) if spec.by else d.aggregate(**aggs)
-    qual_expr = det.flagged.aggregate(**quality_aggregates(det))
+    qual_expr = det.flagged.aggregate(**quality_aggregates(det.flagged))
     rows = eng.rows(expr)
     quality = summarise_quality(rows, eng.rows(qual_expr)[0], det, spec.by, spec.count_duplicates, spec.synthetic,
                                 rows_column="lodged")

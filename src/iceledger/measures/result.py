@@ -69,9 +69,8 @@ def _releases_detail(engine, frames: list[Frame]) -> list[dict]:
     return out
 
 
-def quality_aggregates(frame: Frame) -> dict:
-    """The quality counts of a flagged frame, as named Ibis aggregates."""
-    t = frame.flagged
+def quality_aggregates(t) -> dict:
+    """The quality counts of a flagged frame (``Frame.flagged``, possibly narrowed), as named Ibis aggregates."""
     return {"rows_read": t.count(), "duplicates_flagged": t.count(where=t.is_duplicate_likely.fill_null(False)),
             "duplicates_left_out": t.count(where=t._dup), "overlap_left_out": t.count(where=t._overlap)}
 

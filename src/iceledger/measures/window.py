@@ -61,7 +61,7 @@ def run_window(eng: Engine, spec: WindowSpec) -> MeasureResult:
     offset = t._date.delta(base, unit="day")
     t = t.mutate(_weeks_back=spec.weeks - offset // 7).filter(lambda x: x._date.delta(base, unit="day") % 7 < length)
     expr = t.group_by([*spec.by, "_weeks_back"]).aggregate(n=t.count(), **event_aggregates(t, frame, spec.by, rows=False))
-    qual_expr = frame.flagged.aggregate(**quality_aggregates(frame))
+    qual_expr = frame.flagged.aggregate(**quality_aggregates(frame.flagged))
     whole = frame.selection.apply(eng.table(frame.subject.table))
     span = whole.aggregate(first=whole[frame.subject.date_column].min())
     counts = eng.rows(expr)
