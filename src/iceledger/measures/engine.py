@@ -204,6 +204,19 @@ def find_java_home() -> str:
                      fix="install OpenJDK 17 (e.g. apt-get install openjdk-17-jre-headless) or set JAVA_HOME to one")
 
 
+def _quiet_log4j() -> str:
+    """A log4j2 configuration that keeps Spark's own log lines (warnings included) off the terminal."""
+    import tempfile
+
+    path = Path(tempfile.gettempdir()) / "iceledger-spark-log4j2.properties"
+    if not path.exists():
+        path.write_text("rootLogger.level = error\nrootLogger.appenderRef.stderr.ref = console\n"
+                        "appender.console.type = Console\nappender.console.name = console\n"
+                        "appender.console.target = SYSTEM_ERR\nappender.console.layout.type = PatternLayout\n"
+                        "appender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n\n")
+    return str(path)
+
+
 def spark_session(master: str | None = None):
     """A Spark session: ``master`` or $ICELEDGER_SPARK_MASTER, else local mode on this machine's cores."""
     if not os.environ.get("SPARK_REMOTE"):
@@ -215,7 +228,11 @@ def spark_session(master: str | None = None):
                          fix="pip install 'iceledger[spark]' (pyspark>=3.5,<4.1)") from None
     builder = SparkSession.builder.appName("iceledger")
     if not os.environ.get("SPARK_REMOTE"):
-        builder = builder.master(master or os.environ.get("ICELEDGER_SPARK_MASTER", "local[2]"))
+        chosen = master or os.environ.get("ICELEDGER_SPARK_MASTER", "local[2]")
+        builder = builder.master(chosen)
+        if chosen.startswith("local"):
+            os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        builder = builder.config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile=file:{_quiet_log4j()}")
     builder = (builder.config("spark.ui.enabled", "false")
                .config("spark.ui.showConsoleProgress", "false")
                .config("spark.sql.session.timeZone", "UTC")
