@@ -5,4 +5,8 @@ sources add one line here. Steps run in this order, in one temporary ledger, swa
 REGISTRY_STEPS: list[tuple[str, str]] = [
     # (step name, "module:function")
     ("sources", "iceledger.sources.bundled:load_sources"),
+    ("jurisdictions", "iceledger.sources.policies:load_jurisdictions"),
+    ("policies", "iceledger.sources.policies:load_policies"),
+    ("figures", "iceledger.sources.figures:load_figures"),
+    ("operations", "iceledger.sources.operations:load_operations"),
 ]
