@@ -100,9 +100,9 @@ def query_operations(con) -> list[dict]:
     return _records(con.execute("""
         SELECT o.operation_slug, o.operation_name, o.operation_agency, o.operation_status, o.announced_date,
                o.operation_start_date, o.operation_end_date, o.duration_days, o.date_basis, o.announced_count,
-               o.metric_code, o.value_qualifier, count(p.place_seq) AS places
-        FROM ref_operations o LEFT JOIN ref_operation_places p USING (operation_slug)
-        GROUP BY ALL ORDER BY coalesce(o.operation_start_date, o.operation_end_date), o.operation_slug"""))
+               o.metric_code, o.value_qualifier,
+               (SELECT count(*) FROM ref_operation_places p WHERE p.operation_slug = o.operation_slug) AS places
+        FROM ref_operations o ORDER BY coalesce(o.operation_start_date, o.operation_end_date), o.operation_slug"""))
 
 
 def query_operation(con, slug: str) -> dict:

@@ -13,9 +13,11 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from iceledger.errors import InputError, Location
 from iceledger.metadata import PROVENANCE_COLUMNS, code_list, field_, quote, table
+from iceledger.settings import DATA_DIR
 from iceledger.sources.bundled import bundled_path
 
 LIST_SEPARATOR = ";"
@@ -112,9 +114,9 @@ def expected_columns(table_name: str, derived: Iterable[str] = ()) -> list[str]:
     return [c for c in table(table_name).columns if c not in skip]
 
 
-def read_registry_csv(rel: str, table_name: str, *, derived: Iterable[str] = ()) -> list[RegistryRow]:
+def read_registry_csv(rel: str, table_name: str, *, derived: Iterable[str] = (), data_dir: Path = DATA_DIR) -> list[RegistryRow]:
     """Typed rows of data/<rel> for ``table_name``; raises one InputError listing every problem."""
-    path = bundled_path(rel)
+    path = bundled_path(rel, data_dir)
     expected = expected_columns(table_name, derived)
     problems: list[Problem] = []
     rows: list[RegistryRow] = []
