@@ -48,7 +48,8 @@ def figures_list(
             emit_json(rows, count=len(rows), filters={"metric": metric, "operation": operation, "fy": fy})
             return
         t = RichTable(title=f"{len(rows)} published figures")
-        for c in ("figure", "metric", "value", "period", "place", "publisher", "cited"):
+        t.add_column("figure", no_wrap=True, min_width=max((len(f["figure_id"]) for f in rows), default=6))
+        for c in ("metric", "value", "period", "place", "publisher", "cited"):
             t.add_column(c)
         for f in rows:
             t.add_row(f["figure_id"], f["metric_code"], format_value(f["figure_value"], f["value_qualifier"], f["figure_unit"]),

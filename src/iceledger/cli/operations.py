@@ -36,14 +36,15 @@ def operations_list(home: Optional[Path] = HomeOption, as_json: bool = JsonOptio
             emit_json(ops, count=len(ops))
             return
         t = RichTable(title=f"{len(ops)} operations")
-        for c in ("slug", "name", "agency", "status", "dates", "announced", "places"):
+        t.add_column("slug", no_wrap=True, min_width=max((len(o["operation_slug"]) for o in ops), default=4))
+        for c in ("name", "status", "dates", "announced", "places"):
             t.add_column(c)
         for op in ops:
             count = format_value(op["announced_count"], op["value_qualifier"])
             if op["metric_code"] == "operation_planned_targets":
                 count += " planned targets"
-            t.add_row(op["operation_slug"], op["operation_name"], op["operation_agency"], op["operation_status"], _dates(op),
-                      count, str(op["places"]))
+            t.add_row(op["operation_slug"], op["operation_name"], op["operation_status"],
+                      f"{op['operation_start_date'] or '?'} to {op['operation_end_date'] or '?'}", count, str(op["places"]))
         console.print(t)
 
     go(as_json=as_json)
@@ -86,7 +87,8 @@ def operations_show(slug: str = typer.Argument(..., help="Operation slug, e.g. s
                 verdict = "matches" if data["places_sum_matches_total"] else "does NOT match"
                 console.print(f"places sum to {data['places_sum']:,}, which {verdict} the announced total")
         t = RichTable(title="Published figures")
-        for c in ("figure", "metric", "value", "place", "publisher", "cited"):
+        t.add_column("figure", no_wrap=True, min_width=max((len(f["figure_id"]) for f in data["figures"]), default=6))
+        for c in ("metric", "value", "place", "publisher", "cited"):
             t.add_column(c)
         for f in data["figures"]:
             t.add_row(f["figure_id"], f["metric_code"], format_value(f["figure_value"], f["value_qualifier"], f["figure_unit"]),
