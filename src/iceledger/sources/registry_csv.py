@@ -205,8 +205,5 @@ def source_of(rel: str) -> str:
     """The id of the source manifest that lists data/<rel>."""
     from iceledger.sources.bundled import sources
 
-    for s in sources().values():
-        if any(f.path == rel for f in s.files):
-            return s.id
-    bundled_path(rel)  # raises the unlisted-file error
-    raise AssertionError("unreachable")
+    bundled_path(rel)  # refuses a file no manifest lists
+    return next(s.id for s in sources().values() if any(f.path == rel for f in s.files))
