@@ -27,7 +27,13 @@ def con(built):
     return built[0]
 
 
-def rows(con, sql: str, params=()) -> list[dict]:
-    cur = con.execute(sql, list(params))
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, r)) for r in cur.fetchall()]
+@pytest.fixture(scope="session")
+def fetch(con):
+    """fetch(sql, params) → the result rows as dicts."""
+
+    def run(sql: str, params=()) -> list[dict]:
+        cur = con.execute(sql, list(params))
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r)) for r in cur.fetchall()]
+
+    return run

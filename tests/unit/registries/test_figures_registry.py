@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import re
 
-from conftest import rows
 
 from iceledger.sources.bundled import bundled_path, sources
 
@@ -29,7 +29,7 @@ def test_every_figure_loads_with_a_source(con, built):
 
 
 def test_figure_ids_are_stable_slugs():
-    ids = [r[0] for r in __import__("csv").reader(bundled_path("figures/official-figures.csv").open())][1:]
+    ids = [r[0] for r in csv.reader(bundled_path("figures/official-figures.csv").open(newline=""))][1:]
     assert len(ids) == len(set(ids)) == 97
     assert all(FIGURE_ID.match(i) for i in ids), [i for i in ids if not FIGURE_ID.match(i)]
 
@@ -65,8 +65,8 @@ def test_2017_arrest_growth_figures(con):
     assert v["ice-2017-noncriminal-arrests-jan22-sep02"] == 28000
 
 
-def test_geography_is_filled_from_the_jurisdiction(con):
-    r = rows(con, "SELECT place_level, state_code, aor_code FROM ref_official_figures WHERE figure_id = 'ice-ddor-2017-w1-declined-travis'")
+def test_geography_is_filled_from_the_jurisdiction(con, fetch):
+    r = fetch("SELECT place_level, state_code, aor_code FROM ref_official_figures WHERE figure_id = 'ice-ddor-2017-w1-declined-travis'")
     assert r == [{"place_level": "county", "state_code": "TX", "aor_code": "SNA"}]
     assert con.execute("SELECT count(*) FROM ref_official_figures WHERE jurisdiction_id = 'us' AND place_level <> 'nation'").fetchall()[0][0] == 0
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
-from conftest import rows
 
 from iceledger.metadata import code_list
 
@@ -18,10 +19,10 @@ def test_every_operation_and_place_has_a_source(con, built):
         assert con.execute(f"SELECT count(*) FROM {table} WHERE source_url IS NULL OR source_id IS NULL").fetchall()[0][0] == 0
 
 
-def test_safe_city_ten_areas_sum_to_498_in_the_right_aors(con):
-    op = rows(con, "SELECT * FROM ref_operations WHERE operation_slug = 'safe-city-2017'")[0]
+def test_safe_city_ten_areas_sum_to_498_in_the_right_aors(fetch):
+    op = fetch("SELECT * FROM ref_operations WHERE operation_slug = 'safe-city-2017'")[0]
     assert (op["announced_count"], op["operation_start_date"].isoformat(), op["operation_end_date"].isoformat()) == (498, "2017-09-24", "2017-09-27")
-    places = rows(con, "SELECT * FROM ref_operation_places WHERE operation_slug = 'safe-city-2017' ORDER BY place_seq")
+    places = fetch("SELECT * FROM ref_operation_places WHERE operation_slug = 'safe-city-2017' ORDER BY place_seq")
     assert len(places) == 10
     assert sum(p["announced_count"] for p in places) == 498
     assert {p["place_text"]: p["aor_code"] for p in places} == SAFE_CITY_AORS
@@ -31,8 +32,8 @@ def test_safe_city_ten_areas_sum_to_498_in_the_right_aors(con):
                       "Massachusetts": 50}
 
 
-def test_seattle_and_portland_are_one_entry_in_the_seattle_aor(con):
-    sea = rows(con, "SELECT * FROM ref_operation_places WHERE operation_slug = 'safe-city-2017' "
+def test_seattle_and_portland_are_one_entry_in_the_seattle_aor(con, fetch):
+    sea = fetch("SELECT * FROM ref_operation_places WHERE operation_slug = 'safe-city-2017' "
                     "AND (place_text LIKE '%Portland%' OR list_contains(alt_place_names, 'Portland, Ore.'))")
     assert len(sea) == 1
     assert (sea[0]["place_text"], sea[0]["aor_code"], sea[0]["announced_count"], sea[0]["state_code"]) == ("Seattle", "SEA", 33, None)
@@ -77,4 +78,4 @@ def test_dates_are_consistent_with_their_basis(con):
         if basis == "announcement":
             assert start is None and end is not None, slug
         if basis == "month":
-            assert start.day == 1 and (end.month != (end + __import__("datetime").timedelta(days=1)).month), slug
+            assert start.day == 1 and (end + dt.timedelta(days=1)).month != end.month, slug

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 
 import pytest
-from conftest import rows
 
 from iceledger.metadata import code_list
 from iceledger.sources.policies import aor_code_for_name, query_policies
@@ -19,8 +18,8 @@ def test_doj_2025_list_has_13_state_level_entries_4_counties_and_18_cities(con):
     assert figures == {"doj-2025-08-05-listed-states": 13, "doj-2025-08-05-listed-counties": 4, "doj-2025-08-05-listed-cities": 18}
 
 
-def test_san_francisco_is_listed_twice_but_is_one_jurisdiction(con):
-    sf = rows(con, "SELECT listed_name, listed_level, jurisdiction_id FROM ref_policy_designations "
+def test_san_francisco_is_listed_twice_but_is_one_jurisdiction(fetch):
+    sf = fetch("SELECT listed_name, listed_level, jurisdiction_id FROM ref_policy_designations "
                    "WHERE designation_list_id = 'doj-2025-08-05-sanctuary-list' AND listed_name LIKE 'San Francisco%' ORDER BY 1")
     assert [(r["listed_name"], r["listed_level"]) for r in sf] == [("San Francisco City, CA", "city"), ("San Francisco County, CA", "county")]
     assert {r["jurisdiction_id"] for r in sf} == {"ca-san-francisco"}
@@ -43,8 +42,8 @@ def test_designations_are_not_turned_into_policies(con):
     assert [d["designated_by"] for d in california["designations"]] == ["DOJ"]
 
 
-def test_ddor_section_iii_policies(con):
-    kinds = {(r["jurisdiction_id"], r["policy_kind"]) for r in rows(con, "SELECT jurisdiction_id, policy_kind FROM ref_policies")}
+def test_ddor_section_iii_policies(con, fetch):
+    kinds = {(r["jurisdiction_id"], r["policy_kind"]) for r in fetch("SELECT jurisdiction_id, policy_kind FROM ref_policies")}
     assert kinds == {("ny-ithaca", "listed_offences_only"), ("tx-travis-county", "judicial_warrant_required"),
                      ("tx-travis-county", "listed_offences_only"), ("ia-iowa-city", "notification_only"), ("co-boulder-county", "unknown")}
     assert con.execute("SELECT DISTINCT effective_from_precision FROM ref_policies").fetchall() == [("month",)]
