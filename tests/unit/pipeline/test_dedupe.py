@@ -7,7 +7,7 @@ import datetime as dt
 import duckdb
 import pytest
 
-from iceledger.metadata import create_all_sql, quote, table
+from iceledger.metadata import create_all_sql, table
 from iceledger.pipeline import dedupe
 
 T0 = dt.datetime(2025, 3, 1, 8, 0)
@@ -18,15 +18,12 @@ def flags(rows: list[tuple]) -> list[tuple]:
     con = duckdb.connect()
     for sql in create_all_sql(("core",)):
         con.execute(sql)
-    t = table("core_arrests")
-    con.execute(f"CREATE TEMP TABLE pending AS SELECT * FROM core_arrests LIMIT 0")
     for src_row, pid, hours, method in rows:
         when = None if hours is None else T0 + dt.timedelta(hours=hours)
-        con.execute("INSERT INTO pending (release_id, source_file, source_sheet, source_row, person_id, apprehension_datetime, "
+        con.execute("INSERT INTO core_arrests (release_id, source_file, source_sheet, source_row, person_id, apprehension_datetime, "
                     "apprehension_method) VALUES ('r', 'f.xlsx', 'S', ?, ?, ?, ?)", [src_row, pid, when, method])
     dedupe.ensure_aor_lookup(con)
-    cols = ", ".join(quote(c) for c in dedupe.finalize_columns(t))
-    con.execute(f"INSERT INTO core_arrests ({cols}) {dedupe.finalize_sql(t, 'pending')}")
+    dedupe.finalize_release(con, table("core_arrests"), "r")
     return con.execute("SELECT source_row, episode_id, is_duplicate_likely, is_episode_first, duplicate_rule "
                        "FROM core_arrests ORDER BY source_row").fetchall()
 
