@@ -131,3 +131,41 @@ def _aor_names() -> dict[str, str]:
     """Geographic AOR code → name (HQ excluded), from the aor code list."""
     codes = code_list("aor")
     return {c: codes.descriptions[c] for c in codes.values if c != "HQ"}
+
+
+@dataclass(frozen=True)
+class CountyStatement:
+    aor_code: str
+    county_count: int  # how many counties ICE says the office's main site covers
+    area: str  # ICE's words
+    row: int
+
+
+def read_county_statements(path: Path) -> list[CountyStatement]:
+    """ICE's own statements of how many Texas counties a field office covers, from the row for the field
+    office's home site in the office list ("54 counties of SE Texas", "Counties of Cameron, Willacy, ...")."""
+    import re
+
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path, read_only=True, data_only=True)
+    try:
+        it = wb.worksheets[0].iter_rows(values_only=True)
+        header = [str(c).strip() if c is not None else "" for c in next(it)]
+        out = []
+        for row_no, values in enumerate(it, start=2):
+            d = dict(zip(header, values))
+            code = aor_code_for_name(str(d.get("field_office_name") or ""))
+            area = str(d.get("area") or "").strip()
+            office_city = str(d.get("field_office_name") or "").removesuffix(" Field Office")
+            if d.get("agency") != "ERO" or code is None or d.get("state") != "TX" or d.get("city") != office_city:
+                continue  # only the field office's own site, not its sub-offices' partial areas
+            m = re.match(r"(\d+) counties", area)
+            if m:
+                out.append(CountyStatement(code, int(m.group(1)), area, row_no))
+            elif area.startswith("Counties of "):
+                names = [n for n in re.split(r",\s*(?:and\s+)?", area.removeprefix("Counties of ").rstrip(".")) if n]
+                out.append(CountyStatement(code, len(names), area, row_no))
+        return out
+    finally:
+        wb.close()

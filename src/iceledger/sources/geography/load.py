@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from iceledger.metadata import table
 from iceledger.metadata.ddl import quote
+from iceledger.sources.bundled import bundled_path
+from iceledger.sources.geography.aors import read_county_statements
 from iceledger.sources.geography.registry import OFFICE_LIST, PLACES_CSV, STATES_CSV, Geography, geography
 from iceledger.validation import Finding
 
@@ -66,10 +68,27 @@ def check_geography(geo: Geography) -> list[Finding]:
                            "the Harlingen office (aor_code NULL, aor_candidates HOU and SNA)",
                            fix="cite a public record in data/geo/aor-history.csv to settle one",
                            detail={"county_fips": open_rows}, count=len(open_rows)))
+    out += check_county_statements(geo)
     unknown = [p.code for p in geo.periods.values() if not p.is_date_established]
     if unknown:
         out.append(Finding("info", "aor_period_date_unknown", "the day ICE's Harlingen field office began is not "
                            "established; only bounds are known (see ref_aor_periods)", detail={"periods": unknown}))
+    return out
+
+
+def check_county_statements(geo: Geography) -> list[Finding]:
+    """Compare ICE's own county counts per Texas field office (ice.gov office list) with the crosswalk."""
+    out = []
+    for st in read_county_statements(bundled_path(OFFICE_LIST)):
+        ours = sum(1 for r in geo.county_aor if r.is_current and r.aor_code == st.aor_code)
+        if ours != st.county_count:
+            out.append(Finding("warning", "aor_county_count_differs",
+                               f"ice.gov says the {st.aor_code} field office covers {st.county_count} counties "
+                               f"({st.area!r}); the bundled county list gives it {ours}",
+                               fix="find which counties differ in a public source and correct the bundled list, "
+                                   "recording the fix in its manifest",
+                               detail={"file": OFFICE_LIST, "sheet": "Sheet1", "row": st.row, "aor_code": st.aor_code,
+                                       "stated": st.county_count, "listed": ours}))
     return out
 
 
