@@ -105,7 +105,9 @@ def resolve_place(text: str, *, on: dt.date | None = None, kind: str | None = No
     hint = kind or norm.kind_hint
     places = _candidates(norm.segments, idx, geo, res.notes, hint)
     if hint:
-        kept = [p for p in places if p[0] == hint or (hint == "state" and p[0] == "district")]
+        kept = [p for p in places if _kind_of(p) == hint]
+        if not kept and hint == "state":  # "District of Columbia" under a STATES heading
+            kept = [p for p in places if _kind_of(p) == "district"]
         if len(kept) < len(places):
             res.notes.append(f"kept only {hint} candidates, as the text or the caller says")
         places = kept
@@ -121,6 +123,10 @@ def resolve_place(text: str, *, on: dt.date | None = None, kind: str | None = No
     elif res.stated_aor and res.stated_aor not in res.aor_codes:
         res.notes.append(f"the text names the {res.stated_aor} AOR but the place lies in {', '.join(res.aor_codes)}")
     return res
+
+
+def _kind_of(p: tuple) -> str:
+    return "district" if p[0] == "state" and p[1].kind == "district" else p[0]
 
 
 def _candidates(segments: tuple[str, ...], idx: _Index, geo: Geography, notes: list[str], hint: str | None) -> list[tuple]:
