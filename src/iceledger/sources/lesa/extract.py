@@ -294,7 +294,7 @@ def read_parquet_chunk(con, path: Path, *, file_name: str | None = None) -> RawC
     except Exception as exc:
         raise InputError("damaged_parquet", f"the Parquet file cannot be read ({exc})", fix="re-download the file",
                          location=Location(file=file_name)) from exc
-    guess = detect_header(names)
+    guess = detect_header([names])
     if guess is None:
         raise InputError("no_header", "none of the Parquet file's column names is a known LESA or DDP column",
                          fix="check that this is a Deportation Data Project file; if it is another table, pass --table",
