@@ -40,12 +40,12 @@ def policies_list(
 
     @handles_errors()
     def go(as_json: bool):
-        if state and not code_list("usps_state").knows(state.upper()):
-            raise InputError("unknown_state", f"{state!r} is not a state code", fix="use a two-letter USPS code such as CA or NY")
         if level and not code_list("place_level").knows(level):
             raise InputError("unknown_level", f"{level!r} is not a level", fix="use one of: " + ", ".join(code_list("place_level").values))
         con = open_ledger(settings_for(home))
         try:
+            if state and not con.execute("SELECT count(*) FROM ref_states WHERE state_code = ?", [state.upper()]).fetchall()[0][0]:
+                raise InputError("unknown_state", f"{state!r} is not a state code", fix="use a two-letter USPS code such as CA or NY")
             rows = query_policies(con, state=state, level=level)
         finally:
             con.close()

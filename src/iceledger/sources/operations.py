@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from iceledger.errors import NotFoundError
 from iceledger.sources.figures import FIGURE_COLUMNS, format_value
+from iceledger.sources.place_check import check_operation_places
 from iceledger.sources.registry_csv import (
     Problem,
     check_refs,
@@ -69,7 +70,7 @@ def load_operations(con, ctx):
         "ref_operation_places": insert_registry_rows(con, "ref_operation_places", places, source_id=source_of(PLACES), rel=PLACES),
     }
     con.execute(FILL_DERIVED_SQL)
-    return StepResult(tables, check_place_sums(con))
+    return StepResult(tables, check_place_sums(con) + check_operation_places(con))
 
 
 def check_place_sums(con) -> list[Finding]:
@@ -114,7 +115,7 @@ def query_operation(con, slug: str) -> dict:
         raise NotFoundError("unknown_operation", f"no operation {slug!r}", fix=f"use one of: {known}")
     places = _records(con.execute(
         "SELECT place_seq, place_text, alt_place_names, jurisdiction_id, place_level, state_code, aor_code, announced_count, "
-        "count_figure_id, place_notes, source_url FROM ref_operation_places WHERE operation_slug = ? ORDER BY place_seq", [slug]))
+        "count_figure_id, operation_place_notes, source_url FROM ref_operation_places WHERE operation_slug = ? ORDER BY place_seq", [slug]))
     counted = [p["announced_count"] for p in places if p["announced_count"] is not None]
     total = ops[0]["announced_count"]
     return {

@@ -11,13 +11,9 @@ policy kind is unknown and `query_policies` says so.
 
 from __future__ import annotations
 
-import csv
-import re
-from functools import cache
-
 from iceledger.errors import BuildError, NotFoundError
 from iceledger.metadata import code_list
-from iceledger.metadata.model import METADATA_DIR
+from iceledger.sources.place_check import check_designations
 from iceledger.sources.registry_csv import (
     Problem,
     check_refs,
@@ -32,24 +28,6 @@ JURISDICTIONS = "policies/jurisdictions.csv"
 POLICIES = "policies/policies.csv"
 LISTS = "policies/designation-lists.csv"
 DESIGNATIONS = "policies/designations.csv"
-_TRAILING_PARENS = re.compile(r"\(([^()]+)\)\s*$")
-
-
-@cache
-def aor_names() -> dict[str, str]:
-    """Lower-cased AOR code, name and every alias of src/iceledger/metadata/codes/aor.csv → AOR code."""
-    out = {}
-    with (METADATA_DIR / "codes" / "aor.csv").open(newline="") as fh:
-        for row in csv.DictReader(fh):
-            for text in [row["code"], row["name"], *(row.get("aliases") or "").split(";")]:
-                if text.strip():
-                    out[text.strip().lower()] = row["code"]
-    return out
-
-
-def aor_code_for_name(name: str) -> str | None:
-    """The AOR code for a field office name as ICE writes it ("Buffalo", "Saint Paul"), or None."""
-    return aor_names().get(name.strip().lower())
 
 
 def load_jurisdictions(con, ctx):
@@ -58,10 +36,14 @@ def load_jurisdictions(con, ctx):
 
     rows = read_registry_csv(JURISDICTIONS, "ref_jurisdictions")
     known_aors = set(code_list("aor").values) - {"HQ"}
+    states = known_ids(con, "ref_states", "state_code")
+    if not states:
+        raise BuildError("states_missing", "ref_states is empty", fix="run the geography step before jurisdictions")
     raise_problems(JURISDICTIONS, [
         Problem(r.line, "aor_code", f"{r['aor_code']!r} is not an AOR code",
                 "use a code of src/iceledger/metadata/codes/aor.csv (leave blank when the place spans several AORs)")
-        for r in rows if r["aor_code"] is not None and r["aor_code"] not in known_aors])
+        for r in rows if r["aor_code"] is not None and r["aor_code"] not in known_aors]
+        + check_refs(rows, "state_code", states, "state code (ref_states)"))
     n = insert_registry_rows(con, "ref_jurisdictions", rows, source_id=source_of(JURISDICTIONS), rel=JURISDICTIONS)
     split = [r["jurisdiction_id"] for r in rows if r["aor_code"] is None and r["place_level"] != "nation"]
     findings = [Finding("info", "jurisdiction_spans_aors", f"{len(split)} jurisdictions span several AORs and have no single AOR code",
@@ -93,25 +75,7 @@ def load_policies(con, ctx):
         "ref_policy_designations": insert_registry_rows(con, "ref_policy_designations", entries,
                                                         source_id=source_of(DESIGNATIONS), rel=DESIGNATIONS),
     }
-    return StepResult(tables, check_listed_aors(con) + report_unknown_policies(con))
-
-
-def check_listed_aors(con) -> list[Finding]:
-    """Where a listing gives the AOR in parentheses ("Ithaca, New York (Buffalo)"), it must agree with ours."""
-    rows = con.execute("SELECT d.designation_id, d.listed_name, j.aor_code, d.source_detail FROM ref_policy_designations d "
-                       "JOIN ref_jurisdictions j USING (jurisdiction_id) ORDER BY 1").fetchall()
-    out = []
-    for designation_id, listed, ours, detail in rows:
-        m = _TRAILING_PARENS.search(listed)
-        if not m:
-            continue
-        theirs = aor_code_for_name(m.group(1))
-        if theirs != ours:
-            out.append(Finding("warning", "listed_aor_differs",
-                               f"{designation_id}: the listing gives AOR {m.group(1)!r} ({theirs}), the jurisdiction has {ours}",
-                               "check the jurisdiction's aor_code in data/policies/jurisdictions.csv",
-                               detail={"file": detail}))
-    return out
+    return StepResult(tables, check_designations(con) + report_unknown_policies(con))
 
 
 def report_unknown_policies(con) -> list[Finding]:

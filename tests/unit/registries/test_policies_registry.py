@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 
 import pytest
 
 from iceledger.metadata import code_list
-from iceledger.sources.policies import aor_code_for_name, query_policies
+from iceledger.sources.geography.aors import aor_code_for_name
+from iceledger.sources.place_check import PlaceText, check_place_texts
+from iceledger.sources.policies import query_policies
 
 
 def test_doj_2025_list_has_13_state_level_entries_4_counties_and_18_cities(con):
@@ -71,7 +74,6 @@ def test_aor_given_in_the_ddor_listing_agrees(con, built):
 
 
 # Real data oracles: the CC0 AOR-by-state list (bundleable) and UWCHR's county crosswalk (tests only).
-STATE_NAMES = {r[0]: r[1] for r in ((c, code_list("usps_state").descriptions[c]) for c in code_list("usps_state").values)}
 OFFICE_CODE = {"St Paul": "SPM"}
 
 COUNTY_OF = {  # jurisdiction → a county it lies in (FIPS), for checking AOR codes against the county crosswalk
@@ -90,8 +92,9 @@ def test_state_aor_codes_match_the_cc0_aor_list(con, shared_data):
     with (shared_data / "reference" / "ice-areas-of-responsibility.csv").open(newline="") as fh:
         for row in csv.DictReader(fh, skipinitialspace=True):
             offices.setdefault(row["state_name"], set()).add(aor_code_for_name(row["office_name"]) or OFFICE_CODE[row["office_name"]])
-    for jid, state, aor in con.execute("SELECT jurisdiction_id, state_code, aor_code FROM ref_jurisdictions WHERE place_level = 'state'").fetchall():
-        expected = offices[STATE_NAMES[state]]
+    for jid, state, aor in con.execute("SELECT j.jurisdiction_id, s.state_name, j.aor_code FROM ref_jurisdictions j "
+                                       "JOIN ref_states s USING (state_code) WHERE j.place_level = 'state'").fetchall():
+        expected = offices[state]
         assert (aor is None) == (len(expected) > 1), jid
         if aor:
             assert {aor} == expected, jid
@@ -111,3 +114,20 @@ def test_county_and_city_aor_codes_match_the_uwchr_county_crosswalk(con, testonl
 @pytest.mark.parametrize("name,code", [("Buffalo", "BUF"), ("San Antonio", "SNA"), ("Saint Paul", "SPM"), ("Denver", "DEN"), ("Nowhere", None)])
 def test_aor_names_as_ice_writes_them(name, code):
     assert aor_code_for_name(name) == code
+
+
+def test_hand_written_aor_codes_agree_with_the_place_resolver(built):
+    findings = built[1]["policies"].findings + built[1]["operations"].findings
+    assert not [f for f in findings if f.code in ("resolver_aor_differs", "listed_aor_differs")]
+    designations = [f.detail for f in built[1]["policies"].findings if f.code == "place_texts_checked"][0]
+    places = [f.detail for f in built[1]["operations"].findings if f.code == "place_texts_checked"][0]
+    assert designations["agree"] >= 45 and designations["not_resolved"] == []
+    assert places["agree"] >= 20 and places["not_resolved"] == ["Twin Cities"]
+
+
+def test_a_wrong_hand_written_aor_code_is_reported():
+    found = check_place_texts([PlaceText("a", "Cook County, Illinois", "LOS", dt.date(2017, 9, 27)),
+                               PlaceText("b", "Ithaca, New York (Buffalo)", "NYC", dt.date(2017, 3, 20)),
+                               PlaceText("c", "Portland, Ore.", "SEA", dt.date(2017, 9, 27))])
+    assert [f.code for f in found] == ["resolver_aor_differs", "listed_aor_differs", "place_texts_checked"]
+    assert found[-1].detail["agree"] == 1

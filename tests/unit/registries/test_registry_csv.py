@@ -87,16 +87,16 @@ HEADER = ",".join(expected_columns("ref_jurisdictions"))
 
 
 def test_bad_cells_are_reported_with_file_line_column_and_fix(tmp_path):
-    text = HEADER + "\nxx-one,One,county,XX,CHI,\nxx-two,Two,parish,IL,CHI,\n"
+    text = HEADER + "\nxx-one,One,parish,IL,CHI,\nxx-two,Two,borough,IL,CHI,\n"
     data = make_data_dir(tmp_path, "bad.csv", text)
     with pytest.raises(InputError) as info:
         read_registry_csv("policies/bad.csv", "ref_jurisdictions", data_dir=data)
     err = info.value
     assert err.code == "bad_registry_csv"
     assert err.location.file == "data/policies/bad.csv"
-    assert (err.location.row, err.location.column) == (2, "state_code")
-    assert "2 problem(s)" in err.message and "line 3, column 'place_level'" in err.message
-    assert "codes/usps_state.csv" in err.fix
+    assert (err.location.row, err.location.column) == (2, "place_level")
+    assert "2 problem(s)" in err.message and "line 3, column 'place_level': 'borough'" in err.message
+    assert "codes/place_level.csv" in err.fix
 
 
 def test_duplicate_keys_and_ragged_rows_are_reported(tmp_path):
@@ -131,7 +131,7 @@ names = st.text(st.characters(min_codepoint=32, max_codepoint=0x24F, blacklist_c
 
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.tuples(slugs, names, st.sampled_from(code_list("place_level").values),
-                          st.sampled_from(code_list("usps_state").values),
+                          st.from_regex(r"[A-Z]{2}", fullmatch=True),
                           st.sampled_from(code_list("aor").values), st.one_of(st.just(""), names)),
                 min_size=1, max_size=8, unique_by=lambda r: r[0]))
 def test_registry_rows_round_trip_through_csv(tmp_path_factory, records):
