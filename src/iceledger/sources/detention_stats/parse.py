@@ -7,6 +7,7 @@ unparseable), so that nothing becomes a silent blank.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # Excel's day 0 (1900 date system, after its 1900 leap-year bug)
@@ -15,6 +16,10 @@ _SPACE = re.compile(r"\s+")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _ZIP = re.compile(r"^(\d{5})(-\d{4})?$")
+
+
+def _is_whole(x: float) -> bool:
+    return math.isfinite(x) and x == int(x)
 
 
 def normalise_label(value: object) -> str:
@@ -36,7 +41,7 @@ def parse_number(value: object) -> tuple[float | None, str | None]:
     if isinstance(value, bool):
         return None, "unparseable"
     if isinstance(value, (int, float)):
-        return float(value), None
+        return (float(value), None) if math.isfinite(value) else (None, "unparseable")
     if isinstance(value, (dt.date, dt.datetime, dt.time)):
         return None, "unparseable"
     text = normalise_label(value)
@@ -54,7 +59,7 @@ def parse_int(value: object) -> tuple[int | None, str | None]:
     number, reason = parse_number(value)
     if number is None:
         return None, reason
-    if number != int(number):
+    if not _is_whole(number):
         return None, "unparseable"
     return int(number), None
 
@@ -68,7 +73,7 @@ def parse_date(value: object) -> tuple[dt.date | None, str | None]:
     if isinstance(value, dt.date):
         return value, None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if value != int(value) or not 1 <= value <= 2958465:  # 2958465 is 9999-12-31
+        if not _is_whole(value) or not 1 <= value <= 2958465:  # 2958465 is 9999-12-31
             return None, "unparseable"
         return EXCEL_EPOCH + dt.timedelta(days=int(value)), None
     text = normalise_label(value)
@@ -94,7 +99,7 @@ def parse_zip(value: object) -> tuple[str | None, str | None]:
     if value is None:
         return None, "blank"
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if value != int(value) or not 0 < value < 100000:
+        if not _is_whole(value) or not 0 < value < 100000:
             return None, "unparseable"
         return f"{int(value):05d}", None
     text = normalise_label(value)
@@ -111,7 +116,7 @@ def parse_zip(value: object) -> tuple[str | None, str | None]:
 def parse_text(value: object) -> tuple[str | None, str | None]:
     if isinstance(value, (dt.datetime, dt.date)):
         return value.isoformat()[:10], None
-    if isinstance(value, float) and value == int(value):
+    if isinstance(value, float) and _is_whole(value):
         value = int(value)
     text = normalise_label(value)
     return (text, None) if text else (None, "blank")
