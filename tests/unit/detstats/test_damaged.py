@@ -100,3 +100,22 @@ def test_an_edited_value_breaks_its_totals(tmp_path, layout):
     assert bad.detail["examples"] == [
         "J20 Total / Oct: published 40,551, sum of 2 agency parts gives 40,651",
         "V21 ICE / Total: published 137,084, sum of 12 month parts gives 137,184"]
+
+
+def test_blank_row_inside_the_facility_list(tmp_path, layout):
+    def edit(wb):
+        for c in range(1, 32):
+            wb["Facilities FY19"].cell(50, c).value = None
+    err = fails(layout, damaged(tmp_path, edit))
+    assert err.code == "detstats_unexpected_row" and err.location.row == 51 and "blank row 50" in err.message
+
+
+def test_numbers_after_a_year_to_date_cutoff_are_kept_and_reported(tmp_path):
+    fy21 = load_layouts()[2]
+    wb = openpyxl.load_workbook(bundled_path(fy21.file))
+    wb["Detention FY21 YTD"].cell(20, 17, 777)  # May 2021 book-ins, a placeholder 0 in ICE's copy
+    path = tmp_path / "FY21.xlsx"
+    wb.save(path)
+    blocks = extract_workbook(fy21, path)
+    book_ins = next(b for b in blocks if b.block.code == "book_ins_by_agency_month")
+    assert book_ins.late == ["Q20"] and any(c.ref == "Q20" and c.value == 777 for c in book_ins.cells)

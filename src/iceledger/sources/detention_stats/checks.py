@@ -113,8 +113,8 @@ def _select(layout: Layout, blocks: dict[str, BlockData], sel: dict) -> dict[tup
     out = {}
     for c in data.cells:
         if all(c.dims.get(k) == v for k, v in want.items()) and sel.get("measure", c.measure) == c.measure:
-            rest = tuple(sorted((d, v) for d, v in c.dims.items() if d not in want))
-            out[(c.measure, tuple(v for d, v in rest if d == "month"))] = c
+            # paired with the other block's cells on the measure and the dimensions left open (e.g. month)
+            out[(c.measure, tuple(sorted((d, v) for d, v in c.dims.items() if d not in want)))] = c
     if not out:
         raise BuildError("detstats_layout_invalid", f"cross check selector {sel} matches no cell",
                          fix="check the block name and the dimension values (canonical values, e.g. Total)",
@@ -126,6 +126,10 @@ def check_cross(layout: Layout, blocks: dict[str, BlockData], tally: Tally) -> N
     for check in layout.cross_checks:
         first, *others = [_select(layout, blocks, s) for s in check["cells"]]
         for other in others:
+            if not set(first) & set(other):
+                raise BuildError("detstats_layout_invalid", f"cross check {check['what']!r} pairs no cells: the selectors "
+                                 "leave different dimensions open", fix="fix every dimension except the ones both blocks share",
+                                 location=Location(file=layout.path))
             for key in sorted(set(first) & set(other)):
                 a, b = first[key], other[key]
                 if a.value is None or b.value is None:

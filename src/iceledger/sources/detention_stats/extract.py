@@ -52,7 +52,8 @@ class BlockData:
     note: str | None
     cells: list[Cell] = field(default_factory=list)
     facilities: list[dict] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)  # placeholder cells after the data-through date
+    skipped: list[str] = field(default_factory=list)  # placeholder cells (0 or blank) after the data-through date
+    late: list[str] = field(default_factory=list)  # cells after the data-through date that hold numbers anyway
     problems: list[tuple[str, str, object]] = field(default_factory=list)  # (cell, reason, raw) of unreadable values
 
 
@@ -213,9 +214,11 @@ def read_cells(sheet: Sheet, layout: Layout, block: Block, rows, columns, data: 
             raw = sheet.value(r, c)
             value, reason = parse_number(raw)
             ref = f"{get_column_letter(c)}{r}"
-            if period == "month" and month_date > layout.data_through and not value:
-                data.skipped.append(ref)
-                continue
+            if period == "month" and month_date > layout.data_through:
+                if not value:
+                    data.skipped.append(ref)
+                    continue
+                data.late.append(ref)
             if reason == "unparseable":
                 data.problems.append((ref, "unparseable number", raw))
             data.cells.append(Cell(ref, row_label, item.label, dims, item.measure or block.measure, value, reason,
@@ -234,6 +237,10 @@ def read_facilities(sheet: Sheet, layout: Layout, block: Block, header_row: int,
         data.facilities.append(attrs)
         rows.append((r, sheet.label(r, name_col), {}))
         r += 1
+    later = next((rr for rr in range(r + 1, sheet.values.max_row + 1) if sheet.label(rr, name_col)), None)
+    if later:
+        raise sheet.fail("detstats_unexpected_row", f"block {block.code!r}: facility rows go on at row {later} after the "
+                         f"blank row {r}", "remove the blank row from the copy, or report the layout change", later, name_col)
     read_cells(sheet, layout, block, rows, columns, data, facility=True)
     return r - 1
 

@@ -72,6 +72,13 @@ def report_cells(wb: Workbook) -> list[Finding]:
                            f"FY{wb.layout.fiscal_year} {wb.layout.edition}: {len(skipped)} cells of months after "
                            f"{wb.layout.data_through} hold 0 or blank placeholders and were not loaded",
                            "nothing to do: the edition is year-to-date", detail={"file": name, **examples(skipped)}, count=len(skipped)))
+    late = [f"{b.sheet}!{ref}" for b in wb.blocks for ref in b.late]
+    if late:
+        out.append(Finding("warning", "detstats_values_after_cutoff",
+                           f"FY{wb.layout.fiscal_year} {wb.layout.edition}: {len(late)} cells of months after "
+                           f"{wb.layout.data_through} hold numbers; they are loaded as published",
+                           f"check the workbook's data-through date (data_through in {wb.layout.path})",
+                           detail={"file": name, **examples(late)}, count=len(late)))
     problems = [f"{b.sheet}!{ref}: {why}: {raw!r}" for b in wb.blocks for ref, why, raw in b.problems]
     if problems:
         out.append(Finding("info", "detstats_cells_unreadable",
@@ -106,8 +113,7 @@ def value_rows(wb: Workbook) -> list[dict]:
                 detstats_corrected_row_label=wb.corrected.get((data.block.code, c.ref)), detstats_measure=c.measure,
                 detstats_unit=measures()[c.measure]["unit"], detstats_value=c.value, detstats_null_reason=c.null_reason,
                 detstats_is_formula=c.is_formula, detstats_period=c.period, detstats_month_date=c.month_date,
-                detstats_is_total=c.period in ("fiscal_year", "fiscal_year_to_date") and "month" in c.dims
-                or any(v == TOTAL or v in subtotals.get(d, ()) for d, v in c.dims.items()),
+                detstats_is_total=any(v == TOTAL or v in subtotals.get(d, ()) for d, v in c.dims.items()),
                 aor_code=aor_codes().get(label_key(aor)) if aor and aor != TOTAL else None,
                 detstats_facility_row=c.facility_row, source_id=lay.source_id, source_detail=_detail(lay, data.sheet, c.ref))
             rows.append(row)
