@@ -19,7 +19,7 @@ from functools import cache
 from iceledger.errors import BuildError, Location
 from iceledger.metadata.model import METADATA_DIR
 from iceledger.sources.detention_stats.extract import BlockData, Cell, days_covered
-from iceledger.sources.detention_stats.layout import TOTAL, Layout
+from iceledger.sources.detention_stats.layout import Layout
 from iceledger.sources.detention_stats.parse import label_key
 from iceledger.validation import Finding
 from iceledger.validation.report import examples
