@@ -6,4 +6,5 @@ REGISTRY_STEPS: list[tuple[str, str]] = [
     # (step name, "module:function")
     ("sources", "iceledger.sources.bundled:load_sources"),
     ("geography", "iceledger.sources.geography.load:load_geography"),
+    ("detstats", "iceledger.sources.detention_stats.load:load_detstats"),
 ]
