@@ -6,6 +6,7 @@ REGISTRY_STEPS: list[tuple[str, str]] = [
     # (step name, "module:function")
     ("sources", "iceledger.sources.bundled:load_sources"),
     ("geography", "iceledger.sources.geography.load:load_geography"),
+    ("detstats", "iceledger.sources.detention_stats.load:load_detstats"),
     ("jurisdictions", "iceledger.sources.policies:load_jurisdictions"),
     ("policies", "iceledger.sources.policies:load_policies"),
     ("figures", "iceledger.sources.figures:load_figures"),

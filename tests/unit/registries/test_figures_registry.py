@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import re
 
+import pytest
 
 from iceledger.sources.bundled import bundled_path, sources
 
@@ -103,3 +104,14 @@ def test_missing_annual_figures_are_reported(built):
     gaps = {f.detail["metric"]: f.detail["missing_fy"] for f in built[1]["figures"].findings if f.code == "annual_series_gap"}
     assert gaps["administrative_arrests"] == [2012]
     assert gaps["removals"] == [2018]
+
+
+@pytest.mark.parametrize("figure_id,fy,block", [("ice-fy2019-removals-detstats", 2019, "removals"),
+                                                ("ice-fy2020-removals-detstats", 2020, "removals"),
+                                                ("ice-fy2019-initial-book-ins", 2019, "book_ins_by_agency_month"),
+                                                ("ice-fy2020-initial-book-ins", 2020, "book_ins_by_agency_month")])
+def test_workbook_figures_match_the_parsed_workbooks(con, figure_id, fy, block):
+    figure = con.execute("SELECT figure_value FROM ref_official_figures WHERE figure_id = ?", [figure_id]).fetchall()[0][0]
+    grand_total = con.execute("SELECT max(detstats_value) FROM ref_detstats_values WHERE detstats_fy = ? AND detstats_block = ? "
+                              "AND detstats_is_total", [fy, block]).fetchall()[0][0]
+    assert figure == grand_total
