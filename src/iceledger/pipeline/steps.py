@@ -5,4 +5,5 @@ sources add one line here. Steps run in this order, in one temporary ledger, swa
 REGISTRY_STEPS: list[tuple[str, str]] = [
     # (step name, "module:function")
     ("sources", "iceledger.sources.bundled:load_sources"),
+    ("facilities", "iceledger.sources.facilities.load:load_facilities"),
 ]
