@@ -6,4 +6,5 @@ REGISTRY_STEPS: list[tuple[str, str]] = [
     # (step name, "module:function")
     ("sources", "iceledger.sources.bundled:load_sources"),
     ("facilities", "iceledger.sources.facilities.load:load_facilities"),
+    ("g287", "iceledger.sources.g287.load:load_g287"),
 ]

@@ -18,10 +18,12 @@ from iceledger.metadata import code_list, field_, quote, table
 from iceledger.metadata.model import METADATA_DIR
 from iceledger.sources.facilities.extract import Extracted, extract_facilities
 from iceledger.sources.places import resolve_county_fips
+from iceledger.sources.rows import insert_records
 from iceledger.validation import Finding
 from iceledger.validation.report import examples
 
 HOLD_SUFFIX = "HOLD"
+LIST_DATE = dt.date(2017, 11, 6)  # counties as they were when ICE's list (the only source of county names) was extracted
 LISTING = "listing"
 
 
@@ -33,20 +35,6 @@ def attribute_columns() -> dict[str, str]:
         return {r["code"]: r["column"] for r in csv.DictReader(fh) if r["column"]}
 
 
-def insert_rows(con, name: str, columns: list[str], rows: list[tuple]) -> int:
-    """Insert Python rows into a declared table through Arrow (fast for tens of thousands of rows)."""
-    if not rows:
-        return 0
-    data = pa.table({c: pa.array([r[i] for r in rows], pa.string()) for i, c in enumerate(columns)})
-    con.register("incoming_rows", data)
-    try:
-        casts = ", ".join(f"CAST({quote(c)} AS {field_(c).type}) AS {quote(c)}" for c in columns)
-        con.execute(f"INSERT INTO {quote(name)} ({', '.join(quote(c) for c in columns)}) SELECT {casts} FROM incoming_rows")
-    finally:
-        con.unregister("incoming_rows")
-    return len(rows)
-
-
 def check_attribute_names(x: Extracted) -> None:
     known = code_list("facility_attribute")
     unknown = sorted({a[1] for a in x.attributes if not known.knows(a[1])})
@@ -56,9 +44,10 @@ def check_attribute_names(x: Extracted) -> None:
 
 
 def load_attributes(con, x: Extracted) -> int:
-    rows = [(code, attr, value, str(rank), "false", source_id, detail) for code, attr, value, source_id, detail, rank in x.attributes]
-    n = insert_rows(con, "ref_facility_attributes", ["detention_facility_code", "facility_attribute", "facility_attribute_value",
-                                                      "facility_attribute_rank", "is_chosen_value", "source_id", "source_detail"], rows)
+    cols = ["detention_facility_code", "facility_attribute", "facility_attribute_value", "source_id", "source_detail",
+            "facility_attribute_rank"]
+    n = insert_records(con, "ref_facility_attributes", [dict(zip(cols, a)) | {"is_chosen_value": False} for a in x.attributes],
+                       cols + ["is_chosen_value"])
     con.execute(f"""
         UPDATE ref_facility_attributes a SET is_chosen_value = TRUE FROM (
           SELECT detention_facility_code, facility_attribute, source_id, source_detail,
@@ -211,8 +200,8 @@ def load_facilities(con, ctx):
     x = extract_facilities()
     check_attribute_names(x)
     findings = list(x.findings)
-    n_types = insert_rows(con, "ref_facility_types", ["facility_type", "facility_type_detailed", "facility_type_definition",
-                                                       "source_id", "source_detail"], x.types)
+    type_cols = ["facility_type", "facility_type_detailed", "facility_type_definition", "source_id", "source_detail"]
+    n_types = insert_records(con, "ref_facility_types", [dict(zip(type_cols, t)) for t in x.types], type_cols)
     n_attrs = load_attributes(con, x)
     n_adp = load_adp(con, x)
     findings += check_adp(con)
@@ -221,6 +210,6 @@ def load_facilities(con, ctx):
     findings += check_locations(con)
     findings += check_disagreements(con)
     findings += resolve_county_fips(con, "ref_facilities", key="detention_facility_code", state="facility_state_code",
-                                    county="facility_county_name", fips="facility_county_fips")
+                                    county="facility_county_name", fips="facility_county_fips", as_of=LIST_DATE)
     return StepResult({"ref_facility_types": n_types, "ref_facility_attributes": n_attrs, "ref_facility_adp": n_adp,
                        "ref_facilities": n_wide}, findings)
