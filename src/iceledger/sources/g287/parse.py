@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -91,7 +92,8 @@ def agency_key(name: str | None, state: str | None = None) -> str | None:
     agency_words.csv replaced or dropped, a leading "city of" dropped, then the listed aliases applied."""
     if not name or not name.strip():
         return None
-    text = name.lower().replace("\u2019", "'").replace("\u2018", "'")
+    text = unicodedata.normalize("NFKD", name.casefold().replace("\u2019", "'").replace("\u2018", "'"))
+    text = text.encode("ascii", "ignore").decode().lower()
     text = re.sub(r"'s\b", "", text)
     words = []
     for w in re.sub(r"[^a-z0-9]+", " ", text).split():
