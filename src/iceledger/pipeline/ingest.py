@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from iceledger.errors import BuildError, InputError, Location
-from iceledger.metadata import Table, create_table_sql, quote, table as table_meta
+from iceledger.metadata import Table, table as table_meta
 from iceledger.pipeline import dedupe
 from iceledger.pipeline.ledger import atomic_ledger, build_lock, code_version, connect
 from iceledger.pipeline.releases import Manifest, ReleaseStore, check_immutable, hash_files
 from iceledger.settings import Settings
 from iceledger.sources.lesa import extract
 from iceledger.sources.lesa.headers import rank_tables, table_from_file_name
-from iceledger.sources.lesa.transform import ChunkResult, LoadContext, load_chunk, pending_table
+from iceledger.sources.lesa.transform import ChunkResult, LoadContext, load_chunk
 from iceledger.validation import Finding
 
 Progress = Callable[..., None]
@@ -148,9 +148,7 @@ def load_release(con, manifest: Manifest, run_id: str, *, encoding: str = "utf-8
             era = era or chunk.guess.era
             _check_table(chunk, table)
             _check_event_column(chunk, table, plan_columns(chunk.headers, table, era))
-            if table.name not in used_tables:
-                con.execute(create_table_sql(table, name=pending_table(table), replace=True).replace("TABLE", "TEMP TABLE", 1))
-                used_tables[table.name] = table
+            used_tables[table.name] = table
             ctx = LoadContext(con, manifest.release_id, run_id, era, manifest.id_namespace or era, manifest.synthetic)
             res = load_chunk(ctx, chunk, table)
             summary.tables.setdefault(table.name, TableTotals()).add(res)
@@ -159,10 +157,7 @@ def load_release(con, manifest: Manifest, run_id: str, *, encoding: str = "utf-8
             progress("chunk", name=f.name, sheet=chunk.sheet, rows=res.rows_read)
     manifest.era = era
     for table in used_tables.values():
-        cols = dedupe.finalize_columns(table)
-        con.execute(f"INSERT INTO {table.name} ({', '.join(quote(c) for c in cols)}) "
-                    f"{dedupe.finalize_sql(table, pending_table(table))}")
-        con.execute(f"DROP TABLE {pending_table(table)}")
+        dedupe.finalize_release(con, table, manifest.release_id)
     _record_release(con, manifest)
     _record_run(con, summary, manifest, started, profiles)
     for name, tot in summary.tables.items():

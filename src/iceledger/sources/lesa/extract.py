@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import threading
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -161,9 +162,13 @@ def read_xlsx(path: Path, *, file_name: str | None = None, parallel: bool = True
     """Every sheet of a workbook, each parsed once: header row detected in its first rows, the rest kept as text."""
     file_name = file_name or path.name
     reader, first_rows = _open_workbook(path)
+    local = threading.local()
 
     def load(sheet: str) -> RawChunk | SkippedSheet:
-        batch = _load(reader, sheet, path)
+        # A fastexcel reader may not be used from two threads at once: one reader per thread.
+        if not hasattr(local, "reader"):
+            local.reader = reader if threading.current_thread() is threading.main_thread() else _open_workbook(path)[0]
+        batch = _load(local.reader, sheet, path)
         table = pa.Table.from_batches([batch]) if isinstance(batch, pa.RecordBatch) else batch
         if table.num_rows == 0:
             return SkippedSheet(file_name, sheet, "empty_sheet", "the sheet has no cells")
@@ -289,7 +294,7 @@ def read_parquet_chunk(con, path: Path, *, file_name: str | None = None) -> RawC
     except Exception as exc:
         raise InputError("damaged_parquet", f"the Parquet file cannot be read ({exc})", fix="re-download the file",
                          location=Location(file=file_name)) from exc
-    guess = detect_header(names)
+    guess = detect_header([names])
     if guess is None:
         raise InputError("no_header", "none of the Parquet file's column names is a known LESA or DDP column",
                          fix="check that this is a Deportation Data Project file; if it is another table, pass --table",
