@@ -24,6 +24,7 @@ from iceledger.validation import Finding
 
 Progress = Callable[..., None]
 WRONG_TABLE_RATIO = 1.5
+SLICE_ROWS = 131_072  # rows loaded per DuckDB statement: bounds the ledger's working memory
 
 
 def new_run_id(prefix: str = "run") -> str:
@@ -88,8 +89,15 @@ def _noop(*_a, **_k) -> None:
 
 def _chunks_of(path: Path, file_name: str, fmt: str, con, encoding: str, findings: list[Finding]):
     if fmt == "xlsx":
-        chunks, skipped = extract.read_xlsx(path, file_name=file_name)
-        if not chunks:
+        skipped, loaded = [], 0
+        for item in extract.iter_xlsx(path, file_name=file_name):
+            if isinstance(item, extract.SkippedSheet):
+                skipped.append(item)
+                continue
+            loaded += 1
+            yield from extract.slice_chunk(item, SLICE_ROWS)
+            del item
+        if not loaded:
             reasons = "; ".join(f"sheet {s.sheet!r}: {s.reason}" for s in skipped) or "it has no sheets"
             code = "empty_workbook" if all(s.reason_code == "empty_sheet" for s in skipped) else "no_header"
             raise InputError(code, f"no sheet holds a LESA table ({reasons})",
@@ -99,7 +107,6 @@ def _chunks_of(path: Path, file_name: str, fmt: str, con, encoding: str, finding
             findings.append(Finding("warning", s.reason_code, f"sheet {s.sheet!r} skipped: {s.reason}",
                                     "nothing to do if the sheet holds notes; otherwise check its header row",
                                     detail={"file": file_name, "sheet": s.sheet}))
-        yield from chunks
     elif fmt == "parquet":
         yield extract.read_parquet_chunk(con, path, file_name=file_name)
     else:

@@ -5,6 +5,7 @@ sources add one line here. Steps run in this order, in one temporary ledger, swa
 REGISTRY_STEPS: list[tuple[str, str]] = [
     # (step name, "module:function")
     ("sources", "iceledger.sources.bundled:load_sources"),
+    ("geography", "iceledger.sources.geography.load:load_geography"),
     ("facilities", "iceledger.sources.facilities.load:load_facilities"),
     ("g287", "iceledger.sources.g287.load:load_g287"),
 ]
