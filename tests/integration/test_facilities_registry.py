@@ -11,20 +11,16 @@ import pytest
 from typer.testing import CliRunner
 
 from iceledger.cli import app
-from iceledger.pipeline.build import build
 from iceledger.pipeline.ledger import open_ledger
-from iceledger.settings import load_settings
 
-STEPS = [("sources", "iceledger.sources.bundled:load_sources"),
-         ("facilities", "iceledger.sources.facilities.load:load_facilities")]
+from tests.integration.registry_helpers import registry_ledger
+
 runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    settings = load_settings(tmp_path_factory.mktemp("fac") / "home").ensure()
-    report = build(settings, steps=STEPS)
-    return settings, report
+def built():
+    return registry_ledger()
 
 
 @pytest.fixture(scope="module")
@@ -62,6 +58,18 @@ def test_known_facilities(con):
     assert f["ABTHOLD"]["is_hold_room"] and not f["ADLNTCA"]["is_hold_room"]
     assert f["HAMILTN"]["facility_state_code"] == "TN" and f["HAMILTN"]["facility_latitude"] is None  # geocoded in Ohio: not used
     assert f["UCCHIIL"]["facility_latitude"] == pytest.approx(41.78877397) and f["UCCHIIL"]["source_id"] == "ddp-facility-locations-2025"
+
+
+def test_county_fips_resolved_against_the_geography_registry(con, built):
+    fips = dict(con.execute("SELECT detention_facility_code, facility_county_fips FROM ref_facilities").fetchall())
+    assert (fips["ADLNTCA"], fips["CSCNWWA"], fips["ABRDNWA"]) == ("06071", "53053", "53027")
+    assert fips["UMIAHFL"] == "12086"  # ICE writes DADE: read as Miami-Dade by a listed fix
+    assert fips["BALHOLD"] is None  # BALTIMORE: the county or the city? not guessed
+    assert sum(1 for v in fips.values() if v) == 1422
+    f = {x.code: x for x in built[1].findings if x.step == "facilities"}
+    assert f["county_name_repaired"].count == 7 and f["county_unresolved"].count == 56
+    assert {"state": "MD", "county": "BALTIMORE", "rows": 1, "examples": ["BALHOLD"], "candidates": ["24005", "24510"]} in \
+        f["county_unresolved"].detail["examples"]
 
 
 def test_every_row_names_its_source(con):

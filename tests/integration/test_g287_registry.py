@@ -9,18 +9,16 @@ import pytest
 from typer.testing import CliRunner
 
 from iceledger.cli import app
-from iceledger.pipeline.build import build
 from iceledger.pipeline.ledger import open_ledger
-from iceledger.settings import load_settings
 
-STEPS = [("sources", "iceledger.sources.bundled:load_sources"), ("g287", "iceledger.sources.g287.load:load_g287")]
+from tests.integration.registry_helpers import registry_ledger
+
 runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    settings = load_settings(tmp_path_factory.mktemp("g287") / "home").ensure()
-    return settings, build(settings, steps=STEPS)
+def built():
+    return registry_ledger()
 
 
 @pytest.fixture(scope="module")
@@ -68,6 +66,20 @@ def test_known_agreements(con):
     assert renamed["g287_first_seen_date"] == dt.date(2025, 5, 16) and renamed["agency_name"] == "Palm Beach Police Department"
 
 
+def test_places_resolved_against_the_geography_registry(con, built):
+    a = agreement(con, "ALABAMA", "colbert county sheriff", "JEM")
+    assert (a["agency_state_code"], a["agency_county_fips"], a["aor_code"]) == ("AL", "01033", "NOL")
+    t = agreement(con, "UTAH", "tooele county sheriff", "WSO")
+    assert (t["agency_county_fips"], t["aor_code"], t["g287_moa_count"], t["g287_moa_first_date"]) == ("49045", "SLC", 1, dt.date(2025, 6, 25))
+    lampasas = agreement(con, "TEXAS", "lampass county sheriff", "WSO")  # ICE writes "Lampass County": a listed fix
+    assert lampasas["agency_county_fips"] == "48281"
+    counts = con.execute("SELECT count(*), count(agency_state_code), count(agency_county_name), count(agency_county_fips) "
+                         "FROM ref_287g_agreements").fetchall()[0]
+    assert counts == (865, 865, 632, 629)
+    f = {x.code: x for x in built[1].findings if x.step == "g287"}
+    assert {e["county"] for e in f["county_unresolved"].detail["examples"]} == {"Bowie County", "German Coast County", "Albemarle County"}
+
+
 def test_every_row_names_its_source(con):
     for t in ("ref_287g_listings", "ref_287g_agreements", "ref_287g_snapshots", "ref_287g_moas"):
         n = con.execute(f"SELECT count(*) FROM {t} t LEFT JOIN ref_sources s USING (source_id) "
@@ -107,6 +119,8 @@ def test_diff_errors(built):
 def test_list_and_snapshots(built):
     code, env = cli(built, "list", "--state", "UTAH", "--model", "wso")
     assert code == 0 and "Tooele County Sheriff's Office" in {r["agency_name"] for r in env["data"]}
+    code, env2 = cli(built, "list", "--state", "ut", "--model", "WSO")
+    assert env2["data"] == env["data"]
     code, env = cli(built, "snapshots")
     assert env["meta"]["count"] == 19 and env["data"][0]["snapshot"] == "2025-05-16 am"
     assert env["data"][0]["sources"] == ["ice-287g-participating-2025-05-16", "tracking-287g-snapshots-2025"]

@@ -6,13 +6,16 @@ A county name resolves when, within its state and among the counties valid on th
 its key (accents, punctuation and spaces removed, "Saint" as "St") equals exactly one county's full
 name ("Baltimore city", "Orleans Parish"), or else exactly one county's bare name once the words
 county, parish, borough, census area and municipality are dropped. Names that match none or several
-are reported, never guessed. When the registry is not in the ledger the columns stay NULL and a
+are reported, never guessed. Misspellings with an obvious reading are repaired only by the
+listed rules of county_fixes.csv (state, raw text, reading, reason). When the registry is not in the ledger the columns stay NULL and a
 finding says so.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+from pathlib import Path
 
 from iceledger.metadata import quote
 from iceledger.validation import Finding
@@ -20,6 +23,7 @@ from iceledger.validation.report import examples
 
 STATES = ("ref_states", ("state_fips", "state_code", "state_name"))
 COUNTIES = ("ref_counties", ("county_fips", "state_fips", "county_name", "county_full_name", "valid_from", "valid_to"))
+FIXES = Path(__file__).resolve().parent / "county_fixes.csv"
 KIND_WORDS = ("CITY AND BOROUGH", "CENSUS AREA", "MUNICIPALITY", "BOROUGH", "PARISH", "COUNTY")
 
 
@@ -57,6 +61,14 @@ def resolve_state_codes(con, target: str, *, name: str, code: str) -> list[Findi
                     detail={"table": target, **examples([f"{v} ({k})" for v, k in rows])}, count=sum(k for _, k in rows))]
 
 
+def load_county_fixes(con) -> None:
+    """The listed repairs of misspelt county names (sources/county_fixes.csv) as a temporary table."""
+    with FIXES.open(newline="") as fh:
+        rows = [(r["state_code"], r["raw"], r["fixed"], r["reason"]) for r in csv.DictReader(fh)]
+    con.execute("CREATE OR REPLACE TEMP TABLE county_fixes (state_code VARCHAR, raw VARCHAR, fixed VARCHAR, reason VARCHAR)")
+    con.executemany("INSERT INTO county_fixes VALUES (?, ?, ?, ?)", rows)
+
+
 def resolve_county_fips(con, target: str, *, key: str, state: str, county: str, fips: str, as_of: dt.date) -> list[Finding]:
     """Fill ``target.fips`` from (``state`` code, ``county`` name) among counties valid on ``as_of``."""
     if not (has_table(con, STATES) and has_table(con, COUNTIES)):
@@ -68,27 +80,38 @@ def resolve_county_fips(con, target: str, *, key: str, state: str, county: str, 
                {name_key_sql('co.county_name', drop_kind=True)} AS bare_key, co.county_fips
         FROM ref_counties co JOIN ref_states st USING (state_fips)
         WHERE (co.valid_from IS NULL OR co.valid_from <= ?) AND (co.valid_to IS NULL OR co.valid_to > ?)""", [as_of, as_of])
+    load_county_fixes(con)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE county_matches AS
-        WITH names AS (SELECT DISTINCT {s} AS state_code, {c} AS county FROM {t} WHERE {c} IS NOT NULL),
+        WITH raw_names AS (SELECT DISTINCT {s} AS state_code, {c} AS county FROM {t} WHERE {c} IS NOT NULL),
+        names AS (SELECT r.state_code, r.county, coalesce(fx.fixed, r.county) AS lookup, fx.reason AS fix_reason
+                  FROM raw_names r LEFT JOIN county_fixes fx ON fx.state_code = r.state_code AND upper(fx.raw) = upper(r.county)),
         full_hits AS (SELECT n.state_code, n.county, list(DISTINCT k.county_fips ORDER BY k.county_fips) AS fips FROM names n
-                      JOIN county_keys k ON k.state_code = n.state_code AND k.full_key = {name_key_sql('n.county', drop_kind=False)}
+                      JOIN county_keys k ON k.state_code = n.state_code AND k.full_key = {name_key_sql('n.lookup', drop_kind=False)}
                       GROUP BY ALL),
         bare_hits AS (SELECT n.state_code, n.county, list(DISTINCT k.county_fips ORDER BY k.county_fips) AS fips FROM names n
-                      JOIN county_keys k ON k.state_code = n.state_code AND k.bare_key = {name_key_sql('n.county', drop_kind=True)}
+                      JOIN county_keys k ON k.state_code = n.state_code AND k.bare_key = {name_key_sql('n.lookup', drop_kind=True)}
                       GROUP BY ALL)
-        SELECT n.state_code, n.county, coalesce(fh.fips, bh.fips, []) AS fips
+        SELECT n.state_code, n.county, n.lookup, n.fix_reason, coalesce(fh.fips, bh.fips, []) AS fips
         FROM names n LEFT JOIN full_hits fh USING (state_code, county) LEFT JOIN bare_hits bh USING (state_code, county)""")
     con.execute(f"""UPDATE {t} SET {f} = m.fips[1] FROM county_matches m
         WHERE m.state_code = {t}.{s} AND m.county = {t}.{c} AND len(m.fips) = 1""")
+    findings = []
+    fixed = con.execute(f"""SELECT m.state_code, m.county, m.lookup, m.fips[1], count(*) FROM county_matches m JOIN {t} x
+        ON x.{s} = m.state_code AND x.{c} = m.county WHERE m.fix_reason IS NOT NULL AND len(m.fips) = 1
+        GROUP BY ALL ORDER BY ALL""").fetchall()
+    if fixed:
+        findings.append(Finding("info", "county_name_repaired", f"{target}: county names read through the listed fixes (sources/county_fixes.csv)",
+                                detail={"table": target, "repaired": [{"state": r[0], "raw": r[1], "read_as": r[2], "fips": r[3], "rows": r[4]}
+                                                                      for r in fixed]}, count=sum(r[4] for r in fixed)))
     rows = con.execute(f"""
         SELECT x.{s}, x.{c}, count(*) AS n, list(x.{k} ORDER BY x.{k})[1:3], any_value(m.fips)
         FROM {t} x LEFT JOIN county_matches m ON m.state_code IS NOT DISTINCT FROM x.{s} AND m.county = x.{c}
         WHERE x.{c} IS NOT NULL AND x.{f} IS NULL GROUP BY 1, 2 ORDER BY 1, 2""").fetchall()
     if not rows:
-        return []
+        return findings
     listed = [{"state": r[0], "county": r[1], "rows": r[2], "examples": r[3], "candidates": r[4]} for r in rows]
-    return [Finding("warning", "county_unresolved",
+    return findings + [Finding("warning", "county_unresolved",
                     f"{target}: county names that match no county (or several) of their state; their FIPS code is NULL",
                     fix="check the spelling against ref_counties; a city written in the county column is left unresolved on purpose",
                     detail={"table": target, **examples(listed, limit=25)}, count=sum(r[2] for r in rows))]

@@ -18,7 +18,7 @@ from iceledger.validation import Finding
 from iceledger.validation.report import examples
 
 MISSING = {"", "NA", "-1"}  # how the snapshot compilers write an unknown value
-EXCEL_ERRORS = {"#N/A", "#REF!", "#VALUE!", "#NAME?"}  # a failed formula in ICE's spreadsheet
+EXCEL_ERRORS = {"#N/A", "#NA", "N/A", "#REF!", "#VALUE!", "#NAME?"}  # a failed formula (or "N/A") in ICE's spreadsheet
 MOA_SOURCE = "287g-watch-moas"
 MOA_PATH = "reference/287g-moa-agreements.json"
 LISTING_COLUMNS = ("g287_snapshot_id", "g287_snapshot_date", "g287_list_status", "agency_state_name", "agency_name",
@@ -92,7 +92,7 @@ def read_ice_list(spec: dict[str, str], out: Extracted) -> None:
     errors = [r.row for r in table.rows if any(v in EXCEL_ERRORS for v in r.cells.values())]
     if errors:
         out.findings.append(Finding("info", "g287_excel_error_value", f"{spec['path']}: cells holding a spreadsheet error "
-                                    f"({', '.join(sorted(EXCEL_ERRORS))}) are read as empty",
+                                    f"or N/A ({', '.join(sorted(EXCEL_ERRORS))}) are read as empty",
                                     detail={"file": spec["path"], **examples(errors)}, count=len(errors)))
     for r in table.rows:
         values = {mapping[h]: r.cells.get(h) for h in present}
