@@ -101,7 +101,7 @@ def resolve_county_fips(con, target: str, *, key: str, state: str, county: str, 
         ON x.{s} = m.state_code AND x.{c} = m.county WHERE m.fix_reason IS NOT NULL AND len(m.fips) = 1
         GROUP BY ALL ORDER BY ALL""").fetchall()
     if fixed:
-        findings.append(Finding("info", "county_name_repaired", f"{target}: county names read through the listed fixes (sources/county_fixes.csv)",
+        findings.append(Finding("info", "county_name_repaired", f"{target}: {sum(r[4] for r in fixed)} county names read through the listed fixes (sources/county_fixes.csv)",
                                 detail={"table": target, "repaired": [{"state": r[0], "raw": r[1], "read_as": r[2], "fips": r[3], "rows": r[4]}
                                                                       for r in fixed]}, count=sum(r[4] for r in fixed)))
     rows = con.execute(f"""
@@ -112,6 +112,6 @@ def resolve_county_fips(con, target: str, *, key: str, state: str, county: str, 
         return findings
     listed = [{"state": r[0], "county": r[1], "rows": r[2], "examples": r[3], "candidates": r[4]} for r in rows]
     return findings + [Finding("warning", "county_unresolved",
-                    f"{target}: county names that match no county (or several) of their state; their FIPS code is NULL",
+                    f"{target}: {sum(r[2] for r in rows)} rows name a county that matches no county (or several) of their state; their FIPS code is NULL",
                     fix="check the spelling against ref_counties; a city written in the county column is left unresolved on purpose",
                     detail={"table": target, **examples(listed, limit=25)}, count=sum(r[2] for r in rows))]

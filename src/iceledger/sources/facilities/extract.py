@@ -228,7 +228,7 @@ def link_pending(out: Extracted, pending: list) -> None:
                              "state": v.get("state"), "candidates": sorted(codes)})
     if unlinked:
         out.findings.append(Finding("warning", "facility_without_code",
-                                    "facilities on a list without codes that match no coded facility by name or address; they are not in ref_facilities",
+                                    f"{len(unlinked)} facilities on a list without codes match no coded facility by name or address; they are not in ref_facilities",
                                     fix="if a public ICE record gives the code, add the facility's row to a bundled source",
                                     detail=examples(unlinked, limit=20), count=len(unlinked)))
 
@@ -246,10 +246,10 @@ def extract_facilities() -> Extracted:
     check_sheets_described(books, out)
     link_pending(out, pending)
     if out.trimmed:
-        out.findings.append(Finding("info", "facility_cells_trimmed", "spaces around values removed (by file, sheet and column)",
+        out.findings.append(Finding("info", "facility_cells_trimmed", f"spaces around {sum(out.trimmed.values())} values removed (by file, sheet and column)",
                                     detail=out.trimmed, count=sum(out.trimmed.values())))
     if out.trailing:
         out.findings.append(Finding("info", "facility_rows_after_block",
-                                    "rows below a list's first blank row (notes, totals) are not read as facilities",
+                                    f"{sum(v['count'] for v in out.trailing.values())} rows below a list's first blank row (notes, totals) are not read as facilities",
                                     detail=out.trailing, count=sum(v["count"] for v in out.trailing.values())))
     return out

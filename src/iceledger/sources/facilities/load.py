@@ -173,7 +173,7 @@ def check_locations(con) -> list[Finding]:
     con.execute("UPDATE ref_facility_attributes SET is_chosen_value = FALSE WHERE facility_attribute IN ('latitude', 'longitude') "
                 "AND list_contains(?, detention_facility_code)", [codes])
     return [Finding("warning", "facility_location_conflict",
-                    "geocoded locations placed in another state than the facility's chosen state were not used",
+                    f"{len(bad)} geocoded locations placed in another state than the facility's chosen state were not used",
                     detail=examples([{"code": b[0], "state": b[1], "geocoded_state": b[2], "source": f"{b[3]}, {b[4]}"} for b in bad]),
                     count=len(bad))]
 
@@ -187,7 +187,7 @@ def check_disagreements(con) -> list[Finding]:
         GROUP BY 1 ORDER BY 1""").fetchall()
     if not rows:
         return []
-    return [Finding("info", "facility_sources_disagree", "facilities whose sources give different values for an attribute; "
+    return [Finding("info", "facility_sources_disagree", f"{sum(r[1] for r in rows)} times a facility's sources give different values for an attribute; "
                     "ref_facilities uses the best-ranked source and ref_facility_attributes keeps every value",
                     detail={attr: {"facilities": n, "examples": codes} for attr, n, codes in rows},
                     count=sum(r[1] for r in rows))]

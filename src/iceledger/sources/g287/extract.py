@@ -91,7 +91,7 @@ def read_ice_list(spec: dict[str, str], out: Extracted) -> None:
     listed_on = snapshot_date(spec["snapshot_id"])
     errors = [r.row for r in table.rows if any(v in EXCEL_ERRORS for v in r.cells.values())]
     if errors:
-        out.findings.append(Finding("info", "g287_excel_error_value", f"{spec['path']}: cells holding a spreadsheet error "
+        out.findings.append(Finding("info", "g287_excel_error_value", f"{spec['path']}: {len(errors)} rows with cells holding a spreadsheet error "
                                     f"or N/A ({', '.join(sorted(EXCEL_ERRORS))}) are read as empty",
                                     detail={"file": spec["path"], **examples(errors)}, count=len(errors)))
     for r in table.rows:
@@ -144,7 +144,7 @@ def read_moas(out: Extracted) -> None:
                              "g287_moa_url": doc.get("pdf_url"), "g287_moa_date": moa_date, "g287_moa_seen_date": seen_date,
                              "source_id": MOA_SOURCE, "source_detail": f"key {key!r}, document {i}"})
     if unread:
-        out.findings.append(Finding("info", "g287_moa_date_unread", "MOA file names with no date iceledger can read; their date is NULL",
+        out.findings.append(Finding("info", "g287_moa_date_unread", f"{len(unread)} MOA file names carry no date iceledger can read; their date is NULL",
                                     fix="add a pattern to src/iceledger/sources/g287/moa_date_patterns.csv if one is common",
                                     detail=examples(sorted(unread), limit=20), count=len(unread)))
 
@@ -170,10 +170,10 @@ def extract_g287() -> Extracted:
     read_moas(out)
     check_models(out)
     if out.repaired:
-        out.findings.append(Finding("info", "g287_signed_repaired", "SIGNED values repaired by the listed fix rules (signed_fixes.csv)",
+        out.findings.append(Finding("info", "g287_signed_repaired", f"{len(out.repaired)} SIGNED values repaired by the listed fix rules (signed_fixes.csv)",
                                     detail={"values": out.repaired}, count=len(out.repaired)))
     if out.quarantined:
-        out.findings.append(Finding("warning", "g287_signed_quarantined", "SIGNED values no rule could read; the signed date is NULL",
+        out.findings.append(Finding("warning", "g287_signed_quarantined", f"{len(out.quarantined)} SIGNED values no rule could read; the signed date is NULL",
                                     fix="add a rule to src/iceledger/sources/g287/signed_fixes.csv with the evidence for the repair",
                                     detail={"values": out.quarantined}, count=len(out.quarantined)))
     return out

@@ -85,7 +85,7 @@ def check_listings(con) -> list[Finding]:
     dup = con.execute(f"""SELECT g287_snapshot_id, source_id, {KEY}, count(*), list(agency_name ORDER BY source_detail)
         FROM ref_287g_listings GROUP BY ALL HAVING count(*) > 1 ORDER BY ALL""").fetchall()
     if dup:
-        out.append(Finding("info", "g287_listed_twice", "agreements listed twice in one snapshot (same state, agency key and model); "
+        out.append(Finding("info", "g287_listed_twice", f"{len(dup)} times an agreement is listed twice in one snapshot (same state, agency key and model); "
                            "they count once as an agreement", detail=examples([list(d) for d in dup], limit=5), count=len(dup)))
     ori = con.execute("""SELECT agency_state_name, agency_key, list(DISTINCT agency_ori) FROM ref_287g_listings
         WHERE agency_ori IS NOT NULL GROUP BY ALL HAVING count(DISTINCT agency_ori) > 1 ORDER BY ALL""").fetchall()
@@ -95,7 +95,7 @@ def check_listings(con) -> list[Finding]:
     signed = con.execute(f"""SELECT {KEY}, list(DISTINCT g287_signed_date ORDER BY g287_signed_date) FROM ref_287g_listings
         WHERE g287_signed_date IS NOT NULL GROUP BY ALL HAVING count(DISTINCT g287_signed_date) > 1 ORDER BY ALL""").fetchall()
     if signed:
-        out.append(Finding("info", "g287_signed_changed", "agreements whose SIGNED date differs between ICE's lists; the latest list's is used",
+        out.append(Finding("info", "g287_signed_changed", f"{len(signed)} agreements have SIGNED dates that differ between ICE's lists; the latest list's is used",
                            detail=examples([list(s) for s in signed]), count=len(signed)))
     both = con.execute("""SELECT g287_snapshot_id FROM ref_287g_snapshots WHERE g287_list_status = 'participating'
         GROUP BY 1 HAVING count(DISTINCT source_id) > 1 ORDER BY 1""").fetchall()
@@ -118,7 +118,7 @@ def check_moas(con) -> list[Finding]:
         AND a.g287_moa_first_date <> a.g287_signed_date ORDER BY ALL""").fetchall()
     if not rows:
         return []
-    return [Finding("info", "g287_moa_date_differs", "agreements whose MOA file name carries another date than ICE's SIGNED column "
+    return [Finding("info", "g287_moa_date_differs", f"{len(rows)} agreements have an MOA file name carrying another date than ICE's SIGNED column "
                     "(both kept: g287_signed_date and g287_moa_first_date)", detail=examples([list(r) for r in rows]), count=len(rows))]
 
 
