@@ -214,30 +214,32 @@ def _quarantine_values(ctx, chunk, table, loaded, sheet_sql) -> int:
 
 
 def _profile(ctx, chunk, table, plans) -> list[dict]:
-    aggs = []
-    for p in plans:
-        i = p.position
-        if p.status in ("loaded", "withheld"):
-            aggs += [
-                f"count(*) FILTER (WHERE t{i} IS NOT NULL AND r{i} IS NULL)",
-                f"count(*) FILTER (WHERE t{i} IS NULL)",
-                f"count(*) FILTER (WHERE r{i} = 'redacted')",
-                f"count(*) FILTER (WHERE r{i} = 'not_available')",
-                f"count(*) FILTER (WHERE r{i} IN ('unparseable', 'out_of_range'))",
-            ]
-        else:
-            aggs += [f"count(t{i})", f"count(*) FILTER (WHERE t{i} IS NULL)", "0", "0", "0"]
-    row = ctx.con.execute(f"SELECT {', '.join(aggs)} FROM stage WHERE NOT is_empty").fetchall()[0]
+    """Per source column: values, blanks, redactions, NA, unreadable. Reasons are counted by
+    unpivoting the reason columns (NULL for nearly every cell, so only the few reasons move)."""
+    con = ctx.con
+    counts = ", ".join(f"count(t{p.position})" for p in plans)
+    n_rows, *non_blank = con.execute(f"SELECT count(*), {counts} FROM stage WHERE NOT is_empty").fetchall()[0]
+    typed = [p for p in plans if p.status in ("loaded", "withheld")]
+    reasons: dict[tuple[int, str], int] = {}
+    if typed:
+        rs = ", ".join(f"r{p.position}" for p in typed)
+        for name, reason, n in con.execute(
+                f"SELECT name, reason, count(*) FROM (UNPIVOT (SELECT {rs} FROM stage WHERE NOT is_empty) "
+                f"ON {rs} INTO NAME name VALUE reason) GROUP BY ALL").fetchall():
+            reasons[(int(name[1:]), reason)] = n
     out = []
-    for k, p in enumerate(plans):
-        n_values, n_blank, n_red, n_na, n_bad = row[5 * k: 5 * k + 5]
+    for p, filled in zip(plans, non_blank):
+        red = reasons.get((p.position, "redacted"), 0)
+        na = reasons.get((p.position, "not_available"), 0)
+        bad = reasons.get((p.position, "unparseable"), 0) + reasons.get((p.position, "out_of_range"), 0)
+        usable = filled - red - na - bad
         out.append({
             "run_id": ctx.run_id, "release_id": ctx.release_id, "table_name": table.name,
             "source_file": chunk.file_name, "source_sheet": chunk.sheet, "column_position": p.position + 1,
             "column_name": p.header, "field_name": p.field, "column_status": p.status,
-            "n_values": 0 if p.status == "withheld" else n_values, "n_blank": n_blank, "n_redacted": n_red,
-            "n_not_available": n_na, "n_unparseable": n_bad,
-            "n_unredacted_withheld": n_values + n_bad if p.status == "withheld" else 0,
+            "n_values": 0 if p.status == "withheld" else usable, "n_blank": n_rows - filled, "n_redacted": red,
+            "n_not_available": na, "n_unparseable": bad,
+            "n_unredacted_withheld": usable + bad if p.status == "withheld" else 0,
         })
     return out
 
