@@ -44,11 +44,41 @@ def render_dictionary() -> str:
     return "\n".join(lines) + "\n"
 
 
+def _walk(cmd, path: list[str]):
+    yield path, cmd
+    if hasattr(cmd, "commands"):
+        for name in sorted(cmd.commands):
+            yield from _walk(cmd.commands[name], path + [name])
+
+
+def render_cli() -> str:
+    """Every command's --help, as the CLI prints it (plain text, fixed width)."""
+    import typer
+
+    from iceledger.cli import app
+
+    root = typer.main.get_command(app)
+    lines = ["# Command-line reference", "",
+             "Generated from `iceledger --help` by `python -m iceledger.docsgen`; do not edit by hand.", ""]
+    for path, cmd in _walk(root, ["iceledger"]):
+        cmd.rich_markup_mode = None  # plain click help text, not Rich panels printed to the terminal
+        ctx = cmd.context_class(cmd, info_name=" ".join(path), terminal_width=100, max_content_width=100)
+        text = cmd.get_help(ctx)
+        lines += [f"## `{' '.join(path)}`", "", "```text", text.rstrip(), "```", ""]
+    return "\n".join(lines)
+
+
+DOCS = {"dictionary.md": render_dictionary, "cli.md": render_cli}
+
+
 def write_docs(root: Path = PROJECT_DIR) -> list[Path]:
-    path = root / "docs" / "dictionary.md"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_dictionary())
-    return [path]
+    out = []
+    for name, render in DOCS.items():
+        path = root / "docs" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(render())
+        out.append(path)
+    return out
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Flag, don't drop: named duplicate rules, applied as a release's rows move into the canonical table.
+"""Flag, don't drop: named duplicate rules, applied to a release's rows once they are all loaded.
 
 ``ddp_episode_24h`` (arrests) follows the Deportation Data Project's episode rule: within one
 release, sort each person's arrests by date and time, reprocessed arrests (`ERO Reprocessed
@@ -13,9 +13,11 @@ See docs/duplicates.md.
 
 from __future__ import annotations
 
+import csv
 import re
 
-from iceledger.metadata import Table, code_list, quote
+from iceledger.metadata import Table, quote
+from iceledger.metadata.model import METADATA_DIR
 
 EPISODE_RULE = "ddp_episode_24h"
 SAME_DAY_RULE = "ddp_same_person_day"
@@ -34,17 +36,11 @@ AOR_KEY_SQL = ("trim(regexp_replace(upper(regexp_replace({col}, '(?i)\\s*area of
 
 def aor_lookup_rows() -> list[tuple[str, str]]:
     """Normalized text → AOR code, from the aor code list (code, name and aliases)."""
-    cl = code_list("aor")
     rows = {}
-    import csv
-
-    from iceledger.metadata.model import METADATA_DIR
-
     with (METADATA_DIR / "codes" / "aor.csv").open(newline="") as fh:
         for r in csv.DictReader(fh):
             for text in [r["code"], r["name"], *filter(None, (r["aliases"] or "").split(";"))]:
                 rows[normalize_aor_key(text)] = r["code"]
-    assert set(rows.values()) <= set(cl.values)
     return sorted(rows.items())
 
 
@@ -54,59 +50,59 @@ def ensure_aor_lookup(con) -> None:
 
 
 def _person_key() -> str:
-    return ("coalesce(person_id, '~row:' || source_file || ':' || coalesce(source_sheet, '') || ':' || CAST(source_row AS VARCHAR))")
+    return "coalesce(person_id, '~row:' || source_file || ':' || coalesce(source_sheet, '') || ':' || CAST(source_row AS VARCHAR))"
 
 
-def finalize_sql(table: Table, pending: str) -> str:
-    """SELECT of every column of ``table`` from its pending rows: AOR code and duplicate flags filled in."""
-    flags = {"episode_id", "is_duplicate_likely", "is_episode_first", "duplicate_rule", "aor_code"}
-    keep = [c for c in table.columns if c not in flags]
-    base = ", ".join(f"p.{quote(c)}" for c in keep)
-    aor = f"lk.aor_code AS aor_code" if table.aor_field else "NULL AS aor_code"
-    join = (f"LEFT JOIN aor_lookup lk ON lk.aor_key = {AOR_KEY_SQL.format(col='p.' + quote(table.aor_field))}"
-            if table.aor_field else "")
-    order = "source_file, source_sheet NULLS FIRST, source_row"
+def _episode_flags_sql(table: Table) -> str:
+    """Narrow query (rowid → flags) over one release's arrests: the episode rule."""
+    order = "t NULLS LAST, is_reprocessed, source_file, source_sheet NULLS FIRST, source_row"
+    return f"""
+    WITH base AS (
+      SELECT rowid AS rid, {_person_key()} AS pkey, apprehension_datetime AS t,
+             coalesce(apprehension_method = '{REPROCESSED_METHOD}', FALSE) AS is_reprocessed,
+             source_file, source_sheet, source_row
+      FROM {table.name} WHERE release_id = $release),
+    ordered AS (
+      SELECT *, lag(t) OVER w AS prev_t, row_number() OVER w AS seq
+      FROM base WINDOW w AS (PARTITION BY pkey ORDER BY {order})),
+    episodes AS (
+      SELECT *, sum(CASE WHEN seq = 1 OR t IS NULL OR prev_t IS NULL
+                         OR t - prev_t >= INTERVAL {EPISODE_GAP_HOURS} HOURS THEN 1 ELSE 0 END)
+                OVER (PARTITION BY pkey ORDER BY seq ROWS UNBOUNDED PRECEDING) AS ep_no
+      FROM ordered)
+    SELECT rid, dense_rank() OVER (ORDER BY pkey, ep_no) AS episode_id,
+           count(*) OVER (PARTITION BY pkey, ep_no) > 1 AS is_duplicate_likely,
+           row_number() OVER (PARTITION BY pkey, ep_no ORDER BY seq) = 1 AS is_episode_first
+    FROM episodes"""
+
+
+def _same_day_flags_sql(table: Table) -> str:
+    date_col = quote(table.event.removesuffix("_datetime") + "_date")
+    return f"""
+    SELECT rowid AS rid,
+           CASE WHEN person_id IS NULL OR {date_col} IS NULL THEN FALSE
+                ELSE count(*) OVER (PARTITION BY person_id, {date_col}) > 1 END AS is_duplicate_likely
+    FROM {table.name} WHERE release_id = $release"""
+
+
+def finalize_release(con, table: Table, release_id: str) -> None:
+    """Fill in, for one release's rows of ``table``, the AOR code and the duplicate flags.
+
+    Flags are computed on a narrow projection and written with UPDATE: only these columns are
+    rewritten, never the whole rows.
+    """
+    params = {"release": release_id}
+    if table.aor_field:
+        key = AOR_KEY_SQL.format(col=quote(table.aor_field))
+        con.execute(f"UPDATE {table.name} SET aor_code = lk.aor_code FROM aor_lookup lk "
+                    f"WHERE {table.name}.release_id = $release AND lk.aor_key = {key}", params)
     if table.name == "core_arrests":
-        gap = f"INTERVAL {EPISODE_GAP_HOURS} HOURS"
-        sql = f"""
-        WITH base AS (
-          SELECT {base}, {aor}, {_person_key()} AS pkey,
-                 coalesce(p.apprehension_method = '{REPROCESSED_METHOD}', FALSE) AS is_reprocessed
-          FROM {pending} p {join}),
-        ordered AS (
-          SELECT *, lag(apprehension_datetime) OVER w AS prev_dt, row_number() OVER w AS seq
-          FROM base WINDOW w AS (PARTITION BY pkey ORDER BY apprehension_datetime NULLS LAST, is_reprocessed, {order})),
-        episodes AS (
-          SELECT *, sum(CASE WHEN seq = 1 OR apprehension_datetime IS NULL OR prev_dt IS NULL
-                             OR apprehension_datetime - prev_dt >= {gap} THEN 1 ELSE 0 END)
-                    OVER (PARTITION BY pkey ORDER BY seq ROWS UNBOUNDED PRECEDING) AS ep_no
-          FROM ordered),
-        flagged AS (
-          SELECT *, dense_rank() OVER (ORDER BY pkey, ep_no) AS episode_id,
-                 count(*) OVER (PARTITION BY pkey, ep_no) > 1 AS is_duplicate_likely,
-                 row_number() OVER (PARTITION BY pkey, ep_no ORDER BY seq) = 1 AS is_episode_first
-          FROM episodes)
-        SELECT {', '.join(quote(c) for c in keep)}, aor_code, episode_id, is_duplicate_likely, is_episode_first,
-               '{EPISODE_RULE}' AS duplicate_rule
-        FROM flagged ORDER BY {order}"""
+        con.execute(f"CREATE OR REPLACE TEMP TABLE dup_flags AS {_episode_flags_sql(table)}", params)
+        con.execute(f"UPDATE {table.name} SET episode_id = f.episode_id, is_duplicate_likely = f.is_duplicate_likely, "
+                    f"is_episode_first = f.is_episode_first, duplicate_rule = '{EPISODE_RULE}' "
+                    f"FROM dup_flags f WHERE {table.name}.rowid = f.rid")
     else:
-        date_col = next(c for c in table.fields if c.endswith("_date") and c.startswith(table.event.removesuffix("_datetime")))
-        sql = f"""
-        WITH base AS (SELECT {base}, {aor} FROM {pending} p {join})
-        SELECT {', '.join(quote(c) for c in keep)}, aor_code,
-               CASE WHEN person_id IS NULL OR {quote(date_col)} IS NULL THEN FALSE
-                    ELSE count(*) OVER (PARTITION BY person_id, {quote(date_col)}) > 1 END AS is_duplicate_likely,
-               '{SAME_DAY_RULE}' AS duplicate_rule
-        FROM base ORDER BY {order}"""
-    return sql
-
-
-def finalize_columns(table: Table) -> list[str]:
-    flags = {"episode_id", "is_duplicate_likely", "is_episode_first", "duplicate_rule", "aor_code"}
-    keep = [c for c in table.columns if c not in flags]
-    out = keep + ["aor_code"]
-    if table.name == "core_arrests":
-        out += ["episode_id", "is_duplicate_likely", "is_episode_first", "duplicate_rule"]
-    else:
-        out += ["is_duplicate_likely", "duplicate_rule"]
-    return out
+        con.execute(f"CREATE OR REPLACE TEMP TABLE dup_flags AS {_same_day_flags_sql(table)}", params)
+        con.execute(f"UPDATE {table.name} SET is_duplicate_likely = f.is_duplicate_likely, duplicate_rule = '{SAME_DAY_RULE}' "
+                    f"FROM dup_flags f WHERE {table.name}.rowid = f.rid")
+    con.execute("DROP TABLE dup_flags")

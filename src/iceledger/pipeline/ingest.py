@@ -12,18 +12,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from iceledger.errors import BuildError, InputError, Location
-from iceledger.metadata import Table, create_table_sql, quote, table as table_meta
+from iceledger.metadata import Table, table as table_meta
 from iceledger.pipeline import dedupe
 from iceledger.pipeline.ledger import atomic_ledger, build_lock, code_version, connect
 from iceledger.pipeline.releases import Manifest, ReleaseStore, check_immutable, hash_files
 from iceledger.settings import Settings
 from iceledger.sources.lesa import extract
 from iceledger.sources.lesa.headers import rank_tables, table_from_file_name
-from iceledger.sources.lesa.transform import ChunkResult, LoadContext, load_chunk, pending_table
+from iceledger.sources.lesa.transform import ChunkResult, LoadContext, load_chunk
 from iceledger.validation import Finding
 
 Progress = Callable[..., None]
 WRONG_TABLE_RATIO = 1.5
+SLICE_ROWS = 131_072  # rows loaded per DuckDB statement: bounds the ledger's working memory
 
 
 def new_run_id(prefix: str = "run") -> str:
@@ -88,8 +89,15 @@ def _noop(*_a, **_k) -> None:
 
 def _chunks_of(path: Path, file_name: str, fmt: str, con, encoding: str, findings: list[Finding]):
     if fmt == "xlsx":
-        chunks, skipped = extract.read_xlsx(path, file_name=file_name)
-        if not chunks:
+        skipped, loaded = [], 0
+        for item in extract.iter_xlsx(path, file_name=file_name):
+            if isinstance(item, extract.SkippedSheet):
+                skipped.append(item)
+                continue
+            loaded += 1
+            yield from extract.slice_chunk(item, SLICE_ROWS)
+            del item
+        if not loaded:
             reasons = "; ".join(f"sheet {s.sheet!r}: {s.reason}" for s in skipped) or "it has no sheets"
             code = "empty_workbook" if all(s.reason_code == "empty_sheet" for s in skipped) else "no_header"
             raise InputError(code, f"no sheet holds a LESA table ({reasons})",
@@ -99,7 +107,6 @@ def _chunks_of(path: Path, file_name: str, fmt: str, con, encoding: str, finding
             findings.append(Finding("warning", s.reason_code, f"sheet {s.sheet!r} skipped: {s.reason}",
                                     "nothing to do if the sheet holds notes; otherwise check its header row",
                                     detail={"file": file_name, "sheet": s.sheet}))
-        yield from chunks
     elif fmt == "parquet":
         yield extract.read_parquet_chunk(con, path, file_name=file_name)
     else:
@@ -148,9 +155,7 @@ def load_release(con, manifest: Manifest, run_id: str, *, encoding: str = "utf-8
             era = era or chunk.guess.era
             _check_table(chunk, table)
             _check_event_column(chunk, table, plan_columns(chunk.headers, table, era))
-            if table.name not in used_tables:
-                con.execute(create_table_sql(table, name=pending_table(table), replace=True).replace("TABLE", "TEMP TABLE", 1))
-                used_tables[table.name] = table
+            used_tables[table.name] = table
             ctx = LoadContext(con, manifest.release_id, run_id, era, manifest.id_namespace or era, manifest.synthetic)
             res = load_chunk(ctx, chunk, table)
             summary.tables.setdefault(table.name, TableTotals()).add(res)
@@ -159,10 +164,7 @@ def load_release(con, manifest: Manifest, run_id: str, *, encoding: str = "utf-8
             progress("chunk", name=f.name, sheet=chunk.sheet, rows=res.rows_read)
     manifest.era = era
     for table in used_tables.values():
-        cols = dedupe.finalize_columns(table)
-        con.execute(f"INSERT INTO {table.name} ({', '.join(quote(c) for c in cols)}) "
-                    f"{dedupe.finalize_sql(table, pending_table(table))}")
-        con.execute(f"DROP TABLE {pending_table(table)}")
+        dedupe.finalize_release(con, table, manifest.release_id)
     _record_release(con, manifest)
     _record_run(con, summary, manifest, started, profiles)
     for name, tot in summary.tables.items():

@@ -59,6 +59,7 @@ class Manifest(BaseModel):
     description: str | None = None
     synthetic: bool
     files: list[ManifestFile]
+    synthetic_truth: dict | None = None  # for synthetic releases: what the generator planted (tests compare)
 
     @field_validator("era")
     @classmethod

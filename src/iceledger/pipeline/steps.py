@@ -5,4 +5,12 @@ sources add one line here. Steps run in this order, in one temporary ledger, swa
 REGISTRY_STEPS: list[tuple[str, str]] = [
     # (step name, "module:function")
     ("sources", "iceledger.sources.bundled:load_sources"),
+    ("geography", "iceledger.sources.geography.load:load_geography"),
+    ("detstats", "iceledger.sources.detention_stats.load:load_detstats"),
+    ("facilities", "iceledger.sources.facilities.load:load_facilities"),
+    ("g287", "iceledger.sources.g287.load:load_g287"),
+    ("jurisdictions", "iceledger.sources.policies:load_jurisdictions"),
+    ("policies", "iceledger.sources.policies:load_policies"),
+    ("figures", "iceledger.sources.figures:load_figures"),
+    ("operations", "iceledger.sources.operations:load_operations"),
 ]

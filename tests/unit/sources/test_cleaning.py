@@ -15,8 +15,8 @@ from iceledger.sources.lesa import cleaning as C
 def classify(value: str | None, field: str):
     f = field_(field)
     con = duckdb.connect()
-    t = C.trimmed("?::VARCHAR")
-    sql = (f"WITH a AS (SELECT {t} AS t), b AS (SELECT t, {C.parsed('t', f)} AS p FROM a), "
+    t = C.trimmed("c")
+    sql = (f"WITH s AS (SELECT CAST(? AS VARCHAR) AS c), a AS (SELECT {t} AS t FROM s), b AS (SELECT t, {C.parsed('t', f)} AS p FROM a), "
            f"c AS (SELECT p, {C.reason_case('t', 'p', f)} AS r FROM b) SELECT CASE WHEN r IS NULL THEN p END, r FROM c")
     return tuple(con.execute(sql, [value]).fetchall()[0])
 

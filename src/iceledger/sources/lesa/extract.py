@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import csv
 import io
+import queue
 import re
+import threading
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 
 from iceledger.errors import InputError, Location
@@ -157,47 +160,83 @@ def _rows_of(batch: pa.RecordBatch) -> list[list[object]]:
     return [list(r) for r in zip(*cols)] if cols else []
 
 
-def read_xlsx(path: Path, *, file_name: str | None = None, parallel: bool = True) -> tuple[list[RawChunk], list[SkippedSheet]]:
-    """Every sheet of a workbook, each parsed once: header row detected in its first rows, the rest kept as text."""
+def _sheet_chunk(reader, path: Path, file_name: str, sheet: str, first_row: int) -> RawChunk | SkippedSheet:
+    """Parse one sheet once: detect its header in the first rows, keep the rest as text columns."""
+    batch = _load(reader, sheet, path)
+    table = pa.Table.from_batches([batch]) if isinstance(batch, pa.RecordBatch) else batch
+    del batch
+    if table.num_rows == 0:
+        return SkippedSheet(file_name, sheet, "empty_sheet", "the sheet has no cells")
+    head = table.slice(0, HEADER_SCAN_ROWS)
+    rows = [list(r) for r in zip(*(c.to_pylist() for c in head.columns))]
+    guess = detect_header(rows)
+    if guess is None:
+        return SkippedSheet(file_name, sheet, "no_header", f"no row among the first {HEADER_SCAN_ROWS} looks like a LESA header")
+    headers = ["" if c is None else str(c).strip() for c in rows[guess.row_index]]
+    while headers and not headers[-1]:
+        headers.pop()
+    header_abs = first_row + guess.row_index
+    body = table.slice(guess.row_index + 1)
+    n = len(headers)
+    cols = [body.column(i) if i < body.num_columns else pa.nulls(body.num_rows, pa.string()) for i in range(n)]
+    # Values beyond the last header are kept under generated headers, never dropped.
+    extra = [body.column(i) for i in range(n, body.num_columns)]
+    extra_headers = [f"(no header, column {n + j + 1})" for j in range(len(extra))]
+    rownum = pa.array(np.arange(header_abs + 1, header_abs + 1 + body.num_rows, dtype=np.int64))
+    data = pa.table(cols + extra + [rownum], names=column_names(n + len(extra)) + ["source_row"])
+    return RawChunk(file_name, sheet, header_abs, headers + extra_headers, guess, data=data)
+
+
+def iter_xlsx(path: Path, *, file_name: str | None = None, ahead: int = 1) -> Iterator[RawChunk | SkippedSheet]:
+    """Every sheet of a workbook in order, read by a background thread up to ``ahead`` sheets ahead
+    of the consumer, so loading one sheet into the ledger overlaps with reading the next while at
+    most ``ahead + 1`` parsed sheets are held in memory."""
     file_name = file_name or path.name
     reader, first_rows = _open_workbook(path)
-
-    def load(sheet: str) -> RawChunk | SkippedSheet:
-        batch = _load(reader, sheet, path)
-        table = pa.Table.from_batches([batch]) if isinstance(batch, pa.RecordBatch) else batch
-        if table.num_rows == 0:
-            return SkippedSheet(file_name, sheet, "empty_sheet", "the sheet has no cells")
-        head = table.slice(0, HEADER_SCAN_ROWS)
-        rows = [list(r) for r in zip(*(c.to_pylist() for c in head.columns))]
-        guess = detect_header(rows)
-        if guess is None:
-            return SkippedSheet(file_name, sheet, "no_header",
-                                f"no row among the first {HEADER_SCAN_ROWS} looks like a LESA header")
-        headers = ["" if c is None else str(c).strip() for c in rows[guess.row_index]]
-        while headers and not headers[-1]:
-            headers.pop()
-        header_abs = first_rows.get(sheet, 1) + guess.row_index
-        body = table.slice(guess.row_index + 1)
-        n = len(headers)
-        cols = [body.column(i) if i < body.num_columns else pa.nulls(body.num_rows, pa.string()) for i in range(n)]
-        # Values beyond the last header are kept under generated headers, never dropped.
-        extra = [body.column(i) for i in range(n, body.num_columns)]
-        extra_headers = [f"(no header, column {n + j + 1})" for j in range(len(extra))]
-        rownum = pa.array(range(header_abs + 1, header_abs + 1 + body.num_rows), pa.int64())
-        data = pa.table(cols + extra + [rownum], names=column_names(n + len(extra)) + ["source_row"])
-        return RawChunk(file_name, sheet, header_abs, headers + extra_headers, guess, data=data)
-
     sheets = list(reader.sheet_names)
-    if parallel and len(sheets) > 1:
-        from concurrent.futures import ThreadPoolExecutor
+    slots = threading.Semaphore(ahead + 1)
+    results: queue.Queue = queue.Queue()
+    stop = threading.Event()
 
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            results = list(pool.map(load, sheets))
-    else:
-        results = [load(s) for s in sheets]
-    chunks = [r for r in results if isinstance(r, RawChunk)]
-    skipped = [r for r in results if isinstance(r, SkippedSheet)]
-    return chunks, skipped
+    def produce() -> None:
+        try:
+            for sheet in sheets:
+                slots.acquire()
+                if stop.is_set():
+                    return
+                results.put(_sheet_chunk(reader, path, file_name, sheet, first_rows.get(sheet, 1)))
+        except BaseException as exc:  # handed to the consumer, which raises it
+            results.put(exc)
+
+    worker = threading.Thread(target=produce, name=f"read {file_name}", daemon=True)
+    worker.start()
+    try:
+        for _ in sheets:
+            item = results.get()
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+            slots.release()  # the consumer is done with this sheet
+    finally:
+        stop.set()
+        slots.release()
+        worker.join()
+
+
+def read_xlsx(path: Path, *, file_name: str | None = None) -> tuple[list[RawChunk], list[SkippedSheet]]:
+    """Every sheet of a workbook at once (for small files and tests)."""
+    items = list(iter_xlsx(path, file_name=file_name))
+    return [i for i in items if isinstance(i, RawChunk)], [i for i in items if isinstance(i, SkippedSheet)]
+
+
+def slice_chunk(chunk: RawChunk, rows: int) -> Iterator[RawChunk]:
+    """A chunk cut into slices of at most ``rows`` rows (zero-copy), to bound the ledger's working memory."""
+    if chunk.data is None or chunk.data.num_rows <= rows:
+        yield chunk
+        return
+    for start in range(0, chunk.data.num_rows, rows):
+        yield RawChunk(chunk.file_name, chunk.sheet, chunk.header_row, chunk.headers, chunk.guess,
+                       data=chunk.data.slice(start, rows))
 
 
 # --- csv -----------------------------------------------------------------------------------------------
@@ -289,7 +328,7 @@ def read_parquet_chunk(con, path: Path, *, file_name: str | None = None) -> RawC
     except Exception as exc:
         raise InputError("damaged_parquet", f"the Parquet file cannot be read ({exc})", fix="re-download the file",
                          location=Location(file=file_name)) from exc
-    guess = detect_header(names)
+    guess = detect_header([names])
     if guess is None:
         raise InputError("no_header", "none of the Parquet file's column names is a known LESA or DDP column",
                          fix="check that this is a Deportation Data Project file; if it is another table, pass --table",

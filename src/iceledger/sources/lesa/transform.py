@@ -49,10 +49,6 @@ class ChunkResult:
     findings: list[Finding] = field(default_factory=list)
 
 
-def pending_table(table: Table) -> str:
-    return f"pending__{table.name}"
-
-
 def plan_columns(headers: list[str], table: Table, era: str) -> list[ColumnPlan]:
     """Decide, per source column, what happens to it. The first column mapped to a field wins."""
     loadable = set(table.source_fields) - set(table.withheld) | set(ORIGIN_FIELDS)
@@ -85,8 +81,10 @@ def plan_columns(headers: list[str], table: Table, era: str) -> list[ColumnPlan]
 def _stage_sql(source: str, plans: list[ColumnPlan], event: str | None) -> str:
     t_cols = ", ".join(f"{C.trimmed(f'c{p.position}')} AS t{p.position}" for p in plans)
     typed = [p for p in plans if p.status in ("loaded", "withheld")]
-    p_cols = "".join(f", {C.parsed(f't{p.position}', field_(p.field))} AS p{p.position}" for p in typed)
-    r_cols = "".join(f", {C.reason_case(f't{p.position}', f'p{p.position}', field_(p.field))} AS r{p.position}" for p in typed)
+    # text fields use their trimmed text as value (p_i is then an alias of t_i, not a copy)
+    p_cols = "".join(f", {C.parsed(f't{p.position}', field_(p.field))} AS p{p.position}" for p in typed
+                     if field_(p.field).type != "VARCHAR")
+    r_cols = "".join(f", {C.reason_case(f't{p.position}', value_ref(p), field_(p.field))} AS r{p.position}" for p in typed)
     everything = ", ".join(f"t{p.position}" for p in plans) or "NULL"
     event_plan = next((p for p in typed if p.field == event), None)
     rejected = f"coalesce(r{event_plan.position} IN ('unparseable', 'out_of_range'), FALSE)" if event_plan else "FALSE"
@@ -96,6 +94,11 @@ def _stage_sql(source: str, plans: list[ColumnPlan], event: str | None) -> str:
         f"r AS (SELECT *{r_cols}, coalesce({everything}) IS NULL AS is_empty FROM p) "
         f"SELECT *, is_empty OR {rejected} AS is_rejected FROM r"
     )
+
+
+def value_ref(p: ColumnPlan) -> str:
+    """Column holding the typed value of a planned column in the stage table."""
+    return f"t{p.position}" if field_(p.field).type == "VARCHAR" else f"p{p.position}"
 
 
 def _reason_text_sql(p: ColumnPlan) -> str:
@@ -110,7 +113,8 @@ def _reason_text_sql(p: ColumnPlan) -> str:
 
 
 def load_chunk(ctx: LoadContext, chunk: RawChunk, table: Table) -> ChunkResult:
-    """Load one chunk into the pending table for ``table``; quarantine and profile as it goes."""
+    """Load one chunk into ``table`` (inside an atomic build); quarantine and profile as it goes.
+    AOR codes and duplicate flags are filled in once the whole release is loaded (pipeline.dedupe)."""
     con = ctx.con
     plans = plan_columns(chunk.headers, table, ctx.era)
     res = ChunkResult()
@@ -135,11 +139,11 @@ def load_chunk(ctx: LoadContext, chunk: RawChunk, table: Table) -> ChunkResult:
     cols, exprs = list(prov), list(prov.values())
     for p in loaded:
         cols.append(p.field)
-        exprs.append(f"CASE WHEN r{p.position} IS NULL THEN p{p.position} END")
+        exprs.append(f"CASE WHEN r{p.position} IS NULL THEN {value_ref(p)} END")
         derived = next((d for d in table.fields if field_(d).derived_from == p.field), None)
         if derived:
             cols.append(derived)
-            exprs.append(f"CAST(CASE WHEN r{p.position} IS NULL THEN p{p.position} END AS DATE)")
+            exprs.append(f"CAST(CASE WHEN r{p.position} IS NULL THEN {value_ref(p)} END AS DATE)")
     reasons = [p for p in loaded if p.field not in ORIGIN_FIELDS]
     if reasons:
         entries = ", ".join(f"struct_pack(k := {C.sql_str(p.field)}, v := r{p.position})" for p in reasons)
@@ -148,7 +152,7 @@ def load_chunk(ctx: LoadContext, chunk: RawChunk, table: Table) -> ChunkResult:
         exprs.append(f"CASE WHEN coalesce({any_reason}) IS NULL THEN NULL ELSE "
                      f"map_from_entries(list_filter([{entries}], lambda x: x.v IS NOT NULL)) END")
     col_sql = ", ".join(quote(c) for c in cols)
-    con.execute(f"INSERT INTO {pending_table(table)} ({col_sql}) SELECT {', '.join(exprs)} FROM stage WHERE NOT is_rejected")
+    con.execute(f"INSERT INTO {table.name} ({col_sql}) SELECT {', '.join(exprs)} FROM stage WHERE NOT is_rejected")
     res.rows_loaded = con.execute(f"SELECT count(*) FROM stage WHERE NOT is_rejected").fetchall()[0][0]
     res.rows_quarantined = _quarantine_rows(ctx, chunk, table, plans, sheet_sql)
     res.values_quarantined = _quarantine_values(ctx, chunk, table, loaded, sheet_sql)
@@ -210,30 +214,32 @@ def _quarantine_values(ctx, chunk, table, loaded, sheet_sql) -> int:
 
 
 def _profile(ctx, chunk, table, plans) -> list[dict]:
-    aggs = []
-    for p in plans:
-        i = p.position
-        if p.status in ("loaded", "withheld"):
-            aggs += [
-                f"count(*) FILTER (WHERE t{i} IS NOT NULL AND r{i} IS NULL)",
-                f"count(*) FILTER (WHERE t{i} IS NULL)",
-                f"count(*) FILTER (WHERE r{i} = 'redacted')",
-                f"count(*) FILTER (WHERE r{i} = 'not_available')",
-                f"count(*) FILTER (WHERE r{i} IN ('unparseable', 'out_of_range'))",
-            ]
-        else:
-            aggs += [f"count(t{i})", f"count(*) FILTER (WHERE t{i} IS NULL)", "0", "0", "0"]
-    row = ctx.con.execute(f"SELECT {', '.join(aggs)} FROM stage WHERE NOT is_empty").fetchall()[0]
+    """Per source column: values, blanks, redactions, NA, unreadable. Reasons are counted by
+    unpivoting the reason columns (NULL for nearly every cell, so only the few reasons move)."""
+    con = ctx.con
+    counts = ", ".join(f"count(t{p.position})" for p in plans)
+    n_rows, *non_blank = con.execute(f"SELECT count(*), {counts} FROM stage WHERE NOT is_empty").fetchall()[0]
+    typed = [p for p in plans if p.status in ("loaded", "withheld")]
+    reasons: dict[tuple[int, str], int] = {}
+    if typed:
+        rs = ", ".join(f"r{p.position}" for p in typed)
+        for name, reason, n in con.execute(
+                f"SELECT name, reason, count(*) FROM (UNPIVOT (SELECT {rs} FROM stage WHERE NOT is_empty) "
+                f"ON {rs} INTO NAME name VALUE reason) GROUP BY ALL").fetchall():
+            reasons[(int(name[1:]), reason)] = n
     out = []
-    for k, p in enumerate(plans):
-        n_values, n_blank, n_red, n_na, n_bad = row[5 * k: 5 * k + 5]
+    for p, filled in zip(plans, non_blank):
+        red = reasons.get((p.position, "redacted"), 0)
+        na = reasons.get((p.position, "not_available"), 0)
+        bad = reasons.get((p.position, "unparseable"), 0) + reasons.get((p.position, "out_of_range"), 0)
+        usable = filled - red - na - bad
         out.append({
             "run_id": ctx.run_id, "release_id": ctx.release_id, "table_name": table.name,
             "source_file": chunk.file_name, "source_sheet": chunk.sheet, "column_position": p.position + 1,
             "column_name": p.header, "field_name": p.field, "column_status": p.status,
-            "n_values": 0 if p.status == "withheld" else n_values, "n_blank": n_blank, "n_redacted": n_red,
-            "n_not_available": n_na, "n_unparseable": n_bad,
-            "n_unredacted_withheld": n_values + n_bad if p.status == "withheld" else 0,
+            "n_values": 0 if p.status == "withheld" else usable, "n_blank": n_rows - filled, "n_redacted": red,
+            "n_not_available": na, "n_unparseable": bad,
+            "n_unredacted_withheld": usable + bad if p.status == "withheld" else 0,
         })
     return out
 

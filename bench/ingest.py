@@ -1,0 +1,121 @@
+"""Ingest benchmark: iceledger end to end against a bare fastexcel all-text read and pandas+openpyxl,
+on the same SYNTHETIC 1M-row, ~20-column arrests workbook (2 sheets, 6 banner rows), in one run.
+
+Each measurement runs in its own child process so peak RSS is that method's alone.
+    python bench/ingest.py [--rows 1000000] [--reps 3] [--pandas-reps 1] [--skip-pandas]
+Prints medians, rows/s, peak RSS and the ratios. Results are recorded in bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "out"
+
+CHILD = {
+    "iceledger": """
+import resource, shutil, sys, time, tempfile
+from pathlib import Path
+t0 = time.perf_counter()
+from iceledger.pipeline.ingest import ingest
+from iceledger.pipeline.releases import load_manifest
+from iceledger.settings import load_settings
+home = Path(tempfile.mkdtemp(prefix='bench-ingest-'))
+s = ingest(load_settings(home), load_manifest(Path(sys.argv[1]) / 'manifest.json'))
+secs = time.perf_counter() - t0
+assert s.totals.balanced
+rows = s.totals.rows_read
+shutil.rmtree(home)
+print(json.dumps({'seconds': secs, 'rows': rows, 'rss_mib': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+""",
+    "fastexcel": """
+import resource, sys, time
+from pathlib import Path
+t0 = time.perf_counter()
+import fastexcel
+path = next(Path(sys.argv[1]).glob('*.xlsx'))
+reader = fastexcel.read_excel(str(path))
+rows = 0
+for name in reader.sheet_names:
+    rows += reader.load_sheet(name, header_row=None, dtypes='string').to_arrow().num_rows
+secs = time.perf_counter() - t0
+print(json.dumps({'seconds': secs, 'rows': rows, 'rss_mib': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+""",
+    "pandas_openpyxl": """
+import resource, sys, time
+from pathlib import Path
+t0 = time.perf_counter()
+import pandas as pd
+path = next(Path(sys.argv[1]).glob('*.xlsx'))
+frames = pd.read_excel(path, sheet_name=None, engine='openpyxl', header=6, dtype=str)
+rows = sum(len(f) for f in frames.values())
+secs = time.perf_counter() - t0
+print(json.dumps({'seconds': secs, 'rows': rows, 'rss_mib': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+""",
+}
+
+
+def workbook(rows: int) -> Path:
+    """The synthetic workbook, generated once and cached under bench/out/."""
+    folder = OUT / f"l1-arrests-{rows}"
+    if not (folder / "manifest.json").exists():
+        from iceledger.synth import synthesize
+
+        print(f"generating a SYNTHETIC {rows:,}-row L1 arrests workbook (2 sheets, 6 banner rows)…", flush=True)
+        t = time.perf_counter()
+        synthesize("L1", "arrests", rows, 2026, folder, sheet_rows=(rows + 1) // 2, banner_rows=6)
+        print(f"  written in {time.perf_counter() - t:.0f} s", flush=True)
+    return folder
+
+
+def run(method: str, folder: Path) -> dict:
+    code = "import json\n" + CHILD[method]
+    out = subprocess.run([sys.executable, "-c", code, str(folder)], capture_output=True, text=True)
+    if out.returncode != 0:
+        raise SystemExit(f"{method} failed:\n{out.stderr}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--pandas-reps", type=int, default=1)
+    ap.add_argument("--skip-pandas", action="store_true")
+    args = ap.parse_args()
+    folder = workbook(args.rows)
+    size = sum(p.stat().st_size for p in folder.glob("*.xlsx")) / 2**20
+    print(f"file: {size:.0f} MiB, {args.rows:,} rows; machine: {platform.machine()}, {platform.python_version()}")
+    results: dict[str, list[dict]] = {}
+    plan = [("fastexcel", args.reps), ("iceledger", args.reps)]
+    if not args.skip_pandas:
+        plan.append(("pandas_openpyxl", args.pandas_reps))
+    # interleave repetitions so that noise on the shared machine hits every method alike
+    for rep in range(max(n for _, n in plan)):
+        for method, n in plan:
+            if rep < n:
+                r = run(method, folder)
+                results.setdefault(method, []).append(r)
+                print(f"  {method:16s} rep {rep + 1}: {r['seconds']:7.2f} s  peak RSS {r['rss_mib']:6.0f} MiB", flush=True)
+    med = {m: statistics.median(r["seconds"] for r in rs) for m, rs in results.items()}
+    rss = {m: max(r["rss_mib"] for r in rs) for m, rs in results.items()}
+    print("\nmethod            median s    rows/s   peak RSS MiB")
+    for m in results:
+        print(f"{m:16s} {med[m]:9.2f} {args.rows / med[m]:10,.0f} {rss[m]:12.0f}")
+    print(f"\niceledger / bare fastexcel read: {med['iceledger'] / med['fastexcel']:.2f}x  (target <= 1.5x)")
+    if "pandas_openpyxl" in med:
+        print(f"pandas+openpyxl / iceledger:     {med['pandas_openpyxl'] / med['iceledger']:.1f}x faster  (target >= 10x)")
+    print(f"iceledger peak RSS: {rss['iceledger'] / 1024:.2f} GiB  (target <= 1.5 GiB)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,54 @@
+"""`iceledger demo`: the README's main job."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from iceledger.cli.common import HomeOption, console, handles_errors, settings_for
+
+
+def demo(
+    home: Optional[Path] = HomeOption,
+    scale: float = typer.Option(1.0, "--scale", help="Scale the synthetic sample's row counts."),
+    serve: bool = typer.Option(True, "--serve/--no-serve", help="Serve the dashboard when the build is done."),
+    port: int = typer.Option(8000, "--port"),
+):
+    """Build the ledger from bundled real data plus a labelled SYNTHETIC sample, then serve it."""
+    from iceledger.cli.ledger import _progress_bar
+    from iceledger.demo import run_demo
+    from iceledger.pipeline.ledger import open_ledger
+    from iceledger.pipeline.status import ledger_status
+
+    @handles_errors(None)
+    def go():
+        settings = settings_for(home)
+        bar, report = _progress_bar()
+        with bar:
+            result = run_demo(settings, scale=scale, progress=report)
+        rep = result["build"]
+        console.print(f"ledger built at {settings.ledger_path} ({rep.counts()['warning']} warnings, {rep.counts()['error']} errors)")
+        con = open_ledger(settings)
+        try:
+            st = ledger_status(con)
+        finally:
+            con.close()
+        for r in st["releases"]:
+            console.print(f"  release {r['release_id']} ({r['era']}) {'SYNTHETIC' if r['is_synthetic'] else 'real'}: {r['files']} files")
+        for t in st["tables"]:
+            console.print(f"  {t['table']}: {t['rows']:,} rows ({t['synthetic_rows']:,} SYNTHETIC)")
+        if serve:
+            try:
+                from iceledger.cli.serve import serve_ledger
+            except ImportError:
+                console.print("the dashboard is not available in this version; ledger built, not served")
+                return
+            serve_ledger(settings, port=port)
+
+    go()
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(demo)

@@ -1,0 +1,127 @@
+"""`iceledger places`: resolve place text to AORs, list the areas of responsibility and their counties.
+
+These read the bundled registries directly, so they work before any build.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+
+import typer
+from rich.table import Table as RichTable
+
+from iceledger.cli.common import JsonOption, console, emit_json, handles_errors
+from iceledger.errors import InputError, NotFoundError
+
+places_app = typer.Typer(help="Places: resolve text to counties and ICE areas of responsibility (AORs).",
+                         no_args_is_help=True)
+KINDS = ("state", "city", "county", "district")
+OnOption = typer.Option(None, "--on", help="Day (YYYY-MM-DD) whose AOR arrangement to use; default today.")
+
+
+def _day(on: Optional[str]) -> dt.date | None:
+    if not on:
+        return None
+    try:
+        return dt.date.fromisoformat(on)
+    except ValueError:
+        raise InputError("bad_date", f"--on {on!r} is not a date", fix="write it as YYYY-MM-DD, e.g. --on 2017-09-24") from None
+
+
+@places_app.command("resolve")
+def resolve(text: str = typer.Argument(..., help='Place as a press release writes it, e.g. "Portland, Ore."'),
+            on: Optional[str] = OnOption,
+            kind: Optional[str] = typer.Option(None, "--kind", help="Keep only candidates of this kind: state, city, county, district."),
+            as_json: bool = JsonOption):
+    """Resolve TEXT to every place it may name, with their counties and AORs; ambiguity is reported, never guessed away."""
+    from iceledger.sources.geography.resolver import resolve_place
+
+    @handles_errors()
+    def go(as_json: bool):
+        if kind and kind not in KINDS:
+            raise InputError("bad_kind", f"--kind {kind!r} is not a place kind", fix=f"use one of: {', '.join(KINDS)}")
+        res = resolve_place(text, on=_day(on), kind=kind)
+        if not res.candidates:
+            raise NotFoundError("place_not_found", f"no place found for {text!r}", fix="; ".join(res.notes))
+        if as_json:
+            emit_json(res.to_dict(), on=on)
+            return
+        head = "AMBIGUOUS: " if res.ambiguous else ""
+        console.print(f"{head}{text!r} → {len(res.candidates)} candidate(s); AORs: {', '.join(res.aor_codes)}")
+        for p in res.candidates:
+            counties = ", ".join(p.county_fips) if len(p.county_fips) <= 6 else f"{len(p.county_fips)} counties"
+            flag = "" if p.is_aor_established else " (AOR not settled for this day)"
+            console.print(f"  {p.kind:8} {p.name}, {p.state_code}  counties: {counties}  AOR: {', '.join(p.aor_codes)}{flag}")
+            if p.note:
+                console.print(f"           {p.note}")
+        if res.stated_aor:
+            console.print(f"  stated AOR in the text: {res.stated_aor}")
+        for n in res.notes:
+            console.print(f"  note: {n}")
+
+    go(as_json=as_json)
+
+
+@places_app.command("aors")
+def aors(as_json: bool = JsonOption):
+    """List ICE's areas of responsibility with their field office and how many counties each covers today."""
+    from iceledger.sources.geography.registry import geography
+
+    @handles_errors()
+    def go(as_json: bool):
+        geo = geography()
+        counts: dict[str, int] = {}
+        for r in geo.county_aor:
+            if r.is_current and r.aor_code and geo.counties[r.county_fips].is_valid_on(None):
+                counts[r.aor_code] = counts.get(r.aor_code, 0) + 1
+        rows = [{"aor_code": a.code, "aor_name": a.name, "field_office": a.office.name if a.office else None,
+                 "address": f"{a.office.address}, {a.office.city}, {a.office.state_code} {a.office.zip}" if a.office else None,
+                 "counties": counts.get(a.code, 0)} for a in geo.aors.values()]
+        if as_json:
+            emit_json(rows)
+            return
+        t = RichTable()
+        for c in ("code", "name", "field office", "address", "counties"):
+            t.add_column(c)
+        for r in rows:
+            t.add_row(r["aor_code"], r["aor_name"], r["field_office"] or "—", r["address"] or "—", str(r["counties"]))
+        console.print(t)
+
+    go(as_json=as_json)
+
+
+@places_app.command("counties")
+def counties(aor: str = typer.Argument(..., help="AOR code, e.g. SEA or HAR."), on: Optional[str] = OnOption,
+             as_json: bool = JsonOption):
+    """List the counties of an AOR on a day (today by default), including those only possibly in it."""
+    from iceledger.sources.geography.registry import geography
+
+    @handles_errors()
+    def go(as_json: bool):
+        geo = geography()
+        code = aor.upper()
+        if code not in geo.aors:
+            raise NotFoundError("unknown_aor", f"no AOR {aor!r}", fix=f"use one of: {', '.join(geo.aors)}")
+        day = _day(on)
+        rows = []
+        for c in geo.counties.values():
+            if not c.is_valid_on(day):
+                continue
+            codes, settled = geo.aors_for_county(c.fips, day)
+            if code in codes:
+                rows.append({"county_fips": c.fips, "county": c.full_name, "state_code": geo.states[c.state_fips].code,
+                             "is_aor_established": settled and codes == (code,)})
+        if as_json:
+            emit_json(rows, aor_code=code, on=on)
+            return
+        console.print(f"{code} ({geo.aors[code].name}): {len(rows)} counties" + (f" on {on}" if on else " today"))
+        for r in rows:
+            mark = "" if r["is_aor_established"] else "  (possibly: not settled by the record)"
+            console.print(f"  {r['county_fips']}  {r['county']}, {r['state_code']}{mark}")
+
+    go(as_json=as_json)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(places_app, name="places")

@@ -1,0 +1,1 @@
+"""Geography: states, counties, ICE areas of responsibility, county → AOR, and the place resolver."""
