@@ -1,6 +1,6 @@
 """Small hand-made ledgers for measure tests, built through the real schema: tables from
 ``create_all_sql()``, bookkeeping rows as an ingest writes them, and the real duplicate rules and
-AOR normalisation (``pipeline.dedupe.finalize_sql``) applied to hand-written rows."""
+AOR normalisation (``pipeline.dedupe.finalize_release``) applied to hand-written rows."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from iceledger.metadata import create_all_sql, create_table_sql, field_, quote, table as table_meta
+from iceledger.metadata import create_all_sql, field_, quote, table as table_meta
 from iceledger.pipeline import dedupe
 
 FIRST_DATA_ROW = 8  # L1-L3 sheets: six banner rows and the header above
@@ -50,8 +50,6 @@ class HandLedger:
         t = table_meta(table_name)
         m = self.meta[release_id]
         file_name = file_name or f"{table_name.removeprefix('core_')}.xlsx"
-        pending = f"pending__{table_name}"
-        self.con.execute(create_table_sql(t, name=pending, replace=True).replace("TABLE", "TEMP TABLE", 1))
         derived = {field_(c).derived_from: c for c in t.fields if field_(c).derived_from}
         for i, r in enumerate(rows):
             row = {k: _as_value(v) for k, v in r.items()}
@@ -61,11 +59,9 @@ class HandLedger:
             row.update(release_id=release_id, source_file=file_name, source_sheet="Sheet1", source_row=FIRST_DATA_ROW + i,
                        run_id=m["run_id"], is_synthetic=m["synthetic"], id_namespace=m["namespace"])
             cols = list(row)
-            self.con.execute(f"INSERT INTO {pending} ({', '.join(quote(c) for c in cols)}) VALUES ({', '.join('?' * len(cols))})",
+            self.con.execute(f"INSERT INTO {table_name} ({', '.join(quote(c) for c in cols)}) VALUES ({', '.join('?' * len(cols))})",
                              [row[c] for c in cols])
-        cols = dedupe.finalize_columns(t)
-        self.con.execute(f"INSERT INTO {table_name} ({', '.join(quote(c) for c in cols)}) {dedupe.finalize_sql(t, pending)}")
-        self.con.execute(f"DROP TABLE {pending}")
+        dedupe.finalize_release(self.con, t, release_id)
         sha = hashlib.sha256(f"{release_id}/{file_name}".encode()).hexdigest()
         self.con.execute("INSERT INTO release_files SELECT ?, ?, ?, 'xlsx', ?, 0, NULL WHERE NOT EXISTS "
                          "(SELECT 1 FROM release_files WHERE release_id = ? AND file_name = ?)",
@@ -172,19 +168,39 @@ def enforcement_ledger(path: Path) -> Path:
     return L.close()
 
 
+def _insert(con, table: str, rows: list[dict]) -> None:
+    for r in rows:
+        r = {"source_id": "test-fixture", **r}
+        con.execute(f"INSERT INTO {table} ({', '.join(r)}) VALUES ({', '.join('?' * len(r))})", list(r.values()))
+
+
 def add_test_registries(path: Path) -> None:
-    """Test-only registry rows in the shapes measures read (registries.yaml); every figure is made up."""
+    """Test-only registry rows in the registries' real tables (and a population table, which no
+    registry builds yet, in the shape registries.yaml names). Every figure and date is made up."""
     con = duckdb.connect(str(path))
-    con.execute("CREATE TABLE ref_facilities (detention_facility_code VARCHAR, county_fips VARCHAR, state_code VARCHAR)")
-    con.execute("INSERT INTO ref_facilities VALUES ('KINGJWA', '53033', 'WA'), ('NYCDOCNY', '36061', 'NY'), "
-                "('TACOMWA', '53053', 'WA'), ('ALXNDLA', '22079', 'LA')")
+    _insert(con, "ref_facilities", [
+        dict(detention_facility_code=c, facility_county_fips=f, facility_state_code=s)
+        for c, f, s in [("KINGJWA", "53033", "WA"), ("NYCDOCNY", "36061", "NY"), ("TACOMWA", "53053", "WA"), ("ALXNDLA", "22079", "LA")]])
+    _insert(con, "ref_states", [dict(state_fips="53", state_code="WA", state_name="Washington"),
+                                dict(state_fips="36", state_code="NY", state_name="New York")])
+    _insert(con, "ref_counties", [dict(county_fips="53033", state_fips="53", county_name="King", county_full_name="King County")])
+    _insert(con, "ref_jurisdictions", [
+        dict(jurisdiction_id="wa", jurisdiction_name="Washington", place_level="state", state_code="WA"),
+        dict(jurisdiction_id="wa-king-county", jurisdiction_name="King County", place_level="county", state_code="WA"),
+        dict(jurisdiction_id="wa-test-city", jurisdiction_name="Test City", place_level="city", state_code="WA")])
+    _insert(con, "ref_policies", [
+        dict(policy_id="test-state", jurisdiction_id="wa", policy_kind="unknown", effective_from_date=dt.date(2025, 1, 1)),
+        dict(policy_id="test-county", jurisdiction_id="wa-king-county", policy_kind="unknown",
+             effective_from_date=dt.date(2024, 10, 15), effective_to_date=dt.date(2024, 11, 30)),
+        dict(policy_id="test-city", jurisdiction_id="wa-test-city", policy_kind="unknown", effective_from_date=dt.date(2024, 10, 15))])
+    _insert(con, "ref_designation_lists", [dict(designation_list_id="test-list", designated_by="TEST",
+                                                designation_date=dt.date(2025, 1, 20), designation_kind="sanctuary_list")])
+    _insert(con, "ref_policy_designations", [dict(designation_id="test-list:wa", designation_list_id="test-list", jurisdiction_id="wa")])
+    _insert(con, "ref_operations", [dict(operation_slug="test-op", operation_name="Test operation",
+                                         operation_start_date=dt.date(2025, 1, 19), operation_end_date=dt.date(2025, 1, 21))])
+    _insert(con, "ref_operation_places", [dict(operation_slug="test-op", place_seq=1, aor_code="SEA"),
+                                          dict(operation_slug="test-op", place_seq=2, aor_code="BAL")])
     con.execute("CREATE TABLE ref_population (place_level VARCHAR, place_code VARCHAR, year INTEGER, population BIGINT, source_id VARCHAR)")
     con.execute("INSERT INTO ref_population VALUES ('aor_code', 'SEA', 2023, 900000, 'test-fixture'), "
                 "('aor_code', 'SEA', 2025, 1000000, 'test-fixture')")
-    con.execute("CREATE TABLE ref_policies (policy_id VARCHAR, jurisdiction_name VARCHAR, jurisdiction_level VARCHAR, "
-                "state_code VARCHAR, county_fips VARCHAR, policy_kind VARCHAR, effective_from DATE, effective_to DATE, source_id VARCHAR)")
-    con.execute("INSERT INTO ref_policies VALUES "
-                "('test-state', 'Washington', 'state', 'WA', NULL, 'test policy', DATE '2025-01-01', NULL, 'test-fixture'), "
-                "('test-county', 'King County', 'county', 'WA', '53033', 'test policy', DATE '2024-10-15', DATE '2024-11-30', 'test-fixture'), "
-                "('test-city', 'Test City', 'city', 'WA', NULL, 'test policy', DATE '2024-10-15', NULL, 'test-fixture')")
     con.close()

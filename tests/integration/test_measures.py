@@ -169,7 +169,7 @@ def test_rates_only_where_population_is_known(home, home_with_registries):
 def test_policy_period_needs_the_registry(home, home_with_registries):
     with pytest.raises(NotAvailable) as exc:
         count(home, count="arrests", by="policy_period", policy="test-state")
-    assert exc.value.code == "registry_absent" and "not available in this ledger" in exc.value.message
+    assert exc.value.code == "registry_empty" and "not available in this ledger" in exc.value.message
     r = count(home_with_registries, count="arrests", by="policy_period", policy="test-state")
     assert by(r, "policy_period") == {"before": 2, "in_effect": 2}  # arrests recorded in WASHINGTON
     assert any(n.startswith("policy_period: test-state (Washington") for n in r.notes)
@@ -182,6 +182,13 @@ def test_policy_period_needs_the_registry(home, home_with_registries):
         count(home_with_registries, count="detainers", by="policy_period", policy="test-city")
     with pytest.raises(NotFoundError):
         count(home_with_registries, count="detainers", by="policy_period", policy="nope")
+
+
+def test_designation_period(home_with_registries):
+    """A government listing of Washington on 2025-01-20 (test data): WASHINGTON arrests before and since."""
+    r = count(home_with_registries, count="arrests", by="policy_period", policy="test-list:wa")
+    assert by(r, "policy_period") == {"before": 2, "in_effect": 2}  # 2024-10-05, 2024-11-02 | 2025-01-21, 2025-01-25
+    assert any("designated by TEST" in n for n in r.notes)
 
 
 def test_registry_dimensions(home, home_with_registries):

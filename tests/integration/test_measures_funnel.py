@@ -7,7 +7,7 @@ import datetime as dt
 
 import duckdb
 import pytest
-from measures_ledger import HandLedger, SEA, enforcement_ledger
+from measures_ledger import SEA, HandLedger, add_test_registries, enforcement_ledger
 
 from iceledger.errors import InputError
 from iceledger.measures import (FunnelSpec, NotAvailable, PopulationSpec, WindowSpec, detention_population, funnel,
@@ -97,18 +97,25 @@ def test_published_statistics_seam(tmp_path):
     with pytest.raises(NotAvailable) as exc:
         detention_population(spec, home=settings.home)
     assert exc.value.code == "detention_not_available" and "published detention statistics" in exc.value.message
-    con = duckdb.connect(str(settings.ledger_path))  # test-only figures in the shape registries.yaml names
-    con.execute("CREATE TABLE ref_detstats_summary (fiscal_year INTEGER, metric VARCHAR, category VARCHAR, value DOUBLE, source_id VARCHAR)")
-    con.execute("INSERT INTO ref_detstats_summary VALUES (2019, 'average_daily_population', 'total', 111.0, 'test-fixture'), "
-                "(2019, 'average_length_of_stay', 'total', 22.5, 'test-fixture'), "
-                "(2020, 'average_daily_population', 'total', 99.0, 'test-fixture'), "
-                "(2019, 'average_daily_population', '1 Convicted Criminal', 60.0, 'test-fixture')")
+    con = duckdb.connect(str(settings.ledger_path))  # test-only figures in the registry's real table
+    for fy, block, measure, crim, period, value in [
+            (2019, "adp_by_agency_month_criminality", "adp", "Total", "fiscal_year", 111.0),
+            (2019, "alos_by_agency_month_criminality", "alos_days", "Total", "fiscal_year", 22.5),
+            (2019, "adp_by_agency_month_criminality", "adp", "Convicted Criminal", "fiscal_year", 60.0),
+            (2020, "adp_by_agency_month_criminality", "adp", "Total", "fiscal_year_to_date", 99.0)]:
+        con.execute("INSERT INTO ref_detstats_values (detstats_fy, detstats_block, detstats_cell, detstats_measure, "
+                    "detstats_agency, detstats_criminality, detstats_period, detstats_value, source_id) "
+                    "VALUES (?, ?, 'X1', ?, 'Total', ?, ?, ?, 'test-fixture')", [fy, block, measure, crim, period, value])
     con.close()
     r = detention_population(spec, home=settings.home)
     assert r.provenance["source"] == "published"
-    assert r.rows == [{"fy": 2019, "adp": 111.0, "alos_days": 22.5, "source_id": "test-fixture"},
-                      {"fy": 2020, "adp": 99.0, "alos_days": None, "source_id": "test-fixture"}]
-    assert "not counts from records" in r.notes[0]
+    assert r.rows == [{"fy": 2019, "adp": 111.0, "alos_days": 22.5, "published_period": "fiscal_year", "source_id": "test-fixture"},
+                      {"fy": 2020, "adp": 99.0, "alos_days": None, "published_period": "fiscal_year_to_date",
+                       "source_id": "test-fixture"}]
+    assert "not counts from records" in r.notes[0] and "year-to-date" in r.notes[1]
+    r = detention_population(PopulationSpec(by="fy,criminality", date_from="2018-10-01", date_to="2019-09-30"), home=settings.home)
+    assert r.rows == [{"fy": 2019, "criminality": "Convicted Criminal", "adp": 60.0, "alos_days": None,
+                       "published_period": "fiscal_year", "source_id": "test-fixture"}]
     with pytest.raises(NotAvailable) as exc:
         detention_population(PopulationSpec(by="facility", date_from="2018-10-01", date_to="2019-09-30"), home=settings.home)
     assert exc.value.code == "published_grain"
@@ -133,9 +140,15 @@ def test_operation_window_lists_every_targeted_area(home):
     assert {x["aor_code"]: x["window_n"] for x in r.rows} == {"BAL": 0, "SEA": 1}
 
 
-def test_operation_needs_the_registry(home):
+def test_operation_from_the_registry(home, tmp_path):
     with pytest.raises(NotAvailable) as exc:
         operation_window(WindowSpec(operation="safe-city-2017"), home=home)
-    assert exc.value.code == "registry_absent"
+    assert exc.value.code == "registry_empty"
+    settings = load_settings(tmp_path / "home").ensure()
+    enforcement_ledger(settings.ledger_path)
+    add_test_registries(settings.ledger_path)
+    r = operation_window(WindowSpec(operation="test-op", weeks=2), home=settings.home)
+    assert {x["aor_code"]: x["window_n"] for x in r.rows} == {"BAL": 0, "SEA": 1}
+    assert r.provenance["window"]["from"] == D(2025, 1, 19) and any("test-op" in n for n in r.notes)
     with pytest.raises(InputError):
         WindowSpec.parse({"date_from": "2025-01-01", "date_to": "2025-01-10"})
