@@ -49,9 +49,14 @@ def _common(where, date_from, date_to, release, synthetic, duplicates, namespace
             "count_duplicates": duplicates, "namespace": namespace}
 
 
-def _cell(v) -> str:
+PLAIN = ("fy", "year", "population_year", "baseline_weeks")
+
+
+def _cell(v, column: str = "") -> str:
     if v is None:
         return "—"
+    if column in PLAIN or column.endswith("_id"):
+        return " ".join(str(x) for x in v) if isinstance(v, list) else str(v)
     if isinstance(v, float):
         return f"{v:,.4g}" if abs(v) < 1 else f"{v:,.2f}".rstrip("0").rstrip(".")
     if isinstance(v, int) and not isinstance(v, bool):
@@ -71,7 +76,7 @@ def render(result, *, show_sql: bool = False) -> None:
     for c in result.columns:
         t.add_column(c, justify="left" if c in result.spec.get("by", []) or c == "period" else "right", overflow="fold")
     for r in result.rows:
-        t.add_row(*[_cell(r.get(c)) for c in result.columns])
+        t.add_row(*[_cell(r.get(c), c) for c in result.columns])
     console.print(t)
     for rel in prov.get("releases", []):
         files = ", ".join(f"{f['file_name']} ({(f['sha256'] or '')[:12]})" for f in rel["files"])
