@@ -128,6 +128,19 @@ def format_date(d: dt.date) -> str:
     return f"{d.isoformat()} ({d.strftime('%A')})"
 
 
+def format_any(v: Any) -> str:
+    """A value for people: numbers with separators, dates with their weekday, lists joined; None is a dash."""
+    if v is None:
+        return "—"
+    if isinstance(v, list):
+        return "; ".join(map(str, v))
+    if isinstance(v, (dt.date, dt.datetime)):
+        return format_date(as_date(v))
+    if isinstance(v, (int, float, Decimal)) and not isinstance(v, bool):
+        return format_number(v)
+    return str(v)
+
+
 def compare(comparison: str, value: Any, expected: Any, tolerance: Any = None) -> Outcome:
     """Whether ``value`` bears out ``expected`` under ``comparison`` (set_equals: use ``compare_sets``)."""
     word = COMPARISONS[comparison]

@@ -72,6 +72,26 @@ def uncovered(spans: dict, needed: list[tuple[dt.date, dt.date]]) -> list[str]:
     return gaps
 
 
+def describe_value(result, kind: str, column: str, value, row: dict, who: str) -> str:
+    """The value found, in words: what was counted, over which days (``who``: whose records)."""
+    count, v = result.spec["count"], format_number(value)
+    if kind == "window":
+        w = result.provenance["window"]
+        areas = result.spec["where"].get("aor_code")
+        where = f" in {len(areas)} AORs" if isinstance(areas, list) else f" in {areas}" if areas else ""
+        if column == "window_n":
+            return f"{who} hold {v} {count} from {w['from']} to {w['to']}{where}"
+        return f"{who} give {column} = {v} for {w['from']} to {w['to']}{where}"
+    days = f"from {result.spec['date_from']} to {result.spec['date_to']}"
+    picked = result.rows[0] if not row and len(result.rows) == 1 else {}
+    if column == "n":
+        return f"{who} hold {v} {count} {days}"
+    if column == "change_pct" and "prior_n" in picked:
+        return (f"{who} hold {format_number(picked['n'])} {count} {days} against {format_number(picked['prior_n'])} "
+                f"a year earlier, a change of {v}%")
+    return f"{who} give {column} = {v} ({count} {days})"
+
+
 def check_records(engine, lc: LoadedClaim) -> Check | None:
     """The records check of a claim, or None when the claim has no records measure."""
     claim, rec = lc.claim, lc.claim.measure.records
@@ -110,6 +130,6 @@ def check_records(engine, lc: LoadedClaim) -> Check | None:
                      explanation=f"the records give no value for {column} (a prior period with no records, or nothing to divide by).",
                      testable_when=wanted(engine, spec, kind), **details)
     outcome = compare(comparison, value, expected, tolerance)
-    what = f"ICE's records give {column} = {format_number(value)}"
+    what = describe_value(result, kind, column, value, rec.row, "the SYNTHETIC records" if synthetic else "ICE's records")
     return Check("records", SUPPORTED if outcome.holds else CONTRADICTED, decides, **base, value=value,
                  explanation=f"{what}; {outcome.detail}.", **details)
