@@ -3,6 +3,7 @@ with the file, the line, the claim id and the field, plus what to do about it.""
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,12 +109,16 @@ def _written_path(loc: tuple, data) -> tuple:
 
 
 def _first_error(exc: ValidationError, data) -> tuple[tuple, str, int]:
-    errors = exc.errors()
+    """The error to show first (an unknown field before the missing one it probably misspells), its
+    location as written, its message, and how many more there are."""
+    errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
     first = errors[0]
     loc = _written_path(tuple(first["loc"]), data)
     msg = first["msg"].removeprefix("Value error, ")
     if first["type"] == "extra_forbidden":
-        msg = "is not a claim field (misspelt?)"
+        missing = [e["loc"][-1] for e in errors if e["type"] == "missing" and tuple(e["loc"][:-1]) == tuple(first["loc"][:-1])]
+        close = difflib.get_close_matches(str(first["loc"][-1]), [str(m) for m in missing], n=1)
+        msg = "is not a claim field" + (f" (did you mean {close[0]!r}?)" if close else "")
     elif first["type"] == "missing":
         msg = "is required"
     return loc, msg, len(errors) - 1
