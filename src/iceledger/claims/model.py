@@ -151,6 +151,11 @@ class Claim(_Strict):
         description="set_equals: the levels names are matched at; the first decides, the others are shown.")
     notes: str | None = None
 
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id(cls, v):
+        return str(v) if isinstance(v, int) and not isinstance(v, bool) else v  # `id: 2019` reads as a number in YAML
+
     @model_validator(mode="after")
     def _consistent(self):
         self.expected = check_expected(self.comparison, self.expected, self.tolerance)
