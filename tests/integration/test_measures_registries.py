@@ -9,16 +9,14 @@ from measures_ledger import HandLedger
 
 from iceledger.measures import (MeasureSpec, NotAvailable, PopulationSpec, WindowSpec, detention_population, measure,
                                 operation_window)
-from iceledger.pipeline.build import build
-from iceledger.settings import load_settings
+from tests.conftest import copy_home
 
 SAFE_CITY_AORS = ["BAL", "BOS", "CHI", "DEN", "LOS", "NYC", "PHI", "SEA", "SFR", "WAS"]
 
 
 @pytest.fixture(scope="module")
-def home(tmp_path_factory):
-    settings = load_settings(tmp_path_factory.mktemp("registries") / "home").ensure()
-    build(settings)
+def home(tmp_path_factory, registry_build):
+    settings = copy_home(registry_build[0], tmp_path_factory.mktemp("registries") / "home")
     L = HandLedger(settings.ledger_path).release("synth-registries", era="L1", synthetic=True)
     arrest = lambda when, aor, pid: dict(apprehension_datetime=when, apprehension_aor=aor, person_id=pid,  # noqa: E731
                                          apprehension_method="Located")
