@@ -8,13 +8,13 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-from claims_helpers import registry_home
 from measures_ledger import HandLedger
 
 from iceledger.claims import check_claims
 from iceledger.errors import InputError
 from iceledger.measures.engine import duckdb_engine
 from iceledger.pipeline.ledger import open_ledger
+from tests.conftest import copy_home
 
 HEAD = """\
 claims:
@@ -35,8 +35,9 @@ def claims_file(tmp_path, *claims: str):
 
 
 @pytest.fixture(scope="module")
-def registries(tmp_path_factory):
-    return registry_home(tmp_path_factory.mktemp("claims-reg"))
+def registries(registry_build):
+    """The session's fresh `iceledger build`, read-only."""
+    return registry_build[0]
 
 
 def arrest(when: str, aor: str, person: str) -> dict:
@@ -44,11 +45,11 @@ def arrest(when: str, aor: str, person: str) -> dict:
 
 
 @pytest.fixture(scope="module")
-def with_records(tmp_path_factory):
+def with_records(tmp_path_factory, registry_build):
     """Registries plus a hand-made, non-synthetic test release: 3 arrests in SEA and 1 in BAL during Safe City's
     days; 7 arrests from 2017-01-20 to 2017-09-30 against 2 a year earlier; rows on 2016-01-10 and 2017-10-05
     so the records cover both periods."""
-    settings = registry_home(tmp_path_factory.mktemp("claims-records"))
+    settings = copy_home(registry_build[0], tmp_path_factory.mktemp("claims-records") / "home")
     L = HandLedger(settings.ledger_path).release("test-records", era="L1", received="2024-01-01")
     L.add("core_arrests", "test-records", [
         arrest("2017-09-24", "SEA", "a1"), arrest("2017-09-25", "SEA", "a2"), arrest("2017-09-26", "SEA", "a3"),
@@ -60,8 +61,8 @@ def with_records(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def with_synthetic(tmp_path_factory):
-    settings = registry_home(tmp_path_factory.mktemp("claims-synth"))
+def with_synthetic(tmp_path_factory, registry_build):
+    settings = copy_home(registry_build[0], tmp_path_factory.mktemp("claims-synth") / "home")
     L = HandLedger(settings.ledger_path).release("synth-claims", era="L1", synthetic=True)
     L.add("core_arrests", "synth-claims", [arrest("2017-09-24", "SEA", "s1"), arrest("2017-09-26", "SEA", "s2"),
                                            arrest("2017-08-01", "SEA", "s3"), arrest("2017-10-20", "SEA", "s4")])

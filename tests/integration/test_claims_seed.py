@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from claims_helpers import registry_home
 from typer.testing import CliRunner
 
 from iceledger.claims import VERDICTS, check_claims
@@ -27,8 +26,9 @@ SAFE_CITY_AORS = "BAL, BOS, CHI, DEN, LOS, NYC, PHI, SEA, SFR, WAS"
 
 
 @pytest.fixture(scope="module")
-def fresh(tmp_path_factory):
-    return registry_home(tmp_path_factory.mktemp("claims-seed"))
+def fresh(registry_build):
+    """The session's fresh `iceledger build` (registries only), read-only."""
+    return registry_build[0]
 
 
 @pytest.fixture(scope="module")
