@@ -15,7 +15,7 @@ from iceledger.measures.spec import MeasureSpec, WindowSpec
 
 ID = r"^[a-z0-9][a-z0-9._-]{0,119}$"
 DATE_TEXT = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-Comparison = Literal["equals", "approximately", "nearly", "at_least", "at_most", "more_than", "date_equals", "set_equals"]
+Comparison = Literal[tuple(COMPARISONS)]  # type: ignore[valid-type]  # the words of compare.COMPARISONS
 Tolerance = float | int | str
 OperationFact = Literal["start_date", "end_date", "duration_days", "announced_count", "places", "status"]
 FACT_KIND = {"start_date": "date", "end_date": "date", "duration_days": "number", "announced_count": "number",

@@ -43,7 +43,7 @@ class Check:
     def name(self) -> str:
         if self.kind == "records":
             return "SYNTHETIC records (not ICE's)" if self.is_synthetic else "ICE's records"
-        return "ICE's published figures" + (f", {LEVELS[self.level]} level" if self.level else "")
+        return "the published figures" + (f", {LEVELS[self.level]} level" if self.level else "")
 
 
 @dataclass
@@ -119,6 +119,10 @@ def jsonable(x):
     return x
 
 
+def capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def decide(checks: list[Check]) -> tuple[str, str]:
     """The overall verdict and why. Deciding checks are the published-figure check at the claim's own
     level and any check against real (not synthetic) records; a check that could not be made counts
@@ -126,7 +130,7 @@ def decide(checks: list[Check]) -> tuple[str, str]:
     supports it and none contradicts it, otherwise not testable."""
     made = [c for c in checks if c.decides and c.verdict != NOT_TESTABLE]
     if not made:
-        reasons = "; ".join(f"{c.name}: {c.explanation}" for c in checks if c.decides or c.kind == "records")
+        reasons = " ".join(f"{capitalise(c.name)}: {c.explanation}" for c in checks if c.decides or c.kind == "records")
         return NOT_TESTABLE, f"Not testable with the loaded data. {reasons}".strip()
     against = [c for c in made if c.verdict == CONTRADICTED]
     verdict = CONTRADICTED if against else SUPPORTED
