@@ -19,8 +19,9 @@ def check_claim(engine, lc: LoadedClaim) -> ClaimResult:
     if records is not None:
         checks.append(records)
     verdict, explanation = decide(checks)
+    where = lc.file if not Path(lc.file).is_absolute() else Path(lc.file).name  # results never carry a local path
     return ClaimResult(claim.id, claim.statement, claim.source.model_dump(mode="json"), claim.comparison, claim.expected,
-                       claim.tolerance, verdict, explanation, checks, lc.file, claim.notes)
+                       claim.tolerance, verdict, explanation, checks, where, claim.notes)
 
 
 def check_claims(paths: list[str | Path] | None = None, *, engine=None, home=None) -> list[ClaimResult]:
