@@ -55,7 +55,7 @@ def test_seed_claims_are_valid_and_shipped_as_package_data():
 def test_every_seed_claim_cites_its_source():
     for lc in load_claims():
         src = lc.claim.source
-        assert src.url or (src.note and "address is not recorded" in src.note), lc.claim.id
+        assert src.url or (src.note and "address of that article is not recorded" in src.note), lc.claim.id
         assert lc.claim.statement and lc.line() is not None
 
 
