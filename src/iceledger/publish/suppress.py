@@ -161,51 +161,84 @@ def _product(axes, j, prefix, sign, out) -> None:
         _product(axes, j + 1, prefix + (node,), sign * s, out)
 
 
-def score(cube: Cube, pattern: dict[Cell, int], hidden: set[Cell]) -> tuple | None:
-    """(new count withheld, new cells, one-way) for a usable pattern, None when unusable."""
-    up_ok = down_ok = True
+def score(cube: Cube, pattern: dict[Cell, int], hidden: set[Cell]) -> tuple:
+    """(violations, new count withheld, new cells, one-way): usable when violations is 0.
+
+    A violation is a zero corner, or a corner too small for the move (the cheaper direction)."""
+    low_up = low_down = zeros = 0
     new_value = new_cells = 0
     values = cube.values
     for cell, sign in pattern.items():
         v = values.get(cell, 0)
         if v == 0:
-            return None
-        if v < 2:
+            zeros += 1
+        elif v < 2:
             if sign > 0:
-                down_ok = False
+                low_down += 1
             else:
-                up_ok = False
+                low_up += 1
         if cell not in hidden:
             new_value += v
             new_cells += 1
-    if not (up_ok or down_ok):
-        return None
-    return (new_value, new_cells, 0 if up_ok and down_ok else 1)
+    return (zeros + min(low_up, low_down), new_value, new_cells, 0 if not (low_up or low_down) else 1)
 
 
-def find_pattern(cube: Cube, p: Cell, hidden: set[Cell]) -> set[Cell] | None:
-    """The corners of the cheapest pattern found for ``p``, or None when none is usable."""
-    options = [candidate_moves(cube, p, j) for j in range(len(cube.dims))]
-    if any(not o for o in options):
-        return None
-    choice = [o[0] for o in options]
+def _family_cell(cube: Cube, fam, nodes) -> Cell:
+    return tuple(n[:cube.depth(fam, j)] for j, n in enumerate(nodes))
+
+
+def lift_all(cube: Cube, p: Cell) -> list[Move] | None:
+    """Lifts in every dimension from leaves chosen so that every corner is non-zero: the pattern
+    of one more record under ``p``. Always usable when it exists (every corner only goes up)."""
+    nodes = list(p)
+    fams = cube.families
+    for j in range(len(cube.dims)):
+        kids = cube.children[j]
+        mine = [f for f in fams if cube.depth(f, j) > 0]
+        node = nodes[j]
+        while node in kids and len(node) < max((cube.depth(f, j) for f in mine), default=0):
+            def worst(k):
+                trial = nodes[:j] + [k] + nodes[j + 1:]
+                return min((cube.values.get(_family_cell(cube, f, trial), 0) for f in mine
+                            if len(k) <= cube.depth(f, j)), default=1)
+            node = max(kids[node], key=worst)
+            if worst(node) == 0:
+                return None
+            nodes[j] = node
+    return [lift(n) for n in nodes]
+
+
+def _descent(cube: Cube, p: Cell, hidden: set[Cell], options: list[list[Move]], choice: list[Move]):
     best_pattern = corners(cube, choice)
     best = score(cube, best_pattern, hidden)
     for _ in range(PASSES):
         improved = False
         for j, opts in enumerate(options):
-            if len(opts) < 2:
-                continue
             for m in opts:
-                if m is choice[j]:
+                if m == choice[j]:
                     continue
                 trial = choice[:j] + [m] + choice[j + 1:]
                 pat = corners(cube, trial)
                 s = score(cube, pat, hidden)
-                if s is not None and (best is None or s < best):
+                if s < best:
                     choice, best, best_pattern, improved = trial, s, pat, True
-            if best is not None and best[:2] == (0, 0):
-                return set(best_pattern)
+            if best[:3] == (0, 0, 0):
+                return best, best_pattern
         if not improved:
             break
-    return set(best_pattern) if best is not None else None
+    return best, best_pattern
+
+
+def find_pattern(cube: Cube, p: Cell, hidden: set[Cell]) -> set[Cell] | None:
+    """The corners of the cheapest usable pattern found for ``p``, or None when none is found."""
+    options = [candidate_moves(cube, p, j) for j in range(len(cube.dims))]
+    if all(options):
+        best, pattern = _descent(cube, p, hidden, options, [o[0] for o in options])
+        if best[0] == 0:
+            return set(pattern)
+    start = lift_all(cube, p)
+    if start is None:
+        return None
+    options = [([m] + o) if m not in o else o for m, o in zip(start, options)]
+    best, pattern = _descent(cube, p, hidden, options, start)
+    return set(pattern) if best[0] == 0 else None
