@@ -113,7 +113,7 @@ def index(request: Request):
     check_params(request, set())
     d = data_of(request)
     pub = dict(d.publication)
-    endpoints = sorted({r.path for r in request.app.routes if getattr(r, "path", "").startswith("/api/v1/")})
+    endpoints = sorted({r.path for r in router.routes if getattr(r, "path", "").startswith("/api/v1/")})
     return answer(request, {"publication": pub, "endpoints": endpoints}, "json")
 
 

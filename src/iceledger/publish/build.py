@@ -61,7 +61,7 @@ def _copy_from_ledger(ledger, con, source: str, target: str, columns: list[str])
     have = {r[0] for r in ledger.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ?",
                                          [source]).fetchall()}
     cols = [c for c in columns if c in have]
-    data = ledger.execute(f'SELECT {", ".join(chr(34) + c + chr(34) for c in cols)} FROM "{source}"').to_arrow_table()
+    data = ledger.sql(f'SELECT {", ".join(chr(34) + c + chr(34) for c in cols)} FROM "{source}"').to_arrow_table()
     con.register("_incoming", data)
     try:
         if target.startswith(REGISTRY_PREFIX):
