@@ -38,8 +38,9 @@ def synthesize_release(release_id: str, era: str, tables: dict[str, int], out: P
                     files=files, synthetic_truth=truth)
 
 
-def run_demo(settings: Settings, *, scale: float = 1.0, progress=lambda *a, **k: None) -> dict:
-    """Build registries, add the synthetic sample once, and rebuild. Returns what was done."""
+def run_demo(settings: Settings, *, scale: float = 1.0, progress=lambda *a, **k: None, publish: bool = True) -> dict:
+    """Build registries, add the synthetic sample once, rebuild, and publish through the disclosure gate.
+    Returns what was done."""
     settings.ensure()
     store = ReleaseStore(settings)
     added = []
@@ -50,4 +51,9 @@ def run_demo(settings: Settings, *, scale: float = 1.0, progress=lambda *a, **k:
             ingest(settings, m, progress=progress)
             added.append(release_id)
     report = build(settings, progress=progress)
-    return {"added_releases": added, "build": report}
+    published = None
+    if publish:
+        from iceledger.publish.build import publish as publish_ledger
+
+        published = publish_ledger(settings, progress=progress)
+    return {"added_releases": added, "build": report, "publish": published}
