@@ -85,11 +85,11 @@ def test_the_gate_holds_on_every_cell(public):
 
 
 SUMS = """
-        WITH m AS (SELECT measure_name, period_fy, place_code, sum(event_count) AS months, bool_or(is_suppressed) AS hidden
-                   FROM out_tabulations WHERE time_grain = 'month' AND place_level = 'aor' AND category_1 IS NULL GROUP BY ALL),
-             y AS (SELECT measure_name, period_fy, place_code, event_count FROM out_tabulations
-                   WHERE time_grain = 'fy' AND place_level = 'aor' AND category_1 IS NULL)
-        SELECT y.event_count, m.months FROM y JOIN m USING (measure_name, period_fy, place_code)
+        WITH m AS (SELECT measure_name, cell_fy, place_code, sum(event_count) AS months, bool_or(is_suppressed) AS hidden
+                   FROM out_tabulations WHERE time_grain = 'month' AND cell_place_level = 'aor' AND category_1 IS NULL GROUP BY ALL),
+             y AS (SELECT measure_name, cell_fy, place_code, event_count FROM out_tabulations
+                   WHERE time_grain = 'fy' AND cell_place_level = 'aor' AND category_1 IS NULL)
+        SELECT y.event_count, m.months FROM y JOIN m USING (measure_name, cell_fy, place_code)
         WHERE NOT m.hidden AND y.event_count IS NOT NULL"""
 
 

@@ -166,7 +166,7 @@ def timeseries(request: Request,
     series: dict[tuple, dict] = {}
     for r in page.rows:
         k = (r["place_code"], r["category_1_value"], r["category_2_value"])
-        s = series.setdefault(k, {"place_level": r["place_level"], "place_code": r["place_code"],
+        s = series.setdefault(k, {"cell_place_level": r["cell_place_level"], "place_code": r["place_code"],
                                   "place_parent_code": r["place_parent_code"], "category_1": r["category_1"],
                                   "category_1_value": r["category_1_value"], "category_2": r["category_2"],
                                   "category_2_value": r["category_2_value"], "points": []})

@@ -7,4 +7,10 @@ REGISTRY_STEPS: list[tuple[str, str]] = [
     ("sources", "iceledger.sources.bundled:load_sources"),
     ("geography", "iceledger.sources.geography.load:load_geography"),
     ("detstats", "iceledger.sources.detention_stats.load:load_detstats"),
+    ("facilities", "iceledger.sources.facilities.load:load_facilities"),
+    ("g287", "iceledger.sources.g287.load:load_g287"),
+    ("jurisdictions", "iceledger.sources.policies:load_jurisdictions"),
+    ("policies", "iceledger.sources.policies:load_policies"),
+    ("figures", "iceledger.sources.figures:load_figures"),
+    ("operations", "iceledger.sources.operations:load_operations"),
 ]

@@ -1,0 +1,86 @@
+"""`iceledger figures list|show`: published figures with their periods, places, publishers and addresses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.table import Table as RichTable
+
+from iceledger.cli.common import HomeOption, JsonOption, console, emit_json, handles_errors, settings_for
+from iceledger.pipeline.ledger import open_ledger
+
+figures_app = typer.Typer(help="Published figures (ICE annual totals, press releases, reports, news-reported numbers).",
+                          no_args_is_help=True)
+
+
+def _period(f: dict) -> str:
+    if f["period_fy"]:
+        return f"FY{f['period_fy']}"
+    return f"{f['period_start_date'] or '?'} to {f['period_end_date'] or '?'}"
+
+
+@figures_app.command("list")
+def figures_list(
+    metric: Optional[str] = typer.Option(None, "--metric", help="A metric code, e.g. administrative_arrests, removals, detainers."),
+    operation: Optional[str] = typer.Option(None, "--operation", help="Only figures about this operation (slug)."),
+    fy: Optional[int] = typer.Option(None, "--fy", help="Only figures for exactly this federal fiscal year."),
+    home: Optional[Path] = HomeOption,
+    as_json: bool = JsonOption,
+):
+    """Published figures, filtered by metric, operation or fiscal year."""
+    from iceledger.metadata import code_list
+    from iceledger.errors import InputError
+    from iceledger.sources.figures import format_value, query_figures
+
+    @handles_errors()
+    def go(as_json: bool):
+        if metric and not code_list("figure_metric").knows(metric):
+            raise InputError("unknown_metric", f"no metric {metric!r}",
+                             fix="use one of: " + ", ".join(code_list("figure_metric").values))
+        con = open_ledger(settings_for(home))
+        try:
+            rows = query_figures(con, metric=metric, operation=operation, fy=fy)
+        finally:
+            con.close()
+        if as_json:
+            emit_json(rows, count=len(rows), filters={"metric": metric, "operation": operation, "fy": fy})
+            return
+        t = RichTable(title=f"{len(rows)} published figures")
+        t.add_column("figure", no_wrap=True, min_width=max((len(f["figure_id"]) for f in rows), default=6))
+        for c in ("metric", "value", "period", "place", "publisher", "cited"):
+            t.add_column(c)
+        for f in rows:
+            t.add_row(f["figure_id"], f["metric_code"], format_value(f["figure_value"], f["value_qualifier"], f["figure_unit"]),
+                      _period(f), f["geography_text"] or "", f["publisher_name"], f["citation_kind"])
+        console.print(t)
+
+    go(as_json=as_json)
+
+
+@figures_app.command("show")
+def figures_show(figure_id: str = typer.Argument(..., help="A figure id, e.g. ice-fy2017-arrests-jan20-sep30."),
+                 home: Optional[Path] = HomeOption, as_json: bool = JsonOption):
+    """One figure with every attribute, its source address and any government wording quoted."""
+    from iceledger.sources.figures import query_figure
+
+    @handles_errors()
+    def go(as_json: bool):
+        con = open_ledger(settings_for(home))
+        try:
+            f = query_figure(con, figure_id)
+        finally:
+            con.close()
+        if as_json:
+            emit_json(f)
+            return
+        for k, v in f.items():
+            if v is not None:
+                console.print(f"{k}: {v}", highlight=False, markup=False)
+
+    go(as_json=as_json)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(figures_app, name="figures")

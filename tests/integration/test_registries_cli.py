@@ -1,0 +1,102 @@
+"""`iceledger build` into a fresh home, then the operations, figures and policies commands, text and JSON."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from iceledger.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def built_home(registry_build):
+    settings, report = registry_build
+    assert report.ok, report.to_text()
+    return settings, report
+
+
+def run(settings, *args) -> tuple[int, str]:
+    result = runner.invoke(app, [*args, "--home", str(settings.home)])
+    return result.exit_code, result.stdout
+
+
+def run_json(settings, *args) -> dict:
+    code, out = run(settings, *args, "--json")
+    assert code == 0, out
+    envelope = json.loads(out)
+    assert envelope["ok"] is True and set(envelope) == {"ok", "data", "meta"}
+    return envelope
+
+
+def test_build_reports_rows_per_registry(built_home):
+    _, report = built_home
+    rows = report.summary["rows"]
+    assert rows["figures"] == {"ref_official_figures": 97}
+    assert rows["operations"] == {"ref_operations": 13, "ref_operation_places": 21}
+    assert rows["policies"] == {"ref_policies": 5, "ref_designation_lists": 3, "ref_policy_designations": 49}
+    assert rows["jurisdictions"] == {"ref_jurisdictions": 48}
+    assert report.counts()["error"] == 0
+
+
+def test_operations_show_safe_city_json(built_home):
+    data = run_json(built_home[0], "operations", "show", "safe-city-2017")["data"]
+    op = data["operation"]
+    assert (op["operation_slug"], op["announced_count"], op["metric_code"]) == ("safe-city-2017", 498, "operation_arrests")
+    assert (op["operation_start_date"], op["operation_end_date"], op["date_basis"]) == ("2017-09-24", "2017-09-27", "derived")
+    places = data["places"]
+    assert len(places) == 10 and sum(p["announced_count"] for p in places) == 498
+    assert data["places_sum"] == 498 and data["places_sum_matches_total"] is True
+    assert {p["place_text"]: p["aor_code"] for p in places} == {
+        "Baltimore": "BAL", "Cook County, Illinois": "CHI", "Denver": "DEN", "Los Angeles": "LOS", "New York": "NYC",
+        "Philadelphia": "PHI", "Seattle": "SEA", "Santa Clara County, California": "SFR", "Washington DC": "WAS", "Massachusetts": "BOS"}
+    assert data["aor_codes"] == sorted(["BAL", "CHI", "DEN", "LOS", "NYC", "PHI", "SEA", "SFR", "WAS", "BOS"])
+    seattle = [p for p in places if p["place_text"] == "Seattle"][0]
+    assert seattle["alt_place_names"] == ["Portland, Ore."]
+    breakdown = {f["metric_code"]: f["figure_value"] for f in data["figures"] if f["geography_text"] == "ten areas named in the release"}
+    assert breakdown["arrests_with_convictions"] == 317 and breakdown["gang_affiliated"] == 18
+    assert len(data["designations"]) == 10
+
+
+def test_operations_list_text_and_json(built_home):
+    settings, _ = built_home
+    env = run_json(settings, "operations", "list")
+    assert env["meta"]["count"] == 13
+    assert [o["operation_slug"] for o in env["data"]][0] == "cross-check-2011-05"
+    code, out = run(settings, "operations", "list")
+    assert code == 0 and "safe-city-2017" in out and "mega-2017" in out and "8,400" in out
+
+
+def test_unknown_operation_is_a_clear_error(built_home):
+    code, out = run(built_home[0], "operations", "show", "no-such-op", "--json")
+    assert code == 2
+    env = json.loads(out)
+    assert env["ok"] is False and env["error"]["code"] == "unknown_operation" and "safe-city-2017" in env["error"]["fix"]
+
+
+def test_figures_list_by_metric_and_show(built_home):
+    settings, _ = built_home
+    env = run_json(settings, "figures", "list", "--metric", "administrative_arrests", "--fy", "2017")
+    assert {f["figure_id"]: f["figure_value"] for f in env["data"]} == {"ice-fy2017-arrests": 143470, "ice-fy2017-arrests-impact": 143473}
+    one = run_json(settings, "figures", "show", "ice-fy2017-arrests-jan20-sep30")["data"]
+    assert one["figure_value"] == 110568 and one["source_url"].startswith("https://")
+    code, out = run(settings, "figures", "list", "--metric", "arrests", "--json")
+    assert code == 2 and json.loads(out)["error"]["code"] == "unknown_metric"
+
+
+def test_policies_list_by_state(built_home):
+    settings, _ = built_home
+    env = run_json(settings, "policies", "list", "--state", "ca")
+    assert env["meta"]["filters"]["state"] == "CA"
+    assert env["data"] and {j["state_code"] for j in env["data"]} == {"CA"}
+    names = {j["jurisdiction_id"] for j in env["data"]}
+    assert {"ca", "ca-san-diego-county", "ca-san-francisco", "ca-santa-clara-county", "ca-berkeley", "ca-los-angeles"} <= names
+    assert all(j["policy_known"] is False for j in env["data"])
+    texas = run_json(settings, "policies", "list", "--state", "TX")["data"]
+    assert [j["jurisdiction_id"] for j in texas] == ["tx-travis-county"]
+    assert {p["policy_kind"] for p in texas[0]["policies"]} == {"judicial_warrant_required", "listed_offences_only"}
+    code, out = run(settings, "policies", "list", "--state", "CA")
+    assert code == 0 and "7 jurisdictions in CA" in out and "unknown" in out
