@@ -128,3 +128,21 @@ def test_unknown_values_say_what_is_allowed(client):
     assert "criminality" in err["message"]
     err = _assert_envelope_error(client.get(BASE + "&place=ZZZ"))
     assert "place" in err["message"] and "SEA" in err["fix"]
+
+
+def test_our_failures_are_500s_that_leak_nothing(published):
+    from fastapi.testclient import TestClient
+
+    from iceledger.api.app import create_app
+
+    app = create_app(published, True)
+
+    def broken(*a, **k):
+        raise RuntimeError("secret detail /home/someone/ledger.duckdb SELECT * FROM core_arrests")
+
+    app.state.data.fetch = broken
+    r = TestClient(app, raise_server_exceptions=False).get("/api/v1/tabulations?measure=arrests")
+    assert r.status_code == 500
+    body = r.json()
+    assert body["ok"] is False and body["error"]["code"] == "internal_error"
+    assert "secret" not in r.text and "core_arrests" not in r.text and "/home" not in r.text
