@@ -155,7 +155,10 @@ def record(result: dict) -> None:
     start = text.index(head)
     nxt = text.find("\n## ", start + len(head))
     section = text[start:] if nxt < 0 else text[start:nxt]
-    section = section.rstrip("\n") + "\n" + line + "\n"
+    rows = [i for i, x in enumerate(section.split("\n")) if x.startswith("| ")]
+    lines = section.rstrip("\n").split("\n")
+    lines.insert(rows[-1] + 1 if rows else len(lines), line)  # a new row goes under the table, above any notes
+    section = "\n".join(lines) + "\n"
     text = text[:start] + section + ("" if nxt < 0 else text[nxt:])
     path.write_text(text)
 
