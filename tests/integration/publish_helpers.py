@@ -41,7 +41,7 @@ def published_home(base: Path) -> Settings:
         settings = load_settings(base / "published-home").ensure()
         run_demo(settings, scale=0.05, publish=False)
         plant_hostile_values(settings)
-        publish(settings)
+        publish(settings, max_small_share=1.0)  # every declared family, however thin: the whole lattice is exercised
         _BUILT["home"] = settings.home
     return load_settings(_BUILT["home"])
 

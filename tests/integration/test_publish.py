@@ -151,3 +151,20 @@ def test_a_higher_threshold_withholds_more(published, tmp_path):
     assert con.execute("SELECT suppression_threshold FROM out_publication").fetchall()[0][0] == 20
     con.close()
     assert rep.summary["cells"]["withheld_small"] > 0
+
+
+def test_thin_families_are_published_coarser_and_say_so(published, tmp_path):
+    home = copy_home(published, tmp_path / "thin")
+    rep = publish(home)  # the lattice's own limit on thin families
+    coarsened = [f for f in rep.findings if f.code == "family_coarsened"]
+    assert coarsened, "the small synthetic sample is thin: some family must be coarsened"
+    con = duckdb.connect(str(home.public_path), read_only=True)
+    keys = {r[0] for r in con.execute("SELECT tabulation_key FROM out_lattice").fetchall()}
+    notes = con.execute("SELECT publication_notes FROM out_publication").fetchall()[0][0]
+    shown = con.execute("SELECT count(*) FILTER (WHERE NOT is_suppressed), count(*) FROM out_tabulations "
+                        "WHERE tabulation_key = 'arrests/fy/national'").fetchall()[0]
+    assert con.execute("SELECT count(*) FROM out_tabulations WHERE event_count BETWEEN 1 AND 10").fetchall()[0][0] == 0
+    con.close()
+    assert "arrests/month/aor" in keys and "arrests/month/national" in keys  # the backbone stays
+    assert any("too many small cells" in n for n in notes)
+    assert shown[0] == shown[1], "national fiscal-year totals are not lost to thin fine tables"

@@ -74,8 +74,9 @@ def _copy_from_ledger(ledger, con, source: str, target: str, columns: list[str])
 
 
 def publish(settings: Settings, *, threshold: int | None = None, exact: bool = False, out: Path | None = None,
-            progress=lambda *a, **k: None) -> Report:
-    """Write the public database (or, with ``exact``, the local analyst database). Returns a report."""
+            max_small_share: float | None = None, progress=lambda *a, **k: None) -> Report:
+    """Write the public database (or, with ``exact``, the local analyst database). Returns a report.
+    ``max_small_share`` overrides lattice.yaml's limit on thin families (1.0 publishes every declared family)."""
     policy = load_policy()
     threshold = 0 if exact else (policy.threshold if threshold is None else threshold)
     out = out or (settings.home / "analyst.duckdb" if exact else settings.public_path)
@@ -95,9 +96,9 @@ def publish(settings: Settings, *, threshold: int | None = None, exact: bool = F
         has_synthetic, notes, audit, lattice_rows, sources = False, [], [], [], []
         for m in lat.measures.values():
             progress("step", name=f"publish: count {m.name}")
-            counts = count_measure(engine, lat, m, progress)
+            counts = count_measure(engine, lat, m, progress, threshold, max_small_share)
             report.extend(counts.findings)
-            notes += [f.message for f in counts.findings if f.severity != "info"]
+            notes += [f.message for f in counts.findings if f.severity != "info" or f.code == "family_coarsened"]
             progress("step", name=f"publish: suppress {m.name}")
             outcome = _suppress_all(counts.cubes, threshold)
             rows = []

@@ -106,6 +106,7 @@ class Lattice:
     within_days: int
     missing_label: str
     sha256: str
+    max_small_share: float = 0.5
 
     def measure(self, name: str) -> MeasureLattice:
         if name not in self.measures:
@@ -159,4 +160,4 @@ def load_lattice(path: Path | None = None) -> Lattice:
         used_cats = [c for c in categories if any(c in f.categories for f in fams)]
         measures[name] = MeasureLattice(name, m["subject"], tuple(fams), (TIME, *used_places, *used_cats))
     return Lattice(places, categories, measures, int(data["within_days"]), data["missing_label"],
-                   hashlib.sha256(raw).hexdigest())
+                   hashlib.sha256(raw).hexdigest(), float(data.get("max_small_share", 0.5)))

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from iceledger.errors import IceledgerError
 from iceledger.measures import FunnelSpec, MeasureSpec, catalog, funnel, measure
 from iceledger.measures.spec import MAX_DIMENSIONS
-from iceledger.publish.cube import Cube, Node, build_cube
+from iceledger.publish.cube import Cube, Node, build_cube, check_junction_tree
 from iceledger.publish.lattice import TIME, Family, Lattice, MeasureLattice, place
 from iceledger.validation import Finding
 
@@ -94,11 +94,72 @@ def _coords(lat: Lattice, fam: Family, values: dict) -> dict[str, Node]:
     return coords
 
 
-def count_measure(engine, lat: Lattice, m: MeasureLattice, progress: Callable = lambda *a, **k: None) -> MeasureCounts:
-    """Every family of ``m`` counted, checked for agreement, and cut into fiscal-year cubes."""
+def small_share(rows: list[tuple[dict, int]], threshold: int) -> float:
+    """Share of a family's non-zero finest cells (month by month) that the gate would withhold as small."""
+    cells = [n for _, n in rows if n]
+    return sum(1 for n in cells if n <= threshold) / len(cells) if cells and threshold > 0 else 0.0
+
+
+def _summed(rows: list[tuple[dict, int]], keep) -> list[tuple[dict, int]]:
+    acc: dict[tuple, int] = {}
+    for values, n in rows:
+        key = tuple(sorted((k, v) for k, v in values.items() if keep(k)))
+        acc[key] = acc.get(key, 0) + n
+    return [(dict(k), n) for k, n in acc.items()]
+
+
+def coarsen(lat: Lattice, fam: Family, rows: list[tuple[dict, int]]) -> tuple[Family, list[tuple[dict, int]]] | None:
+    """The family one step coarser, with its rows summed to match: a family with categories is first
+    taken to the national level (its place tables come from the month-by-place backbone), then loses
+    its last category; a family without categories loses its deepest place level, never its first.
+    None when nothing coarser is left."""
+    if fam.categories and fam.place:
+        dims = set(place(fam.place).dimensions)
+        return replace(fam, place=None, depth=0), _summed(rows, lambda k: k not in dims)
+    if fam.categories:
+        drop = fam.categories[-1]
+        return replace(fam, categories=fam.categories[:-1]), _summed(rows, lambda k: k != drop)
+    if fam.place and fam.depth > 1:
+        drop = place(fam.place).dimensions[fam.depth - 1]
+        return replace(fam, depth=fam.depth - 1), _summed(rows, lambda k: k != drop)
+    return None
+
+
+def _supported(lat: Lattice, m: MeasureLattice, fam: Family, rows, threshold: int, limit: float, findings: list[Finding]):
+    """The family as the data support it: coarsened while more than ``limit`` of its cells are small."""
+    start, share = fam, small_share(rows, threshold)
+    while share > limit:
+        step = coarsen(lat, fam, rows)
+        if step is None:
+            break
+        fam, rows = step
+        share = small_share(rows, threshold)
+    if fam != start:
+        findings.append(Finding("info", "family_coarsened",
+                                f"{m.name} by {', '.join(_family_by(start))} has too many small cells to publish usefully; "
+                                f"published by {', '.join(_family_by(fam))} instead ({share:.0%} of its cells are small)",
+                                fix=f"the limit (lattice.yaml max_small_share) is {limit:.0%}"))
+    return fam, rows
+
+
+def _with_backbone(counted: list[tuple[Family, list]], declared: list[tuple[Family, list]]) -> list[tuple[Family, list]]:
+    """Month by the first level of every place the declared families had, kept when coarsening took it away."""
+    out = list(counted)
+    for p in dict.fromkeys(f.place for f, _ in declared if f.place):
+        if any(f.place == p for f, _ in out):
+            continue
+        fam, rows = next((f, r) for f, r in declared if f.place == p)
+        first = place(p).dimensions[0]
+        out.append((Family(p, 1, (), fam.source), _summed(rows, lambda k: k in ("month", first))))
+    return out
+
+
+def count_measure(engine, lat: Lattice, m: MeasureLattice, progress: Callable = lambda *a, **k: None,
+                  threshold: int = 0, max_small_share: float | None = None) -> MeasureCounts:
+    """Every family of ``m`` counted, coarsened where the data are too thin (``threshold`` > 0), checked for
+    agreement, and cut into fiscal-year cubes."""
     out = MeasureCounts(m.name)
-    per_year: dict[int, list[list]] = {}
-    kept: list[Family] = []
+    counted: list[tuple[Family, list]] = []
     for fam in m.families:
         progress("step", name=f"publish: count {m.name} by {fam.place or 'national'} {'+'.join(fam.categories)}")
         try:
@@ -114,17 +175,28 @@ def count_measure(engine, lat: Lattice, m: MeasureLattice, progress: Callable = 
         if undated:
             out.findings.append(Finding("info", "undated_events", f"{m.name}: {undated:,} events without a date are not "
                                         "in the monthly or fiscal-year tables", count=undated))
-        i = len(kept)
-        kept.append(fam)
+        counted.append((fam, [(v, n) for v, n in rows if v["month"] is not None]))
+    if threshold > 0:
+        supported, notes = [], []
+        for fam, rows in counted:
+            limit = lat.max_small_share if max_small_share is None else max_small_share
+            supported.append(_supported(lat, m, fam, rows, threshold, limit, notes))
+        supported = _with_backbone(supported, counted)
+        if check_junction_tree([f.depths() for f, _ in supported]):
+            counted = supported
+            out.findings += notes
+        else:
+            out.findings.append(Finding("warning", "coarsening_refused", f"{m.name}: coarsening thin families would link "
+                                        "tables through cells no family shows; the declared families are published"))
+    out.families = [f for f, _ in counted]
+    per_year: dict[int, list[list]] = {}
+    for i, (fam, rows) in enumerate(counted):
         for values, n in rows:
-            if values["month"] is None:
-                continue
             fy = fiscal_year(values["month"])
-            per_year.setdefault(fy, [[] for _ in m.families])[i].append((_coords(lat, fam, values), n))
-    out.families = kept
+            per_year.setdefault(fy, [[] for _ in counted])[i].append((_coords(lat, fam, values), n))
     for fy, fam_rows in sorted(per_year.items()):
         try:
-            out.cubes[fy] = build_cube(m.dims, [f.depths() for f in kept], fam_rows[:len(kept)])
+            out.cubes[fy] = build_cube(m.dims, [f.depths() for f in out.families], fam_rows)
         except ValueError as exc:
             raise _disagreement(m.name, fy, exc) from None
     return out

@@ -72,3 +72,24 @@ def test_a_cell_becomes_a_described_row():
     assert (row["place_code"], row["place_parent_code"], row["period_date"]) == ("F1", "SEA", dt.date(2024, 3, 1))
     fy = describe_cell(lat, m, 2024, tuple(() for _ in m.dims))
     assert fy["tabulation_key"] == "detainers/fy/national" and fy["period_date"] == dt.date(2023, 10, 1)
+
+
+def test_thin_families_coarsen_place_first_then_categories():
+    from iceledger.publish.lattice import Family
+    from iceledger.publish.tabulate import coarsen, small_share
+
+    lat = load_lattice()
+    fam = Family("aor", 2, ("criminality", "gender"), "count")
+    rows = [({"month": dt.date(2024, 1, 1), "aor_code": "SEA", "facility": "F1", "criminality": "a", "gender": "M"}, 3),
+            ({"month": dt.date(2024, 1, 1), "aor_code": "SEA", "facility": "F2", "criminality": "a", "gender": "M"}, 9),
+            ({"month": dt.date(2024, 1, 1), "aor_code": "NYC", "facility": "F3", "criminality": "b", "gender": "F"}, 40)]
+    assert small_share(rows, 10) == 2 / 3 and small_share(rows, 0) == 0
+    fam2, rows2 = coarsen(lat, fam, rows)
+    assert fam2.place is None and fam2.categories == ("criminality", "gender")
+    assert sorted(n for _, n in rows2) == [12, 40] and small_share(rows2, 10) == 0
+    fam3, rows3 = coarsen(lat, fam2, rows2)
+    assert fam3.categories == ("criminality",) and sum(n for _, n in rows3) == 52
+    flat = Family("aor", 2, (), "count")
+    fam4, rows4 = coarsen(lat, flat, rows)
+    assert fam4.depth == 1 and sorted(n for _, n in rows4) == [12, 40]
+    assert coarsen(lat, fam4, rows4) is None  # month by AOR is never given up
