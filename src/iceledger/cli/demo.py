@@ -39,13 +39,15 @@ def demo(
             console.print(f"  release {r['release_id']} ({r['era']}) {'SYNTHETIC' if r['is_synthetic'] else 'real'}: {r['files']} files")
         for t in st["tables"]:
             console.print(f"  {t['table']}: {t['rows']:,} rows ({t['synthetic_rows']:,} SYNTHETIC)")
+        pub = result.get("publish")
+        if pub is not None:
+            cells = pub.summary["cells"]
+            console.print(f"published {settings.public_path}: {cells.get('published', 0):,} cells shown, "
+                          f"{cells.get('withheld_small', 0) + cells.get('withheld_complementary', 0):,} withheld by the gate")
         if serve:
-            try:
-                from iceledger.cli.serve import serve_ledger
-            except ImportError:
-                console.print("the dashboard is not available in this version; ledger built, not served")
-                return
-            serve_ledger(settings, port=port)
+            from iceledger.cli.serve import serve_ledger
+
+            serve_ledger(settings, port=port, public=True)
 
     go()
 
