@@ -1,0 +1,22 @@
+"""Measures: counts, shares, changes, rates, the detainer funnel, detention population and length
+of stay, and operation windows, as Ibis expressions over the canonical tables that run on DuckDB
+(default) or Spark. Every result carries its provenance.
+
+    from iceledger.measures import measure, MeasureSpec
+    measure(MeasureSpec(count="arrests", by=["month", "aor_code"]), home="var")
+"""
+
+from iceledger.measures.count import measure
+from iceledger.measures.detention import detention_population
+from iceledger.measures.engine import Engine, open_engine
+from iceledger.measures.export import export_parquet
+from iceledger.measures.funnel import funnel
+from iceledger.measures.registry import NotAvailable
+from iceledger.measures.result import MeasureResult
+from iceledger.measures.spec import FunnelSpec, LedgerQuery, MeasureSpec, PopulationSpec, WindowSpec
+from iceledger.measures.window import operation_window
+
+__all__ = [
+    "Engine", "FunnelSpec", "LedgerQuery", "MeasureResult", "MeasureSpec", "NotAvailable", "PopulationSpec",
+    "WindowSpec", "detention_population", "export_parquet", "funnel", "measure", "open_engine", "operation_window",
+]

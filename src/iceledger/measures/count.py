@@ -1,0 +1,109 @@
+"""`measure`: counts of events or distinct people by up to three dimensions, with shares, change
+against a year earlier or before/after a date, and rates where a resident population is known."""
+
+from __future__ import annotations
+
+import contextlib
+import ibis
+
+from iceledger.errors import InputError
+from iceledger.measures import catalog, derive
+from iceledger.measures.engine import Engine, open_duckdb
+from iceledger.measures.events import build_frame
+from iceledger.measures.result import (MeasureResult, build_provenance, event_aggregates, quality_aggregates,
+                                       summarise_quality)
+from iceledger.measures.spec import MeasureSpec
+
+WINDOW_LABEL = "_window"
+
+
+@contextlib.contextmanager
+def engine_for(engine: Engine | None, home=None):
+    """``engine`` as given, or DuckDB on the ledger of ``home`` (closed afterwards)."""
+    if engine is not None:
+        yield engine
+        return
+    from iceledger.settings import load_settings
+
+    eng = open_duckdb(load_settings(home))
+    try:
+        yield eng
+    finally:
+        eng.close()
+
+
+def measure(spec: MeasureSpec | dict, *, engine: Engine | None = None, home=None) -> MeasureResult:
+    """Count what ``spec`` asks for. Runs on ``engine`` (default: DuckDB on the ledger of ``home``)."""
+    spec = spec if isinstance(spec, MeasureSpec) else MeasureSpec.parse(spec)
+    with engine_for(engine, home) as eng:
+        return measure_on(eng, spec)
+
+
+def _windows(spec: MeasureSpec):
+    """The query window, and the label expression splitting current from prior when comparing."""
+    lo, hi = spec.date_from, spec.date_to
+    if spec.compare != "year_earlier" or not (lo or hi):
+        return (lo, hi), None
+    plo, phi = (derive.minus_year(lo) if lo else None), (derive.minus_year(hi) if hi else None)
+    if lo and hi and plo and phi and phi >= lo:
+        raise InputError("window_too_long", f"the window {lo}..{hi} is longer than a year, so it overlaps the year before",
+                         fix="compare a window of at most one year, or add a time dimension (by month or fy) without a window")
+
+    def label(date):
+        current = ibis.literal(True)
+        prior = ibis.literal(True)
+        if lo:
+            current &= date >= lo
+            prior &= date >= plo
+        if hi:
+            current &= date <= hi
+            prior &= date <= phi
+        return ibis.cases((current, "current"), (prior, "prior"), else_=ibis.null("string"))
+
+    return ((plo, hi), label)
+
+
+def measure_on(eng: Engine, spec: MeasureSpec) -> MeasureResult:
+    window, label = _windows(spec)
+    frame = build_frame(eng, spec.count, spec, spec.by, policy=spec.policy, window=window)
+    if spec.unit == "people" and len(frame.selection.namespaces) > 1:
+        raise InputError("people_across_namespaces",
+                         f"distinct people cannot be counted across identifier namespaces: the {spec.count} counted span "
+                         f"{', '.join(frame.selection.namespaces)}, and ICE's person identifiers do not link across eras",
+                         fix=f"add namespace (--namespace {frame.selection.namespaces[-1].split(' ')[0]}) or pin releases of one era")
+    t = frame.events
+    group = list(spec.by)
+    if label is not None:
+        t = t.mutate(**{WINDOW_LABEL: label(t._date)}).filter(lambda x: x[WINDOW_LABEL].notnull())
+        group.append(WINDOW_LABEL)
+    if spec.compare == "before_after":
+        t = t.mutate(period=ibis.ifelse(t._date < spec.compare_date, "before", "after"))
+        group.insert(0, "period")
+    value = t.person_id.nunique() if spec.unit == "people" else t.count()
+    agg = t.group_by(group).aggregate(n=value, **event_aggregates(t)) if group else t.aggregate(n=value, **event_aggregates(t))
+    qual_t = frame.flagged
+    qual_expr = qual_t.aggregate(**quality_aggregates(frame))
+    rows = eng.rows(agg)
+    qual = eng.rows(qual_expr)[0]
+    quality = summarise_quality(rows, qual, frame, spec.count_duplicates, spec.synthetic)
+    notes: list[str] = []
+    dims = [d for d in group if d != WINDOW_LABEL]
+    rows = derive.sort_rows(rows, dims)
+    columns = dims + ["n"]
+    if spec.compare == "year_earlier":
+        rows, added = derive.year_earlier(rows, dims, label is not None, notes)
+        columns += added
+    elif spec.compare == "before_after":
+        rows, added = derive.before_after(rows, dims, spec.date_from, spec.compare_date, spec.date_to)
+        columns += added
+    if spec.share:
+        columns += derive.shares(rows, dims)
+    if spec.rate:
+        from iceledger.measures.rates import add_rates
+
+        columns += add_rates(eng, rows, dims, spec, notes)
+    sql = [{"purpose": "measure", "sql": eng.sql(agg)}, {"purpose": "quality", "sql": eng.sql(qual_expr)}]
+    extra = {"unit": spec.unit, "subject": catalog.subject(spec.count).description}
+    prov = build_provenance(eng, [frame], sql, quality, notes, extra)
+    return MeasureResult("count", spec.model_dump(mode="json"), columns, rows, prov)
+

@@ -1,0 +1,190 @@
+"""Where measures run: DuckDB on the ledger (default) or Spark over Parquet exports of it.
+
+Both are Ibis backends, so one expression runs on either. An ``Engine`` gives tables by name,
+runs an expression to a list of rows, and renders the SQL it runs (in-memory tables inlined as
+VALUES, so the SQL can be run again by hand).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import ibis
+import ibis.expr.operations as ops
+
+from iceledger.errors import BuildError, NotFoundError
+
+ENGINES = ("duckdb", "spark")
+
+
+class Engine:
+    """An Ibis backend plus the names of the tables it holds."""
+
+    def __init__(self, name: str, backend, tables: set[str], dialect: str, *, owns=None, where: str = ""):
+        self.name = name
+        self.backend = backend
+        self.tables = tables
+        self.dialect = dialect
+        self.where = where
+        self._owns = owns
+        self._cache: dict[str, ibis.Table] = {}
+
+    def has(self, name: str) -> bool:
+        return name in self.tables
+
+    def table(self, name: str) -> ibis.Table:
+        if name not in self.tables:
+            raise NotFoundError("table_absent", f"table {name} is not in {self.where or 'this ledger'}",
+                                fix="run `iceledger build` (and ingest a release), or export the ledger again for Spark")
+        if name not in self._cache:
+            self._cache[name] = self.backend.table(name)
+        return self._cache[name]
+
+    def rows(self, expr) -> list[dict]:
+        return expr.to_pyarrow().to_pylist()
+
+    def sql(self, expr) -> str:
+        return render_sql(expr, self.dialect)
+
+    def close(self) -> None:
+        if self._owns is not None:
+            self._owns()
+            self._owns = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def _literal(v) -> str:
+    if v is None:
+        return "NULL"
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, (int, float)):
+        return repr(v)
+    if isinstance(v, dt.date):
+        return f"DATE '{v.isoformat()}'"
+    return "'" + str(v).replace("'", "''") + "'"
+
+
+def render_sql(expr, dialect: str) -> str:
+    """The SQL of ``expr`` with every in-memory table written out as a VALUES list."""
+    sql = ibis.to_sql(expr, dialect=dialect)
+    q = "`" if dialect == "pyspark" else '"'
+    ctes = []
+    for node in expr.op().find(ops.InMemoryTable):
+        data = node.data.to_pyarrow(node.schema).to_pylist()
+        cols = list(node.schema.names)
+        values = ", ".join("(" + ", ".join(_literal(r[c]) for c in cols) + ")" for r in data) or \
+            "(" + ", ".join("NULL" for _ in cols) + ")"
+        ctes.append(f"{q}{node.name}{q}({', '.join(q + c + q for c in cols)}) AS (VALUES {values})")
+    if not ctes:
+        return str(sql)
+    body = str(sql).strip()
+    if body[:5].upper() == "WITH ":
+        return "WITH " + ",\n".join(ctes) + ",\n" + body[5:]
+    return "WITH " + ",\n".join(ctes) + "\n" + body
+
+
+def duckdb_engine(con, *, where: str = "the ledger", owns=None) -> Engine:
+    """An engine over an open DuckDB connection (the ledger)."""
+    names = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    return Engine("duckdb", ibis.duckdb.from_connection(con), names, "duckdb", owns=owns, where=where)
+
+
+def open_duckdb(settings) -> Engine:
+    from iceledger.pipeline.ledger import open_ledger
+
+    con = open_ledger(settings)
+    return duckdb_engine(con, where=str(settings.ledger_path), owns=con.close)
+
+
+# --- Spark ---------------------------------------------------------------------------------------
+
+SUPPORTED_JAVA = (17, 21)
+
+
+def _java_major(java: str) -> int | None:
+    try:
+        out = subprocess.run([java, "-version"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    text = out.stderr + out.stdout
+    for token in text.replace('"', " ").split():
+        head = token.split(".")[0]
+        if head.isdigit() and "." in token:
+            return int(head)
+    return None
+
+
+def find_java_home() -> str:
+    """A Java home Spark can use (17 or 21): $JAVA_HOME, the `java` on PATH, or /usr/lib/jvm."""
+    candidates = []
+    if os.environ.get("JAVA_HOME"):
+        candidates.append(Path(os.environ["JAVA_HOME"]))
+    on_path = shutil.which("java")
+    if on_path:
+        candidates.append(Path(on_path).resolve().parent.parent)
+    candidates += sorted(Path("/usr/lib/jvm").glob("*")) if Path("/usr/lib/jvm").exists() else []
+    for home in candidates:
+        java = home / "bin" / "java"
+        if java.exists() and _java_major(str(java)) in SUPPORTED_JAVA:
+            return str(home)
+    raise BuildError("java_missing", "Spark needs Java 17 or 21 and none was found",
+                     fix="install OpenJDK 17 (e.g. apt-get install openjdk-17-jre-headless) or set JAVA_HOME to one")
+
+
+def spark_session(master: str | None = None):
+    """A Spark session: ``master`` or $ICELEDGER_SPARK_MASTER, else local mode on this machine's cores."""
+    if not os.environ.get("SPARK_REMOTE"):
+        os.environ["JAVA_HOME"] = find_java_home()
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise BuildError("pyspark_missing", "the Spark engine needs pyspark",
+                         fix="pip install 'iceledger[spark]' (pyspark>=3.5,<4.1)") from None
+    builder = SparkSession.builder.appName("iceledger")
+    if not os.environ.get("SPARK_REMOTE"):
+        builder = builder.master(master or os.environ.get("ICELEDGER_SPARK_MASTER", "local[2]"))
+    builder = (builder.config("spark.ui.enabled", "false")
+               .config("spark.sql.session.timeZone", "UTC")
+               .config("spark.sql.shuffle.partitions", os.environ.get("ICELEDGER_SPARK_PARTITIONS", "4")))
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
+def spark_engine(parquet_dir: str | Path, *, session=None) -> Engine:
+    """An engine over a Parquet export (``export.json`` lists its tables), on ``session`` or a new one."""
+    from iceledger.measures.export import read_export_index
+
+    index = read_export_index(parquet_dir, session=session)
+    session = session or spark_session()
+    backend = ibis.pyspark.connect(session)
+    base = str(parquet_dir).rstrip("/")
+    for name in index["tables"]:
+        backend.read_parquet(f"{base}/{name}.parquet", table_name=name)
+    return Engine("spark", backend, set(index["tables"]), "pyspark", where=f"the Parquet export at {base}")
+
+
+def open_engine(settings, engine: str = "duckdb", *, parquet_dir: str | Path | None = None) -> Engine:
+    """Open ``engine`` on the ledger of ``settings``. For Spark the ledger is exported to Parquet first
+    (into ``parquet_dir`` or <home>/parquet) unless an up-to-date export is already there."""
+    if engine == "duckdb":
+        return open_duckdb(settings)
+    if engine == "spark":
+        from iceledger.measures.export import ensure_export
+
+        target = parquet_dir or settings.home / "parquet"
+        if "://" not in str(target):
+            ensure_export(settings, Path(target))
+        return spark_engine(target)
+    raise NotFoundError("unknown_engine", f"there is no engine {engine!r}", fix=f"use one of: {', '.join(ENGINES)}")
+

@@ -1,0 +1,136 @@
+"""The detainer funnel: detainers lodged → how they were lifted (declined by the agency, booked into
+detention, other, missing) → ICE custody (an ICE arrest or a detention book-in of the same person,
+in the same identifier namespace, from the day the detainer was prepared to N days after) → removal
+(a removal of the same person on or after the custody date), with the median days to custody.
+
+Detainers are dated by prepare date and placed by the detainer's own fields (facility, its county,
+AOR); custody and removal are looked up in the releases the same rules select for their tables.
+A stage whose table is not loaded for the detainers' namespace is reported as unknown (empty),
+never as zero.
+"""
+
+from __future__ import annotations
+
+import ibis
+
+from iceledger.measures.count import engine_for
+from iceledger.measures.engine import Engine
+from iceledger.measures.events import KEY, build_frame, lift_group_expr
+from iceledger.measures.registry import NotAvailable
+from iceledger.measures.result import (MeasureResult, build_provenance, event_aggregates, quality_aggregates,
+                                       summarise_quality)
+from iceledger.measures.spec import FunnelSpec, LedgerQuery
+
+CUSTODY_SUBJECTS = ("arrests", "book_ins")
+COLUMNS = ["lodged", "declined", "booked_into_detention", "lift_other", "lift_missing", "in_custody", "custody_share",
+           "median_days_to_custody", "removed", "removed_share"]
+
+
+def funnel(spec: FunnelSpec | dict, *, engine: Engine | None = None, home=None) -> MeasureResult:
+    spec = spec if isinstance(spec, FunnelSpec) else FunnelSpec.parse(spec)
+    with engine_for(engine, home) as eng:
+        return funnel_on(eng, spec)
+
+
+def _linked_query(spec: FunnelSpec) -> LedgerQuery:
+    """The release, synthetic and duplicate rules of ``spec`` without its detainer filters."""
+    return LedgerQuery(releases=spec.releases, synthetic=spec.synthetic, count_duplicates=spec.count_duplicates,
+                       namespace=spec.namespace)
+
+
+def _stage(eng, subjects: tuple[str, ...], spec: FunnelSpec, notes: list[str]):
+    frames = []
+    for s in subjects:
+        try:
+            frames.append(build_frame(eng, s, _linked_query(spec), []))
+        except NotAvailable as exc:
+            notes.append(f"{s}: {exc.message}")
+    return frames
+
+
+def _events(frames) -> ibis.Table | None:
+    parts = [f.events.filter(f.events.person_id.notnull())
+             .select(_ns=f.events.id_namespace, _syn=f.events.is_synthetic, _pid=f.events.person_id, _when=f.events._date)
+             for f in frames]
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else parts[0].union(*parts[1:])
+
+
+def _reach(frames, det_spaces: list[str], stage: str, notes: list[str]) -> bool:
+    spaces = {n for f in frames for n in f.selection.namespaces}
+    missing = [n for n in det_spaces if n not in spaces]
+    if missing:
+        notes.append(f"{stage}: no records loaded in namespace {', '.join(missing)}; "
+                     + ("that stage is unknown for those detainers" if len(missing) < len(det_spaces) else "that stage is unknown"))
+    return len(missing) < len(det_spaces)
+
+
+def funnel_on(eng: Engine, spec: FunnelSpec) -> MeasureResult:
+    notes: list[str] = []
+    det = build_frame(eng, "detainers", spec, spec.by, extra=("detainer_lift_reason",))
+    spaces = det.selection.namespaces
+    custody_frames = _stage(eng, CUSTODY_SUBJECTS, spec, notes)
+    removal_frames = _stage(eng, ("removals",), spec, notes)
+    custody = _events(custody_frames) if _reach(custody_frames, spaces, "custody", notes) else None
+    removals = _events(removal_frames) if custody is not None and _reach(removal_frames, spaces, "removal", notes) else None
+    d = det.events.mutate(_lift=lift_group_expr(det.events.detainer_lift_reason))
+    carry = list(dict.fromkeys([*KEY, *spec.by, "_date", "_lift", "id_namespace", "is_synthetic", "person_id", "aor_code"]))
+    if custody is not None:
+        j = d.left_join(custody, [d.id_namespace == custody._ns, d.is_synthetic == custody._syn, d.person_id == custody._pid,
+                                  custody._when >= d._date, custody._when <= d._date + ibis.interval(days=spec.within_days)])
+        d = j.group_by(carry).aggregate(_custody=j._when.min())
+    else:
+        d = d.mutate(_custody=ibis.null("date"))
+    if removals is not None:
+        j = d.left_join(removals, [d.id_namespace == removals._ns, d.is_synthetic == removals._syn,
+                                   d.person_id == removals._pid, removals._when >= d._custody])
+        d = j.group_by([*carry, "_custody"]).aggregate(_removed=j._when.max().notnull())
+    else:
+        d = d.mutate(_removed=ibis.literal(False))
+    aggs = dict(
+        lodged=d.count(), declined=d.count(where=d._lift == "declined"),
+        booked_into_detention=d.count(where=d._lift == "booked_into_detention"),
+        lift_other=d.count(where=d._lift == "other"), lift_missing=d.count(where=d._lift == "missing"),
+        in_custody=d.count(where=d._custody.notnull()),
+        median_days_to_custody=d._custody.delta(d._date, unit="day").median(),
+        removed=d.count(where=d._removed), **event_aggregates(d))
+    expr = d.group_by(spec.by).aggregate(**aggs) if spec.by else d.aggregate(**aggs)
+    qual_expr = det.flagged.aggregate(**quality_aggregates(det))
+    rows = eng.rows(expr)
+    quality = summarise_quality(rows, eng.rows(qual_expr)[0], det, spec.count_duplicates, spec.synthetic)
+    for r in rows:
+        if custody is None:
+            r.update(in_custody=None, median_days_to_custody=None)
+        if removals is None:
+            r["removed"] = None
+        r["custody_share"] = round(r["in_custody"] / r["lodged"], 4) if r["in_custody"] is not None and r["lodged"] else None
+        r["removed_share"] = round(r["removed"] / r["in_custody"], 4) if r["removed"] is not None and r["in_custody"] else None
+        if r["median_days_to_custody"] is not None:
+            r["median_days_to_custody"] = float(r["median_days_to_custody"])
+    if custody is not None:
+        _note_follow_up(eng, custody, spec, notes)
+    from iceledger.measures.derive import sort_rows
+
+    rows = sort_rows(rows, spec.by)
+    sql = [{"purpose": "funnel", "sql": eng.sql(expr)}, {"purpose": "quality", "sql": eng.sql(qual_expr)}]
+    prov = build_provenance(eng, [det, *custody_frames, *removal_frames], sql, quality, notes,
+                            {"within_days": spec.within_days,
+                             "rules": {"custody": "ICE arrest or detention book-in of the same person (same namespace) "
+                                                  f"0 to {spec.within_days} days after the detainer was prepared",
+                                       "removal": "removal of the same person on or after the custody date"}})
+    return MeasureResult("funnel", spec.model_dump(mode="json"), [*spec.by, *COLUMNS],
+                         [{k: r.get(k) for k in [*spec.by, *COLUMNS]} for r in rows], prov)
+
+
+def _note_follow_up(eng, custody, spec: FunnelSpec, notes: list[str]) -> None:
+    """Detainers too recent for N days of follow-up in the loaded records are flagged."""
+    last = eng.rows(custody.aggregate(last=custody._when.max()))[0]["last"]
+    if last is None:
+        return
+    import datetime as dt
+
+    cutoff = last - dt.timedelta(days=spec.within_days)
+    if spec.date_to is None or spec.date_to > cutoff:
+        notes.append(f"custody records end on {last}: detainers prepared after {cutoff} have fewer than "
+                     f"{spec.within_days} days of follow-up, so their custody share is a lower bound")

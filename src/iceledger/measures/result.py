@@ -1,0 +1,133 @@
+"""A measure's answer: rows plus provenance (the SQL it ran, the releases, files and runs behind it,
+and the data-quality flags that bear on it), serialisable to JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from iceledger.errors import InputError
+from iceledger.measures.events import Frame
+
+
+@dataclass
+class MeasureResult:
+    kind: str  # count | funnel | population | window
+    spec: dict
+    columns: list[str]
+    rows: list[dict]
+    provenance: dict = field(default_factory=dict)
+
+    @property
+    def notes(self) -> list[str]:
+        return self.provenance.get("notes", [])
+
+    @property
+    def is_synthetic(self) -> bool:
+        return bool(self.provenance.get("quality", {}).get("synthetic_rows_counted"))
+
+    def value(self, column: str = "n", **dims: Any):
+        """The value of ``column`` in the one row matching ``dims`` (all rows when none are given)."""
+        hits = [r for r in self.rows if all(str(r.get(k)) == str(v) for k, v in dims.items())]
+        if len(hits) != 1:
+            raise InputError("not_one_row", f"{len(hits)} rows match {dims or 'the result'}, not one",
+                             fix="name every dimension of the result (or measure without dimensions)")
+        return hits[0][column]
+
+    def total(self, column: str = "n"):
+        return sum(r[column] or 0 for r in self.rows)
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "spec": self.spec, "columns": self.columns, "rows": self.rows,
+                "provenance": self.provenance}
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, default=str)
+
+
+def _releases_detail(engine, frames: list[Frame]) -> list[dict]:
+    ids = sorted({rid for f in frames for rid in f.selection.release_ids})
+    tables = sorted({f.subject.table for f in frames})
+    if not ids:
+        return []
+    files: dict[str, list] = {i: [] for i in ids}
+    runs: dict[str, list] = {i: [] for i in ids}
+    if engine.has("release_files"):
+        rf = engine.table("release_files")
+        mine = rf.release_id.isin(ids) & (rf.table_name.isin(tables) | rf.table_name.isnull())
+        for r in engine.rows(rf.filter(mine).select("release_id", "file_name", "table_name", "sha256")
+                             .order_by(["release_id", "file_name"])):
+            files[r["release_id"]].append({"file_name": r["file_name"], "table": r["table_name"], "sha256": r["sha256"]})
+    if engine.has("ingest_runs"):
+        ir = engine.table("ingest_runs")
+        q = ir.filter(ir.release_id.isin(ids) & (ir.rows_loaded > 0)).select("release_id", "run_id", "code_version").order_by("run_id")
+        for r in engine.rows(q):
+            runs[r["release_id"]].append({"run_id": r["run_id"], "code_version": r["code_version"]})
+    info = {r.release_id: r for f in frames for r in f.selection.chosen}
+    out = []
+    for rid in ids:
+        r = info[rid]
+        out.append({"release_id": rid, "era": r.era, "namespace": r.namespace, "is_synthetic": r.is_synthetic,
+                    "received_date": r.received_date, "files": files[rid], "runs": runs[rid]})
+    return out
+
+
+def quality_aggregates(frame: Frame) -> dict:
+    """The quality counts of a flagged frame, as named Ibis aggregates."""
+    t = frame.flagged
+    return {"rows_read": t.count(), "duplicates_flagged": t.count(where=t.is_duplicate_likely.fill_null(False)),
+            "duplicates_left_out": t.count(where=t._dup), "overlap_left_out": t.count(where=t._overlap)}
+
+
+def event_aggregates(t) -> dict:
+    """Quality counts over counted events, computed in the same pass as the measure."""
+    return {"_rows": t.count(), "_no_aor": t.count(where=t.aor_code.isnull()),
+            "_synthetic": t.count(where=t.is_synthetic.fill_null(False)), "_no_person": t.count(where=t.person_id.isnull())}
+
+
+def summarise_quality(rows: list[dict], qual: dict, frame: Frame, count_duplicates: bool, synthetic_mode: str) -> dict:
+    counted = sum(r.pop("_rows") for r in rows)
+    no_aor = sum(r.pop("_no_aor") for r in rows)
+    synth = sum(r.pop("_synthetic") for r in rows)
+    no_person = sum(r.pop("_no_person") for r in rows)
+    return {
+        "rows_counted": counted,
+        "rows_without_aor": no_aor,
+        "share_without_aor": round(no_aor / counted, 4) if counted else None,
+        "rows_without_person_id": no_person,
+        "duplicates_counted": count_duplicates,
+        "duplicate_rule": frame.subject.duplicate_rule,
+        "duplicates_flagged": qual.get("duplicates_flagged"),
+        "duplicates_left_out": qual.get("duplicates_left_out"),
+        "rows_left_out_as_overlap": qual.get("overlap_left_out"),
+        "synthetic_option": synthetic_mode,
+        "synthetic_included": frame.selection.is_synthetic,
+        "synthetic_rows_counted": synth,
+    }
+
+
+def build_provenance(engine, frames: list[Frame], sql: list[dict], quality: dict, notes: list[str], extra: dict | None = None) -> dict:
+    from iceledger.measures.catalog import file_sha256
+    from iceledger.pipeline.ledger import code_version
+
+    used = sorted({u for f in frames for u in f.registries})
+    out = {
+        "engine": engine.name,
+        "sql": sql,
+        "selection": [f.selection.to_dict() for f in frames],
+        "releases": _releases_detail(engine, frames),
+        "quality": quality,
+        "registries_used": used,
+        "notes": list(dict.fromkeys([*notes, *(n for f in frames for n in f.notes)])),
+        "code_version": code_version(),
+        "computed_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+    }
+    if any("method_group" in f.dims or "method_group" in f.events.columns for f in frames):
+        out["method_grouping"] = {"file": "src/iceledger/measures/methods.csv", "sha256": file_sha256("methods.csv")}
+    if quality.get("synthetic_rows_counted"):
+        out["notes"].insert(0, f"SYNTHETIC: {quality['synthetic_rows_counted']:,} of the rows counted come from synthetic "
+                               "releases, not from ICE")
+    out.update(extra or {})
+    return out
