@@ -161,12 +161,18 @@ def write_public(settings: Settings, progress: Callable = lambda *a, **k: None) 
             "build_runs": "SELECT build_id, started_at, finished_at, code_version, run_status FROM build_runs",
             "ingest_runs": "SELECT run_id, release_id, started_at, finished_at, code_version, run_status, rows_read, "
                            "rows_loaded, rows_quarantined, values_quarantined, is_balanced FROM ingest_runs",
-            "quarantine_summary": "SELECT release_id, table_name, scope, reason_code, any_value(reason) AS reason, "
+            "quarantine_summary": "SELECT release_id, table_name, scope, field_name, reason_code, "
                                   "count(*) AS quarantined_count FROM quarantine GROUP BY ALL ORDER BY ALL",
         }.items():
             arrow = ledger.sql(sql).to_arrow_table()
             con.execute(f"CREATE TABLE {t} AS SELECT * FROM arrow")
         audit = _tabulate(con, engine, lat, policy.threshold, progress)
+        # Counties arrive as ICE writes them (state, county name); the map and the county pages need FIPS.
+        con.execute("""UPDATE tabulations t SET place_code = m.county_fips FROM (
+            SELECT c.county_fips, s.state_code, upper(c.county_name) AS n1, upper(c.county_full_name) AS n2
+            FROM ref_counties c JOIN ref_states s USING (state_fips) WHERE c.valid_to IS NULL) m
+            WHERE t.place_level = 'county' AND t.place_parent_code = m.state_code
+              AND upper(trim(t.place_code)) IN (m.n1, m.n2)""")
         con.execute("CREATE TABLE suppression_audit (measure VARCHAR, fy INTEGER, cell_total INTEGER, "
                     "primary_count INTEGER, complementary_count INTEGER, is_fallback BOOLEAN)")
         con.executemany("INSERT INTO suppression_audit VALUES (?,?,?,?,?,?)", audit)
