@@ -69,14 +69,15 @@ def bars(rows: list[dict], *, title: str, x_title: str, f: Formatter, withheld_l
     tooltip = [{"field": "category", "type": "nominal", "title": f.gettext("Category")},
                {"field": "text", "type": "nominal", "title": x_title}]
     return _base(title, f) | {
-        "height": {"step": 26},
+        "height": 26 * max(1, len(values)),
         "data": {"values": values},
-        "layer": [
+        "layer": ([
             {"transform": [{"filter": "!datum.withheld"}], "mark": {"type": "bar", "color": BLUE},
              "encoding": {"y": y, "x": {"field": "count", "type": "quantitative", "title": x_title,
                                         "axis": {"format": ",d", "tickMinStep": 1}}, "tooltip": tooltip}},
+        ] if any(not v["withheld"] for v in values) else []) + [
             {"mark": {"type": "text", "align": "left", "dx": 4, "fontSize": 11},
-             "encoding": {"y": y, "x": {"field": "count", "type": "quantitative"}, "text": {"field": "text"},
+             "encoding": {"y": y, "x": {"field": "count", "type": "quantitative", "title": x_title}, "text": {"field": "text"},
                           "color": {"condition": {"test": "datum.withheld", "value": "#555"}, "value": "#222"},
                           "tooltip": tooltip}},
         ],
