@@ -31,8 +31,10 @@ class Cube:
     families: tuple[Mapping[str, int], ...]
     values: dict[Cell, int]
     children: dict[int, dict[Node, list[Node]]] = field(default_factory=dict)
+    _marginals: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
+        self.depth_rows = [tuple(f.get(d, 0) for d in self.dims) for f in self.families]
         for j in range(len(self.dims)):
             kids: dict[Node, set[Node]] = {}
             for cell in self.values:
@@ -46,8 +48,12 @@ class Cube:
 
     def marginal(self, j: int, node: Node) -> int:
         """The one-dimensional total of ``node`` (every other dimension at its root)."""
-        cell = tuple(node if i == j else ROOT for i in range(len(self.dims)))
-        return self.values.get(cell, 0)
+        if not self._marginals:
+            for cell, v in self.values.items():
+                live = [i for i, n in enumerate(cell) if n]
+                if len(live) == 1:
+                    self._marginals[(live[0], cell[live[0]])] = v
+        return self._marginals.get((j, node), 0)
 
     def nonzero(self) -> set[Cell]:
         return {c for c, v in self.values.items() if v}

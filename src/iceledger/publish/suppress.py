@@ -33,11 +33,12 @@ NP-hard). The guarantee is exact and is checked by integer programming in tests/
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 from iceledger.publish.cube import ROOT, Cell, Cube, Node
 
-PARTNERS = 6  # candidate partner nodes tried per dimension
+PARTNERS = 12  # candidate partner nodes tried per dimension
 PASSES = 2
 
 
@@ -102,17 +103,17 @@ def swap(leaf: Node, other: Node) -> Move:
                  + [(other[:k], -1) for k in range(len(other), meet, -1)])
 
 
-def candidate_moves(cube: Cube, p: Cell, j: int) -> list[Move]:
+def candidate_moves(cube: Cube, p: Cell, j: int, partners: int = PARTNERS) -> list[Move]:
     node = p[j]
     kids = cube.children[j]
     if node == ROOT:
-        tops = sorted(kids.get(ROOT, []), key=lambda k: (-_on_line(cube, p, j, k), -cube.marginal(j, k)))
-        return [lift(_descend(cube, j, k, p)) for k in tops[:PARTNERS]]
+        tops = sorted(kids.get(ROOT, []), key=lambda k: (-_on_line(cube, p, j, k), -cube.marginal(j, k)))[:partners]
+        return [lift(_descend(cube, j, k, p)) for k in tops]
     parent = node[:-1]
     same_level = [n for n in _level(cube, j, len(node)) if n != node]
     ranked = sorted(same_level, key=lambda n: (-_shared(n, parent), -_on_line(cube, p, j, n), -cube.marginal(j, n)))
     mine = _descend(cube, j, node, p)
-    moves = [swap(mine, _descend(cube, j, n, p)) for n in ranked[:PARTNERS] if _on_line(cube, p, j, n) > 0]
+    moves = [swap(mine, _descend(cube, j, n, p)) for n in ranked[:partners] if _on_line(cube, p, j, n) > 0]
     moves.append(lift(mine))
     return moves
 
@@ -137,28 +138,28 @@ def corners(cube: Cube, moves: list[Move]) -> dict[Cell, int]:
     """The published cells a pattern changes, with the sign of the change."""
     out: dict[Cell, int] = {}
     root_sign = [dict(m).get(ROOT, 0) for m in moves]
-    for fam in cube.families:
+    for depths in cube.depth_rows:
         sign0 = 1
         axes = []
-        for j, m in enumerate(moves):
-            depth = cube.depth(fam, j)
+        for m, depth, rs in zip(moves, depths, root_sign):
             if depth == 0:
-                sign0 *= root_sign[j]
-                axes.append(((ROOT, 1),))
+                sign0 *= rs
+                if not sign0:
+                    break
+                axes.append(_ROOT_AXIS)
             else:
-                axes.append(tuple((n, s) for n, s in m if len(n) <= depth))
+                axes.append([(n, s) for n, s in m if len(n) <= depth])
         if sign0 == 0:
             continue
-        _product(axes, 0, (), sign0, out)
+        for combo in itertools.product(*axes):
+            sign = sign0
+            for _, s in combo:
+                sign *= s
+            out[tuple(n for n, _ in combo)] = sign
     return out
 
 
-def _product(axes, j, prefix, sign, out) -> None:
-    if j == len(axes):
-        out[prefix] = sign
-        return
-    for node, s in axes[j]:
-        _product(axes, j + 1, prefix + (node,), sign * s, out)
+_ROOT_AXIS = [(ROOT, 1)]
 
 
 def score(cube: Cube, pattern: dict[Cell, int], hidden: set[Cell]) -> tuple:
@@ -178,9 +179,14 @@ def score(cube: Cube, pattern: dict[Cell, int], hidden: set[Cell]) -> tuple:
             else:
                 low_up += 1
         if cell not in hidden:
-            new_value += v
+            new_value += v * _weight(cell)
             new_cells += 1
     return (zeros + min(low_up, low_down), new_value, new_cells, 0 if not (low_up or low_down) else 1)
+
+
+def _weight(cell: Cell) -> int:
+    """Coarser cells carry more information: a total with every dimension at its root weighs most."""
+    return 1 << (2 * sum(1 for n in cell if not n))
 
 
 def _family_cell(cube: Cube, fam, nodes) -> Cell:
@@ -222,8 +228,8 @@ def _descent(cube: Cube, p: Cell, hidden: set[Cell], options: list[list[Move]], 
                 s = score(cube, pat, hidden)
                 if s < best:
                     choice, best, best_pattern, improved = trial, s, pat, True
-            if best[:3] == (0, 0, 0):
-                return best, best_pattern
+                    if s[:3] == (0, 0, 0):
+                        return best, best_pattern
         if not improved:
             break
     return best, best_pattern
@@ -234,6 +240,10 @@ def find_pattern(cube: Cube, p: Cell, hidden: set[Cell]) -> set[Cell] | None:
     options = [candidate_moves(cube, p, j) for j in range(len(cube.dims))]
     if all(options):
         best, pattern = _descent(cube, p, hidden, options, [o[0] for o in options])
+        if best[0] == 0:
+            return set(pattern)
+        wide = [candidate_moves(cube, p, j, partners=10_000) for j in range(len(cube.dims))]
+        best, pattern = _descent(cube, p, hidden, wide, [o[0] for o in wide])
         if best[0] == 0:
             return set(pattern)
     start = lift_all(cube, p)

@@ -1,0 +1,157 @@
+"""`iceledger publish`: the public database, written through the gate into a temporary file and
+swapped in with one rename, so a reader never sees half a publication.
+
+It holds only: the lattice's tabulations (suppressed), the registries (every ``ref_*`` table),
+release metadata without local paths, claim results (gated), the suppression audit, and one row
+describing the publication. ``exact=True`` writes a local analyst database instead: the same
+tables without suppression, marked ``is_exact`` so that the public server refuses it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pyarrow as pa
+
+from iceledger.metadata import create_table_sql, table, tables
+from iceledger.pipeline.ledger import code_version, connect, open_ledger
+from iceledger.publish import cells as cellrows
+from iceledger.publish.claims import gate_claims
+from iceledger.publish.lattice import load_lattice, load_policy
+from iceledger.publish.suppress import suppress
+from iceledger.publish.tabulate import count_measure
+from iceledger.settings import Settings
+from iceledger.validation import Finding, Report
+
+REGISTRY_PREFIX = "ref_"
+LEDGER_COPIES = {  # public table: (ledger table, columns); never file_path
+    "out_releases": "releases",
+    "out_release_files": "release_files",
+    "out_ingest_runs": "ingest_runs",
+}
+WORKERS = 2
+
+
+def _suppress_all(cubes: dict, threshold: int) -> dict:
+    if threshold < 1 or len(cubes) < 2:
+        return {fy: suppress(c, threshold) for fy, c in cubes.items()}
+    with ProcessPoolExecutor(max_workers=WORKERS) as pool:
+        futures = {fy: pool.submit(suppress, c, threshold) for fy, c in cubes.items()}
+        return {fy: f.result() for fy, f in futures.items()}
+
+
+def _insert(con, name: str, rows: list[dict]) -> int:
+    cols = list(table(name).columns)
+    if not rows:
+        return 0
+    data = pa.table({c: [r.get(c) for r in rows] for c in cols})
+    con.register("_incoming", data)
+    try:
+        con.execute(f'INSERT INTO "{name}" SELECT {", ".join(chr(34) + c + chr(34) for c in cols)} FROM _incoming')
+    finally:
+        con.unregister("_incoming")
+    return len(rows)
+
+
+def _copy_from_ledger(ledger, con, source: str, target: str, columns: list[str]) -> int:
+    have = {r[0] for r in ledger.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ?",
+                                         [source]).fetchall()}
+    cols = [c for c in columns if c in have]
+    data = ledger.sql(f'SELECT {", ".join(chr(34) + c + chr(34) for c in cols)} FROM "{source}"').to_arrow_table()
+    con.register("_incoming", data)
+    try:
+        if target.startswith(REGISTRY_PREFIX):
+            con.execute(f'CREATE TABLE "{target}" AS SELECT * FROM _incoming')
+        else:
+            con.execute(f'INSERT INTO "{target}" ({", ".join(cols)}) SELECT * FROM _incoming')
+    finally:
+        con.unregister("_incoming")
+    return data.num_rows
+
+
+def publish(settings: Settings, *, threshold: int | None = None, exact: bool = False, out: Path | None = None,
+            progress=lambda *a, **k: None) -> Report:
+    """Write the public database (or, with ``exact``, the local analyst database). Returns a report."""
+    policy = load_policy()
+    threshold = 0 if exact else (policy.threshold if threshold is None else threshold)
+    out = out or (settings.home / "analyst.duckdb" if exact else settings.public_path)
+    lat = load_lattice()
+    report = Report(f"iceledger publish → {out.name}")
+    ledger = open_ledger(settings)
+    tmp = out.with_name(f"{out.name}.tmp-{os.getpid()}")
+    tmp.unlink(missing_ok=True)
+    con = connect(tmp)
+    try:
+        from iceledger.measures.engine import duckdb_engine
+
+        engine = duckdb_engine(ledger, where=str(settings.ledger_path))
+        for t in tables().values():
+            if t.kind == "public":
+                con.execute(create_table_sql(t))
+        has_synthetic, notes, audit, lattice_rows, sources = False, [], [], [], []
+        for m in lat.measures.values():
+            progress("measure", name=m.name)
+            counts = count_measure(engine, lat, m, progress)
+            report.extend(counts.findings)
+            notes += [f.message for f in counts.findings if f.severity != "info"]
+            progress("suppress", name=m.name)
+            outcome = _suppress_all(counts.cubes, threshold)
+            rows = []
+            for fy, cube in counts.cubes.items():
+                rows += cellrows.rows_for_cube(lat, m, fy, cube, outcome[fy], counts.is_synthetic)
+            n = _insert(con, "out_tabulations", rows)
+            audit += cellrows.audit_rows(m.name, rows, outcome, counts.cubes)
+            lattice_rows += cellrows.lattice_rows(m, rows, counts.is_synthetic)
+            sources.append(cellrows.source_row(m.name, counts))
+            has_synthetic |= counts.is_synthetic and n > 0
+            if any(o.fallback for o in outcome.values()):
+                report.add(Finding("warning", "cube_fully_withheld", f"{m.name}: in some fiscal years no protecting "
+                                   "pattern was found and every non-zero cell was withheld"))
+        _insert(con, "out_suppression_audit", audit)
+        _insert(con, "out_lattice", lattice_rows)
+        _insert(con, "out_measure_sources", sources)
+        _insert(con, "out_categories", [{"category_name": k, "category_description": v} for k, v in lat.categories.items()])
+        for target, source in LEDGER_COPIES.items():
+            _copy_from_ledger(ledger, con, source, target, list(table(target).columns))
+        registries = [r[0] for r in ledger.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'ref\\_%' ESCAPE '\\' ORDER BY 1").fetchall()]
+        for name in registries:
+            _copy_from_ledger(ledger, con, name, name, [r[0] for r in ledger.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+                [name]).fetchall()])
+        claims, claim_note = gate_claims(engine, threshold)
+        _insert(con, "out_claim_results", claims)
+        if claim_note:
+            notes.append(claim_note)
+        if has_synthetic:
+            notes.insert(0, "SYNTHETIC: counts in this publication come from synthetic releases generated by iceledger, "
+                            "not from ICE records")
+        build = ledger.execute("SELECT build_id FROM build_runs ORDER BY finished_at DESC LIMIT 1").fetchall()
+        _insert(con, "out_publication", [{
+            "publication_id": f"pub-{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}",
+            "published_at": dt.datetime.now(dt.timezone.utc).replace(tzinfo=None), "code_version": code_version(),
+            "build_id": build[0][0] if build else None, "suppression_threshold": threshold, "is_exact": exact,
+            "has_synthetic": has_synthetic, "lattice_sha256": lat.sha256, "publication_notes": notes}])
+        con.execute("CHECKPOINT")
+        con.close()
+        os.replace(tmp, out)
+    except BaseException:
+        try:
+            con.close()
+        except Exception:  # noqa: BLE001 - already failing; the temporary file goes either way
+            pass
+        tmp.unlink(missing_ok=True)
+        raise
+    finally:
+        ledger.close()
+    report.summary = {"path": str(out), "threshold": threshold, "exact": exact, "synthetic": has_synthetic,
+                      "registries": registries, "claims": len(claims), "notes": notes,
+                      "cells": {r["cell_status"]: 0 for r in audit}}
+    for r in audit:
+        report.summary["cells"][r["cell_status"]] += r["cells_count"]
+    return report
+

@@ -1,0 +1,266 @@
+"""Reading a public database: the only way the API and the web dashboard get data.
+
+``PublicData.open`` refuses anything that is not a publication: a database holding record-level
+or ledger tables (the ledger itself, by mistake), one without its ``out_publication`` row, or, for
+the public server, an exact analyst database. Every filter is checked against the lattice and
+the values present, and every query is parameterised; a bad request raises ``InputError`` naming
+the parameter and what it allows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from iceledger.errors import BuildError, InputError, Location, NotFoundError
+from iceledger.metadata import tables as declared_tables
+from iceledger.pipeline.ledger import connect
+from iceledger.publish.lattice import GRAINS, load_lattice, table_key
+
+PUBLIC_PREFIXES = ("out_", "ref_")
+MAX_LIMIT = 10_000
+DEFAULT_LIMIT = 1_000
+TABULATION_COLUMNS = ["period_date", "period_fy", "time_grain", "place_level", "place_code", "place_parent_code",
+                      "category_1", "category_1_value", "category_2", "category_2_value", "event_count", "is_suppressed",
+                      "is_synthetic"]
+
+
+def bad(param: str, message: str, allowed: list | str) -> InputError:
+    allowed_text = allowed if isinstance(allowed, str) else ", ".join(map(str, allowed)) or "(none)"
+    return InputError("bad_parameter", f"{param}: {message}", fix=f"allowed for {param}: {allowed_text}",
+                      location=Location(column=param))
+
+
+def check_public_tables(names: list[str]) -> list[str]:
+    """Names of tables that must never be served: record-level, ledger bookkeeping, or unknown."""
+    kinds = {t.name: t.kind for t in declared_tables().values()}
+    refused = []
+    for n in names:
+        if not n.startswith(PUBLIC_PREFIXES) or kinds.get(n) in ("core", "ledger"):
+            refused.append(n)
+        elif n.startswith("out_") and kinds.get(n) != "public":
+            refused.append(n)
+    return refused
+
+
+@dataclass
+class Page:
+    rows: list[dict]
+    total: int
+    limit: int
+    offset: int
+
+
+class PublicData:
+    """A read-only publication: tabulations, registries, releases, claims, audit, dictionary."""
+
+    def __init__(self, path: Path, con: duckdb.DuckDBPyConnection, publication: dict, table_names: list[str]):
+        self.path = path
+        self.con = con
+        self.publication = publication
+        self.table_names = table_names
+        self.lattice = load_lattice()
+        self._values = self._distinct_values()
+
+    @classmethod
+    def open(cls, path: Path, *, public: bool) -> "PublicData":
+        if not Path(path).exists():
+            raise NotFoundError("no_publication", f"there is no database at {path}",
+                                fix="run `iceledger publish` first (or pass --home)")
+        con = connect(path, read_only=True)
+        try:
+            names = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables ORDER BY 1").fetchall()]
+            refused = check_public_tables(names)
+            if refused:
+                raise BuildError("not_a_publication", f"{path} holds tables that are never served: "
+                                 f"{', '.join(refused[:8])}{' …' if len(refused) > 8 else ''} (record-level or ledger tables)",
+                                 fix="serve public.duckdb written by `iceledger publish`, never ledger.duckdb")
+            if "out_publication" not in names:
+                raise BuildError("not_a_publication", f"{path} has no out_publication table",
+                                 fix="write it with `iceledger publish`")
+            cur = con.cursor()
+            res = cur.execute("SELECT * FROM out_publication")
+            cols = [d[0] for d in res.description]
+            rows = [dict(zip(cols, r)) for r in res.fetchall()]
+            cur.close()
+            if len(rows) != 1:
+                raise BuildError("not_a_publication", f"{path}: out_publication holds {len(rows)} rows, not one",
+                                 fix="write it again with `iceledger publish`")
+            if public and rows[0]["is_exact"]:
+                raise BuildError("exact_database", f"{path} is an exact analyst database, built without the disclosure gate",
+                                 fix="serve public.duckdb from `iceledger publish` with --public; use plain `iceledger serve` "
+                                     "for exact figures on this machine only")
+            return cls(Path(path), con, rows[0], names)
+        except BaseException:
+            con.close()
+            raise
+
+    def close(self) -> None:
+        self.con.close()
+
+    # --- plumbing ---------------------------------------------------------------------------------
+    def fetch(self, sql: str, params: list | None = None) -> list[dict]:
+        cur = self.con.cursor()
+        try:
+            res = cur.execute(sql, params or [])
+            cols = [d[0] for d in res.description]
+            return [dict(zip(cols, r)) for r in res.fetchall()]
+        finally:
+            cur.close()
+
+    def _distinct_values(self) -> dict:
+        out: dict = {"keys": set(), "places": {}, "categories": {}}
+        for r in self.fetch("SELECT tabulation_key FROM out_lattice"):
+            out["keys"].add(r["tabulation_key"])
+        for r in self.fetch("SELECT DISTINCT measure_name, place_level, place_code FROM out_tabulations"):
+            out["places"].setdefault((r["measure_name"], r["place_level"]), set()).add(r["place_code"])
+        for i in (1, 2):
+            for r in self.fetch(f"SELECT DISTINCT measure_name, category_{i} AS c, category_{i}_value AS v FROM out_tabulations "
+                                f"WHERE category_{i} IS NOT NULL"):
+                out["categories"].setdefault((r["measure_name"], r["c"]), set()).add(r["v"])
+        return out
+
+    # --- the lattice --------------------------------------------------------------------------------
+    def lattice_summary(self) -> dict:
+        out = {}
+        for r in self.fetch("SELECT * FROM out_lattice ORDER BY tabulation_key"):
+            m = out.setdefault(r["measure_name"], {"tables": [], "is_synthetic": r["is_synthetic"]})
+            m["tables"].append({"key": r["tabulation_key"], "grain": r["time_grain"], "place_level": r["place_level"],
+                                "by": [c for c in (r["category_1"], r["category_2"]) if c], "cells": r["cells_count"]})
+        return out
+
+    def resolve_table(self, measure: str | None, grain: str | None, place_level: str | None, by: list[str]) -> str:
+        measures = sorted({k.split("/")[0] for k in self._values["keys"]})
+        if not measure:
+            raise bad("measure", "is required", measures)
+        if measure not in measures:
+            raise bad("measure", f"unknown measure {measure!r}", measures)
+        grain = grain or "fy"
+        if grain not in GRAINS:
+            raise bad("grain", f"unknown grain {grain!r}", list(GRAINS))
+        mine = [k for k in self._values["keys"] if k.startswith(measure + "/")]
+        levels = sorted({k.split("/")[2] for k in mine})
+        place_level = place_level or "national"
+        if place_level not in levels:
+            raise bad("place_level", f"{measure} has no {place_level!r} tables", levels)
+        if len(by) > 2:
+            raise bad("by", "at most two categories", "up to two of the categories below")
+        key = table_key(measure, grain, place_level, self._ordered(measure, by))
+        if key not in self._values["keys"]:
+            options = sorted({k.split("/")[3] if len(k.split("/")) > 3 else "" for k in mine
+                              if k.split("/")[1] == grain and k.split("/")[2] == place_level})
+            raise bad("by", f"{measure} by {place_level} has no table by {'+'.join(by) or 'nothing'}",
+                      [o or "(nothing)" for o in options])
+        return key
+
+    def _ordered(self, measure: str, by: list[str]) -> list[str]:
+        dims = self.lattice.measures[measure].dims if measure in self.lattice.measures else ()
+        unknown = [b for b in by if b not in dims]
+        if unknown:
+            raise bad("by", f"unknown category {unknown[0]!r} for {measure}", [d for d in dims[1:] if d in self.lattice.categories])
+        return sorted(by, key=dims.index)
+
+    # --- tabulations ----------------------------------------------------------------------------
+    def tabulation(self, *, measure: str | None, grain: str | None = None, place_level: str | None = None,
+                   by: list[str] | None = None, places: list[str] | None = None, period_from: dt.date | None = None,
+                   period_to: dt.date | None = None, categories: dict[str, list[str]] | None = None,
+                   limit: int = DEFAULT_LIMIT, offset: int = 0) -> tuple[str, Page]:
+        by = list(by or [])
+        key = self.resolve_table(measure, grain, place_level, by)
+        level = key.split("/")[2]
+        where, params = ["tabulation_key = ?"], [key]
+        if places:
+            known = self._values["places"].get((measure, level), set())
+            for p in places:
+                if p not in known:
+                    raise bad("place", f"no {level} {p!r} in {measure}", sorted(known)[:60])
+            where.append(f"place_code IN ({', '.join('?' for _ in places)})")
+            params += places
+        if period_from:
+            where.append("period_date >= ?")
+            params.append(period_from)
+        if period_to:
+            where.append("period_date <= ?")
+            params.append(period_to)
+        for name, values in (categories or {}).items():
+            if name not in by:
+                raise bad(name, f"filtering by {name} needs by={name}", by or ["(no category in this table)"])
+            known = self._values["categories"].get((measure, name), set())
+            for v in values:
+                if v not in known:
+                    raise bad(name, f"unknown value {v!r}", sorted(known))
+            slot = 1 + self._ordered(measure, by).index(name)
+            where.append(f"category_{slot}_value IN ({', '.join('?' for _ in values)})")
+            params += values
+        if not 1 <= limit <= MAX_LIMIT:
+            raise bad("limit", f"{limit} is out of range", f"1 to {MAX_LIMIT}")
+        if offset < 0:
+            raise bad("offset", "must not be negative", "0 or more")
+        cond = " AND ".join(where)
+        total = self.fetch(f"SELECT count(*) AS n FROM out_tabulations WHERE {cond}", params)[0]["n"]
+        rows = self.fetch(f"SELECT {', '.join(TABULATION_COLUMNS)} FROM out_tabulations WHERE {cond} "
+                          "ORDER BY period_date, place_parent_code NULLS FIRST, place_code, category_1_value, category_2_value "
+                          "LIMIT ? OFFSET ?", params + [limit, offset])
+        return key, Page(rows, total, limit, offset)
+
+    # --- registries, releases, claims, audit -----------------------------------------------------
+    def registries(self) -> list[dict]:
+        described = {t.name: t.description for t in declared_tables().values()}
+        out = []
+        for n in self.table_names:
+            if n.startswith("ref_"):
+                count = self.fetch(f'SELECT count(*) AS n FROM "{n}"')[0]["n"]
+                out.append({"name": n, "rows": count, "description": described.get(n, "")})
+        return out
+
+    def columns(self, name: str) -> list[str]:
+        return [r["column_name"] for r in self.fetch(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position", [name])]
+
+    def table_rows(self, name: str, filters: dict[str, str] | None = None, *, limit: int = DEFAULT_LIMIT,
+                   offset: int = 0, what: str = "table") -> Page:
+        servable = [n for n in self.table_names if n.startswith(PUBLIC_PREFIXES)]
+        if name not in servable:
+            raise NotFoundError("unknown_table", f"{what} {name!r} is not in this publication",
+                                fix=f"use one of: {', '.join(n for n in servable if n.startswith('ref_')) or '(none)'}",
+                                location=Location(column=what))
+        cols = self.columns(name)
+        where, params = [], []
+        for col, value in (filters or {}).items():
+            if col not in cols:
+                raise bad(col, f"{name} has no column {col!r}", cols)
+            where.append(f'CAST("{col}" AS VARCHAR) = ?')
+            params.append(value)
+        if not 1 <= limit <= MAX_LIMIT:
+            raise bad("limit", f"{limit} is out of range", f"1 to {MAX_LIMIT}")
+        if offset < 0:
+            raise bad("offset", "must not be negative", "0 or more")
+        cond = (" WHERE " + " AND ".join(where)) if where else ""
+        total = self.fetch(f'SELECT count(*) AS n FROM "{name}"{cond}', params)[0]["n"]
+        order = ", ".join(f'"{c}"' for c in cols[:3])
+        rows = self.fetch(f'SELECT * FROM "{name}"{cond} ORDER BY {order} LIMIT ? OFFSET ?', params + [limit, offset])
+        return Page(rows, total, limit, offset)
+
+    def has(self, name: str) -> bool:
+        return name in self.table_names
+
+    def dictionary(self) -> list[dict]:
+        declared = declared_tables()
+        from iceledger.metadata import field_
+
+        out = []
+        for n in self.table_names:
+            t = declared.get(n)
+            cols = []
+            for c in self.columns(n):
+                try:
+                    f = field_(c)
+                    cols.append({"name": c, "type": f.type, "description": f.description, "unit": f.unit})
+                except KeyError:
+                    cols.append({"name": c, "type": None, "description": "(not declared in this version's metadata)", "unit": None})
+            out.append({"table": n, "kind": t.kind if t else "registry", "description": t.description if t else "",
+                        "grain": t.grain if t else "", "columns": cols})
+        return out
