@@ -16,7 +16,8 @@ def demo(
     serve: bool = typer.Option(True, "--serve/--no-serve", help="Serve the dashboard when the build is done."),
     port: int = typer.Option(8000, "--port"),
 ):
-    """Build the ledger from bundled real data plus a labelled SYNTHETIC sample, then serve it."""
+    """Build the ledger from bundled real data plus a labelled SYNTHETIC sample, publish it through the
+    disclosure gate, then serve the dashboard and API from the public database."""
     from iceledger.cli.ledger import _progress_bar
     from iceledger.demo import run_demo
     from iceledger.pipeline.ledger import open_ledger
@@ -39,13 +40,19 @@ def demo(
             console.print(f"  release {r['release_id']} ({r['era']}) {'SYNTHETIC' if r['is_synthetic'] else 'real'}: {r['files']} files")
         for t in st["tables"]:
             console.print(f"  {t['table']}: {t['rows']:,} rows ({t['synthetic_rows']:,} SYNTHETIC)")
+        from iceledger.publish.build import publish
+
+        console.print("publishing through the disclosure gate (a minute or two)...")
+        pbar, preport = _progress_bar()
+        with pbar:
+            pub = publish(settings, progress=preport)
+        console.print(f"public database written at {settings.public_path} (threshold {pub.summary['threshold']}, "
+                      f"{'SYNTHETIC counts' if pub.summary['synthetic'] else 'ICE records'})")
         if serve:
-            try:
-                from iceledger.cli.serve import serve_ledger
-            except ImportError:
-                console.print("the dashboard is not available in this version; ledger built, not served")
-                return
-            serve_ledger(settings, port=port)
+            from iceledger.cli.serve import serve_ledger
+
+            console.print(f"the dashboard: http://127.0.0.1:{port}/  (Spanish: http://127.0.0.1:{port}/?lang=es)")
+            serve_ledger(settings, port=port, public=True)
 
     go()
 

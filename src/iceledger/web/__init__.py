@@ -1,9 +1,9 @@
-"""The bilingual web dashboard: server-rendered pages over the public database only.
+"""The bilingual web dashboard: server-rendered pages over the publication only.
 
-``create_router(public)`` gives a FastAPI router (publish's API app includes it); ``app.create_web_app``
-serves it alone when the API is not there.
+``router`` is included by publish's API app (``iceledger.api.app.create_app``); the pages read the
+publication the app holds (``app.state.data``, publish's query layer) through ``web/data.py``.
 """
 
-from iceledger.web.pages import create_router
+from iceledger.web.pages import router
 
-__all__ = ["create_router"]
+__all__ = ["router"]

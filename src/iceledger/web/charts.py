@@ -35,7 +35,7 @@ def status_legend(f: Formatter, withheld_label: str) -> dict:
 def trend(rows: list[dict], *, title: str, y_title: str, f: Formatter, withheld_label: str) -> dict:
     """Monthly counts: bars where published, a grey band over the month where withheld."""
     published, withheld = f.gettext("published count"), withheld_label
-    values = [{"month": str(r["period_start_date"]), "count": r["cell_count"],
+    values = [{"month": str(r["period_date"]), "count": r["cell_count"],
                "status": withheld if r["is_withheld"] else published,
                "label": withheld if r["is_withheld"] else f.number(r["cell_count"])} for r in rows]
     x = {"field": "month", "type": "temporal", "timeUnit": "yearmonth", "title": f.gettext("Month"),

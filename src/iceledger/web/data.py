@@ -1,181 +1,133 @@
-"""What the dashboard reads, and the only place it reads it: ``public.duckdb``, opened read-only.
+"""What the dashboard reads, through publish's query layer only (``publish.query.PublicData``, the
+object the API app holds in ``app.state.data``): tabulations by ``PublicData.tabulation`` (which
+checks every filter against the lattice), and the publication's other tables (``out_*`` and the
+``ref_*`` registries) by read-only SELECTs on its connection. Nothing here opens a database.
 
-Publish's query layer is not on main yet, so this module queries the public database's tables
-directly (the shapes written by ``publish/web_stopgap.py``): ``tabulations``,
-``operation_windows``, ``suppression_audit``, the ``ref_*`` registries, ``releases``,
-``release_files``, ``build_runs``, ``ingest_runs``, ``quarantine_summary``, ``data_dictionary``,
-``disclosure_policy``, ``public_meta`` and, once claims are checked, ``claim_results``. When
-publish's query functions land, the bodies below become calls to them; the pages do not change.
-
-One cursor per call, fetched whole (DuckDB 2 blocks a connection on a partly read result).
+These are the few shapes the pages need and the query layer does not give directly (a place's
+fiscal-year counts for a map, the coverage of each measure, one registry filtered three ways).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 
-import duckdb
-
-from iceledger.errors import NotFoundError
+from iceledger.errors import IceledgerError
+from iceledger.publish.query import MAX_LIMIT, PublicData
 
 MEASURES = ("arrests", "detainers", "book_ins", "removals", "encounters")
-PLACE_LEVELS = ("aor", "state", "county", "facility")
 
 
-@dataclass(frozen=True)
-class Cell:
-    """One published count: ``value`` is None when the gate withheld it."""
+class WebData:
+    """The dashboard's view of one publication."""
 
-    value: int | None
-    withheld: bool
+    def __init__(self, public: PublicData):
+        self.public = public
 
-
-class PublicData:
-    def __init__(self, path: Path):
-        if not Path(path).exists():
-            raise NotFoundError("no_public_database", f"there is no public database at {path}",
-                                fix="run `iceledger demo` (or `iceledger publish`) first")
-        self.path = Path(path)
-        self._con = duckdb.connect(str(path), read_only=True)
-        self._lock = threading.Lock()
-
-    def close(self) -> None:
-        self._con.close()
-
-    # --- plumbing ---------------------------------------------------------------------------
     def rows(self, sql: str, params: list | None = None) -> list[dict]:
-        with self._lock:
-            cur = self._con.cursor()
-            try:
-                cur.execute(sql, params or [])
-                names = [d[0] for d in cur.description]
-                return [dict(zip(names, r)) for r in cur.fetchall()]
-            finally:
-                cur.close()
+        return self.public.fetch(sql, params)
 
     def one(self, sql: str, params: list | None = None) -> dict | None:
         out = self.rows(sql, params)
         return out[0] if out else None
 
-    @cached_property
-    def table_names(self) -> set[str]:
-        return {r["table_name"] for r in self.rows("SELECT table_name FROM duckdb_tables()")}
-
     def has(self, table: str) -> bool:
-        return table in self.table_names
+        return self.public.has(table)
 
-    # --- what is loaded ---------------------------------------------------------------------
-    @cached_property
-    def policy(self) -> dict:
-        return self.one("SELECT * FROM disclosure_policy") or {"threshold": 10}
+    # --- the publication --------------------------------------------------------------------
+    @property
+    def publication(self) -> dict:
+        return self.public.publication
 
     @property
     def threshold(self) -> int:
-        return int(self.policy["threshold"])
+        return int(self.publication["suppression_threshold"])
 
-    @cached_property
-    def meta(self) -> dict:
-        return self.one("SELECT * FROM public_meta") or {}
-
-    def releases(self) -> list[dict]:
-        return self.rows("SELECT r.*, (SELECT count(*) FROM release_files f WHERE f.release_id = r.release_id) AS file_count "
-                         "FROM releases r ORDER BY release_id")
-
-    def release_files(self) -> list[dict]:
-        return self.rows("SELECT * FROM release_files ORDER BY release_id, table_name, file_name")
-
-    def build_runs(self) -> list[dict]:
-        return self.rows("SELECT * FROM build_runs ORDER BY started_at DESC LIMIT 20")
-
-    def ingest_runs(self) -> list[dict]:
-        return self.rows("SELECT * FROM ingest_runs ORDER BY started_at DESC LIMIT 50")
-
-    def quarantine_summary(self) -> list[dict]:
-        return self.rows("SELECT release_id, table_name, reason_code, sum(quarantined_count) AS quarantined_count "
-                         "FROM quarantine_summary GROUP BY ALL ORDER BY ALL")
-
-    def suppression_audit(self) -> list[dict]:
-        return self.rows("SELECT measure, count(*) AS fiscal_years, sum(cell_total) AS cell_total, "
-                         "sum(primary_count + complementary_count) AS withheld_count, bool_or(is_fallback) AS any_fallback "
-                         "FROM suppression_audit GROUP BY measure ORDER BY measure")
-
-    def dictionary(self) -> list[dict]:
-        return self.rows("SELECT * FROM data_dictionary ORDER BY table_name, column_name")
-
-    def sources(self) -> dict[str, dict]:
-        return {r["source_id"]: r for r in self.rows("SELECT * FROM ref_sources")}
+    @property
+    def is_exact(self) -> bool:
+        return bool(self.publication.get("is_exact"))
 
     @cached_property
     def is_synthetic(self) -> bool:
-        r = self.one("SELECT bool_or(is_synthetic) AS s FROM releases")
-        return bool(r and r["s"])
+        r = self.one("SELECT bool_or(is_synthetic) AS s FROM out_releases")
+        return bool(self.publication.get("has_synthetic") or (r and r["s"]))
+
+    def published_at(self) -> dt.datetime | None:
+        return self.publication.get("published_at")
+
+    def releases(self) -> list[dict]:
+        return self.rows("SELECT r.*, (SELECT count(*) FROM out_release_files f WHERE f.release_id = r.release_id) "
+                         "AS file_count FROM out_releases r ORDER BY release_id")
+
+    def release_files(self) -> list[dict]:
+        return self.rows("SELECT * FROM out_release_files ORDER BY release_id, table_name, file_name")
+
+    def ingest_runs(self) -> list[dict]:
+        return self.rows("SELECT * FROM out_ingest_runs ORDER BY started_at DESC")
+
+    def suppression_audit(self) -> list[dict]:
+        return self.rows("SELECT measure_name, sum(cells_count) AS cells, "
+                         "sum(cells_count) FILTER (WHERE cell_status <> 'published') AS withheld "
+                         "FROM out_suppression_audit GROUP BY measure_name ORDER BY measure_name")
+
+    def measure_sources(self) -> dict[str, dict]:
+        return {r["measure_name"]: r for r in self.rows("SELECT * FROM out_measure_sources")}
+
+    def sources(self) -> dict[str, dict]:
+        return {r["source_id"]: r for r in self.rows("SELECT * FROM ref_sources")} if self.has("ref_sources") else {}
+
+    def dictionary(self) -> list[dict]:
+        return self.public.dictionary()
 
     def coverage(self) -> list[dict]:
-        """Per measure: first and last month with a published cell, and whether it is synthetic."""
-        return self.rows("SELECT measure, min(period_start_date) AS first_month, max(period_start_date) AS last_month, "
-                         "bool_or(is_synthetic) AS is_synthetic FROM tabulations WHERE table_key = measure || '/month/national' "
-                         "GROUP BY measure ORDER BY measure")
+        return self.rows("SELECT measure_name AS measure, min(period_date) AS first_month, max(period_date) AS last_month, "
+                         "bool_or(is_synthetic) AS is_synthetic FROM out_tabulations "
+                         "WHERE time_grain = 'month' AND place_level = 'national' AND category_1 IS NULL "
+                         "GROUP BY measure_name ORDER BY measure_name")
 
-    def measure_synthetic(self, measure: str) -> bool:
-        r = self.one("SELECT bool_or(is_synthetic) AS s FROM tabulations WHERE measure = ?", [measure])
-        return bool(r and r["s"])
+    def fiscal_years(self, measure: str) -> list[int]:
+        return [r["fy"] for r in self.rows("SELECT DISTINCT period_fy AS fy FROM out_tabulations WHERE measure_name = ? "
+                                           "ORDER BY 1", [measure])]
 
-    def fiscal_years(self, measure: str | None = None) -> list[int]:
-        sql = "SELECT DISTINCT fy FROM tabulations" + (" WHERE measure = ?" if measure else "") + " ORDER BY fy"
-        return [r["fy"] for r in self.rows(sql, [measure] if measure else [])]
+    def measures_at(self, level: str) -> list[str]:
+        return [r["m"] for r in self.rows("SELECT DISTINCT measure_name AS m FROM out_lattice WHERE place_level = ? "
+                                          "ORDER BY 1", [level])]
 
-    # --- tabulations ------------------------------------------------------------------------
+    def categories_of(self, measure: str, level: str) -> list[str]:
+        return [r["c"] for r in self.rows("SELECT category_1 AS c FROM out_lattice WHERE measure_name = ? AND place_level = ? "
+                                          "AND time_grain = 'fy' AND category_1 IS NOT NULL AND category_2 IS NULL "
+                                          "ORDER BY 1", [measure, level])]
+
+    # --- tabulations, through the query layer -------------------------------------------------
     def series(self, measure: str, grain: str = "month", level: str = "national", code: str | None = None,
                category: str | None = None, fy: int | None = None) -> list[dict]:
-        """Counts by period (and one category), for one place. Rows: period, period_start_date, value, cell."""
-        key = f"{measure}/{grain}/{level}" + (f"/{category}" if category else "")
-        sql = ("SELECT period, period_start_date, fy, value_1 AS category_value, cell_count, is_withheld, is_synthetic "
-               "FROM tabulations WHERE table_key = ?")
-        params: list = [key]
-        if level != "national":
-            sql += " AND place_code = ?"
-            params.append(code)
-        if fy is not None:
-            sql += " AND fy = ?"
-            params.append(fy)
-        if category:
-            sql += " AND value_1 IS NOT NULL"
-        else:
-            sql += " AND category_1 IS NULL"
-        return self.rows(sql + " ORDER BY period_start_date, category_value", params)
+        """Rows: period_date, period_fy, category_value, cell_count, is_withheld, is_synthetic. Empty when the
+        publication has no such table or place (a place with no records has no cells)."""
+        by = [category] if category else []
+        try:
+            _, page = self.public.tabulation(measure=measure, grain=grain, place_level=level, by=by,
+                                             places=[code] if level != "national" else None, limit=MAX_LIMIT)
+        except IceledgerError:
+            return []
+        out = []
+        for r in page.rows:
+            if fy is not None and r["period_fy"] != fy:
+                continue
+            if level != "national" and r["place_code"] != code:
+                continue
+            out.append({"period_date": r["period_date"], "period_fy": r["period_fy"],
+                        "category_value": r["category_1_value"], "cell_count": r["event_count"],
+                        "is_withheld": r["is_suppressed"], "is_synthetic": r["is_synthetic"]})
+        return out
 
     def by_place(self, measure: str, level: str, fy: int, parent: str | None = None) -> list[dict]:
-        """One fiscal year's counts for every place of a level (optionally within a parent)."""
-        sql = ("SELECT place_code, place_parent_code, cell_count, is_withheld, is_synthetic FROM tabulations "
-               "WHERE table_key = ? AND fy = ?")
+        sql = ("SELECT place_code, place_parent_code, event_count AS cell_count, is_suppressed AS is_withheld, is_synthetic "
+               "FROM out_tabulations WHERE tabulation_key = ? AND period_fy = ?")
         params: list = [f"{measure}/fy/{level}", fy]
         if parent:
             sql += " AND place_parent_code = ?"
             params.append(parent)
         return self.rows(sql + " ORDER BY place_code", params)
-
-    def measures_at(self, level: str) -> list[str]:
-        return [r["measure"] for r in self.rows("SELECT DISTINCT measure FROM tabulations WHERE place_level = ? ORDER BY 1",
-                                                [level])]
-
-    def categories_of(self, measure: str, level: str) -> list[str]:
-        return [r["c"] for r in self.rows("SELECT DISTINCT category_1 AS c FROM tabulations WHERE measure = ? AND "
-                                          "place_level = ? AND category_1 IS NOT NULL AND category_2 IS NULL ORDER BY 1",
-                                          [measure, level])]
-
-    def funnel(self, level: str, code: str | None, fy: int) -> list[dict]:
-        """Detainers lodged by what followed (funnel_outcome) for one place and fiscal year."""
-        sql = ("SELECT value_1 AS outcome, cell_count, is_withheld, is_synthetic FROM tabulations WHERE table_key = ? "
-               "AND fy = ? AND grain = 'fy'")
-        params: list = [f"detainers/fy/{level}/funnel_outcome", fy]
-        if level != "national":
-            sql += " AND place_code = ?"
-            params.append(code)
-        return self.rows(sql + " ORDER BY outcome", params)
 
     # --- places -----------------------------------------------------------------------------
     def aors(self) -> list[dict]:
@@ -195,79 +147,63 @@ class PublicData:
                         "JOIN ref_states s USING (state_fips) LEFT JOIN ref_county_aor ca "
                         "ON ca.county_fips = c.county_fips AND ca.is_current WHERE c.county_fips = ?", [fips])
 
-    def counties_of_state(self, state_code: str) -> list[dict]:
-        return self.rows("SELECT c.county_fips, c.county_full_name FROM ref_counties c JOIN ref_states s USING (state_fips) "
-                         "WHERE s.state_code = ? AND c.valid_to IS NULL ORDER BY c.county_name", [state_code])
-
-    def place_names(self, level: str) -> dict[str, str]:
+    @cached_property
+    def _names(self) -> dict[str, dict[str, str]]:
         sql = {
             "aor": "SELECT aor_code AS k, aor_name AS v FROM ref_aors",
             "state": "SELECT state_code AS k, state_name AS v FROM ref_states",
             "county": "SELECT county_fips AS k, county_full_name || ', ' || s.state_code AS v FROM ref_counties "
                       "JOIN ref_states s USING (state_fips)",
             "facility": "SELECT detention_facility_code AS k, detention_facility AS v FROM ref_facilities",
-        }[level]
-        return {r["k"]: r["v"] for r in self.rows(sql)}
+        }
+        return {lv: {r["k"]: r["v"] for r in self.rows(q)} for lv, q in sql.items()}
 
-    def county_aor(self) -> dict[str, str]:
+    def place_names(self, level: str) -> dict[str, str]:
+        return self._names.get(level, {})
+
+    @cached_property
+    def _county_aor(self) -> dict[str, str]:
         return {r["county_fips"]: r["aor_code"] for r in
                 self.rows("SELECT county_fips, aor_code FROM ref_county_aor WHERE is_current AND aor_code IS NOT NULL")}
 
-    # --- facilities -------------------------------------------------------------------------
-    def facilities(self, *, aor: str | None = None, state: str | None = None, county: str | None = None,
-                   limit: int | None = None) -> list[dict]:
-        sql = "SELECT * FROM ref_facilities WHERE true"
+    def county_aor(self) -> dict[str, str]:
+        return self._county_aor
+
+    # --- facilities, 287(g), policies ---------------------------------------------------------
+    def _filtered(self, sql: str, filters: tuple, order: str) -> list[dict]:
         params: list = []
-        for col, v in (("aor_code", aor), ("facility_state_code", state), ("facility_county_fips", county)):
+        for col, v in filters:
             if v:
                 sql += f" AND {col} = ?"
                 params.append(v)
-        sql += " ORDER BY facility_last_use_date DESC NULLS LAST, detention_facility"
-        return self.rows(sql + (f" LIMIT {int(limit)}" if limit else ""), params)
+        return self.rows(sql + " ORDER BY " + order, params)
+
+    def facilities(self, *, aor: str | None = None, state: str | None = None, county: str | None = None) -> list[dict]:
+        return self._filtered("SELECT * FROM ref_facilities WHERE true",
+                              (("aor_code", aor), ("facility_state_code", state), ("facility_county_fips", county)),
+                              "facility_last_use_date DESC NULLS LAST, detention_facility")
 
     def facility(self, code: str) -> dict | None:
         return self.one("SELECT f.*, t.facility_type_definition FROM ref_facilities f LEFT JOIN ref_facility_types t "
                         "USING (facility_type, facility_type_detailed) WHERE detention_facility_code = ?", [code])
 
     def facility_adp(self, code: str) -> list[dict]:
+        if not self.has("ref_facility_adp"):
+            return []
         return self.rows("SELECT * FROM ref_facility_adp WHERE detention_facility_code = ? ORDER BY facility_adp_fy", [code])
 
-    # --- 287(g), policies ---------------------------------------------------------------------
     def agreements(self, *, aor: str | None = None, state: str | None = None, county: str | None = None) -> list[dict]:
-        sql = "SELECT * FROM ref_287g_agreements WHERE true"
-        params: list = []
-        for col, v in (("aor_code", aor), ("agency_state_code", state), ("agency_county_fips", county)):
-            if v:
-                sql += f" AND {col} = ?"
-                params.append(v)
-        return self.rows(sql + " ORDER BY g287_signed_date DESC NULLS LAST, agency_name", params)
+        return self._filtered("SELECT * FROM ref_287g_agreements WHERE true",
+                              (("aor_code", aor), ("agency_state_code", state), ("agency_county_fips", county)),
+                              "g287_signed_date DESC NULLS LAST, agency_name")
 
     def policies(self, *, aor: str | None = None, state: str | None = None) -> list[dict]:
-        sql = ("SELECT p.*, j.jurisdiction_name, j.place_level, j.state_code, j.aor_code FROM ref_policies p "
-               "JOIN ref_jurisdictions j USING (jurisdiction_id) WHERE true")
-        params: list = []
-        if aor:
-            sql += " AND j.aor_code = ?"
-            params.append(aor)
-        if state:
-            sql += " AND j.state_code = ?"
-            params.append(state)
-        return self.rows(sql + " ORDER BY p.effective_from_date NULLS LAST, j.jurisdiction_name", params)
+        return self._filtered("SELECT p.*, j.jurisdiction_name, j.place_level, j.state_code, j.aor_code FROM ref_policies p "
+                              "JOIN ref_jurisdictions j USING (jurisdiction_id) WHERE true",
+                              (("j.aor_code", aor), ("j.state_code", state)),
+                              "p.effective_from_date NULLS LAST, j.jurisdiction_name")
 
-    def designations(self, *, state: str | None = None, aor: str | None = None) -> list[dict]:
-        sql = ("SELECT d.*, l.designation_list_title, l.designation_date, l.designated_by, l.source_url AS list_url, "
-               "j.jurisdiction_name FROM ref_policy_designations d JOIN ref_designation_lists l USING (designation_list_id) "
-               "JOIN ref_jurisdictions j USING (jurisdiction_id) WHERE true")
-        params: list = []
-        if state:
-            sql += " AND j.state_code = ?"
-            params.append(state)
-        if aor:
-            sql += " AND j.aor_code = ?"
-            params.append(aor)
-        return self.rows(sql + " ORDER BY l.designation_date, j.jurisdiction_name", params)
-
-    # --- operations ---------------------------------------------------------------------------
+    # --- operations, figures, claims ------------------------------------------------------------
     def operations(self) -> list[dict]:
         return self.rows("SELECT * FROM ref_operations ORDER BY (operation_slug = 'safe-city-2017') DESC, "
                          "coalesce(operation_start_date, announced_date, operation_end_date) DESC")
@@ -279,32 +215,27 @@ class PublicData:
         return self.rows("SELECT * FROM ref_operation_places WHERE operation_slug = ? ORDER BY place_seq", [slug])
 
     def operation_windows(self, slug: str) -> list[dict]:
-        return self.rows("SELECT * FROM operation_windows WHERE operation_slug = ? ORDER BY week_offset NULLS LAST, "
-                         "aor_code NULLS FIRST", [slug])
+        if not self.has("out_operation_windows"):
+            return []
+        return self.rows("SELECT operation_slug, week_offset, window_start_date, window_end_date, aor_code, "
+                         "event_count AS cell_count, is_suppressed AS is_withheld, is_synthetic FROM out_operation_windows "
+                         "WHERE operation_slug = ? ORDER BY week_offset NULLS LAST, aor_code NULLS FIRST", [slug])
 
-    # --- figures and claims -------------------------------------------------------------------
     def official_figures(self, *, operation: str | None = None, aor: str | None = None,
                          state: str | None = None) -> list[dict]:
-        sql = "SELECT * FROM ref_official_figures WHERE true"
-        params: list = []
-        for col, v in (("operation_slug", operation), ("aor_code", aor), ("state_code", state)):
-            if v:
-                sql += f" AND {col} = ?"
-                params.append(v)
-        return self.rows(sql + " ORDER BY period_end_date DESC NULLS LAST, figure_id", params)
+        return self._filtered("SELECT * FROM ref_official_figures WHERE true",
+                              (("operation_slug", operation), ("aor_code", aor), ("state_code", state)),
+                              "period_end_date DESC NULLS LAST, figure_id")
 
     def official_figure(self, figure_id: str) -> dict | None:
         return self.one("SELECT * FROM ref_official_figures WHERE figure_id = ?", [figure_id])
 
     @property
     def has_claims(self) -> bool:
-        return self.has("claim_results")
+        return self.has("out_claim_results") and bool(self.one("SELECT count(*) AS n FROM out_claim_results")["n"])
 
     def claims(self) -> list[dict]:
-        return self.rows("SELECT * FROM claim_results ORDER BY claim_id") if self.has_claims else []
+        return self.rows("SELECT * FROM out_claim_results ORDER BY claim_id") if self.has_claims else []
 
     def claim(self, claim_id: str) -> dict | None:
-        return self.one("SELECT * FROM claim_results WHERE claim_id = ?", [claim_id]) if self.has_claims else None
-
-    def published_at(self) -> dt.datetime | None:
-        return self.meta.get("published_at")
+        return self.one("SELECT * FROM out_claim_results WHERE claim_id = ?", [claim_id]) if self.has_claims else None

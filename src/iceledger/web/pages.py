@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -13,7 +14,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from iceledger.errors import IceledgerError
 from iceledger.web import static
-from iceledger.web.data import PublicData
+from iceledger.web.data import WebData
 from iceledger.web.i18n import LANGUAGES, NAMES, Formatter
 from iceledger.web.labels import MEASURE_HELP, MEASURES, VALUES, category_label, measure_label, withheld_label
 from iceledger.web.tables import BUILDERS, Table, build
@@ -25,158 +26,189 @@ CSV_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
                   trim_blocks=True, lstrip_blocks=True)
+env.filters["fromjson"] = json.loads
 
 
-def create_router(public: PublicData | Path | str) -> APIRouter:
-    data = public if isinstance(public, PublicData) else PublicData(Path(public))
-    router = APIRouter()
-
-    def page(request: Request, template: str, status: int = 200, **ctx) -> HTMLResponse:
-        f = Formatter(request.query_params.get("lang"))
-        html = env.get_template(template).render(**context(request, f, data), **ctx)
-        return HTMLResponse(html, status_code=status, headers={"Content-Language": f.lang})
-
-    def fmt(request: Request) -> Formatter:
-        return Formatter(request.query_params.get("lang"))
-
-    @router.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def home(request: Request):
-        f = fmt(request)
-        trends = [build("trend", data, f, measure=m) for m in HOME_MEASURES]
-        figs = headline_figures(data)
-        return page(request, "home.html", trends=trends, figures=figs, releases=data.releases(),
-                    coverage=data.coverage(), builds=data.build_runs()[:1], claims=claims_by_figure(data))
-
-    @router.get("/areas", response_class=HTMLResponse, include_in_schema=False)
-    def areas(request: Request):
-        return page(request, "areas.html", aors=data.aors(), states=data.states())
-
-    @router.get("/area/{level}/{code}", response_class=HTMLResponse, include_in_schema=False)
-    def area(request: Request, level: str, code: str):
-        f = fmt(request)
-        place = find_place(data, level, code)
-        if place is None:
-            return not_found(request)
-        fy = request.query_params.get("fy")
-        fy = int(fy) if fy and fy.isdigit() else None
-        measures = [m for m in HOME_MEASURES if m in data.measures_at(level)]
-        ctx: dict = {"level": level, "code": code, "place": place,
-                     "trends": [build("trend", data, f, measure=m, level=level, code=code, place_name=place["name"])
-                                for m in measures]}
-        scope = {"aor": {"aor": code}, "state": {"state": code}, "county": {"county": code}}[level]
-        if level == "aor":
-            ctx["breakdowns"] = [build("breakdown", data, f, measure=m, category=c, level=level, code=code, fy=fy)
-                                 for m, c in (("arrests", "criminality"), ("arrests", "method_group"),
-                                              ("detainers", "lift_reason"))
-                                 if c in data.categories_of(m, level)]
-            ctx["funnel"] = build("funnel", data, f, level=level, code=code, fy=fy)
-        if level == "state":
-            ctx["subplaces"] = build("places", data, f, measure="arrests", level="county", parent=code, fy=fy)
-        ctx["facilities"] = build("facilities", data, f, **scope)
-        ctx["agreements"] = build("agreements", data, f, **scope)
-        pscope = {"aor": code} if level == "aor" else {"state": place["state_code"]}
-        ctx["policies"] = build("policies", data, f, **pscope)
-        ctx["figures"] = build("figures", data, f, **pscope) if level != "county" else None
-        ctx["fiscal_years"] = data.fiscal_years("arrests")
-        return page(request, "area.html", **ctx)
-
-    @router.get("/facilities", response_class=HTMLResponse, include_in_schema=False)
-    def facilities(request: Request):
-        f = fmt(request)
-        state = request.query_params.get("state") or None
-        states = data.states()
-        if state and state not in {s["state_code"] for s in states}:
-            state = None
-        table = build("facilities", data, f, state=state) if state else None
-        return page(request, "facilities.html", table=table, state=state, states=states)
-
-    @router.get("/facility/{code}", response_class=HTMLResponse, include_in_schema=False)
-    def facility(request: Request, code: str):
-        f = fmt(request)
-        fac = data.facility(code)
-        if fac is None:
-            return not_found(request)
-        trends = [build("trend", data, f, measure=m, level="facility", code=code, place_name=fac["detention_facility"])
-                  for m in ("detainers", "book_ins")]
-        return page(request, "facility.html", fac=fac, trends=trends, adp=data.facility_adp(code),
-                    source=data.sources().get(fac["source_id"]))
-
-    @router.get("/operations", response_class=HTMLResponse, include_in_schema=False)
-    def operations(request: Request):
-        return page(request, "operations.html", operations=data.operations())
-
-    @router.get("/operation/{slug}", response_class=HTMLResponse, include_in_schema=False)
-    def operation(request: Request, slug: str):
-        f = fmt(request)
-        op = data.operation(slug)
-        if op is None:
-            return not_found(request)
-        return page(request, "operation.html", op=op, areas=build("operation-areas", data, f, slug=slug),
-                    weeks=build("operation-weeks", data, f, slug=slug), figures=build("figures", data, f, operation=slug),
-                    total_figure=data.official_figure(op["total_figure_id"]) if op["total_figure_id"] else None)
-
-    @router.get("/claims", response_class=HTMLResponse, include_in_schema=False)
-    def claims(request: Request):
-        f = fmt(request)
-        return page(request, "claims.html", claims=data.claims(), has_claims=data.has_claims,
-                    figures=build("figures", data, f))
-
-    @router.get("/claim/{claim_id}", response_class=HTMLResponse, include_in_schema=False)
-    def claim(request: Request, claim_id: str):
-        c = data.claim(claim_id)
-        if c is None:
-            return not_found(request)
-        return page(request, "claim.html", claim=c)
-
-    @router.get("/map", response_class=HTMLResponse, include_in_schema=False)
-    def map_page(request: Request):
-        f = fmt(request)
-        q = request.query_params
-        level = q.get("level") if q.get("level") in ("county", "aor") else "aor"
-        measures = [m for m in MEASURES if m in data.measures_at(level)]
-        measure = q.get("measure") if q.get("measure") in measures else (measures[0] if measures else "arrests")
-        years = data.fiscal_years(measure)
-        fy = int(q["fy"]) if q.get("fy", "").isdigit() and int(q["fy"]) in years else (years[-1] if years else None)
-        table = build("map", data, f, measure=measure, level=level, fy=fy)
-        return page(request, "map.html", table=table, level=level, measure=measure, fy=fy, measures=measures, years=years)
-
-    @router.get("/data", response_class=HTMLResponse, include_in_schema=False)
-    def data_page(request: Request):
-        return page(request, "data.html", releases=data.releases(), files=data.release_files(),
-                    builds=data.build_runs(), runs=data.ingest_runs(), quarantine=data.quarantine_summary(),
-                    audit=data.suppression_audit(), sources=sorted(data.sources().values(), key=lambda s: s["source_title"]))
-
-    @router.get("/data/dictionary", response_class=HTMLResponse, include_in_schema=False)
-    def dictionary(request: Request):
-        tables: dict[str, dict] = {}
-        for r in data.dictionary():
-            tables.setdefault(r["table_name"], {"description": r["table_description"], "columns": []})["columns"].append(r)
-        return page(request, "dictionary.html", tables=tables)
-
-    @router.get("/download/{name}.csv", include_in_schema=False)
-    def download(request: Request, name: str):
-        f = fmt(request)
-        if name not in BUILDERS:
-            raise HTTPException(404, "no such table")
-        params = {k: v for k, v in request.query_params.items() if k != "lang"}
-        try:
-            table = build(name, data, f, **params)
-        except (TypeError, ValueError, IceledgerError) as exc:
-            raise HTTPException(400, f"bad parameters for {name}: {exc}") from None
-        body = table_csv(table, f, withheld_label(f, data.threshold))
-        return Response(body, media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="iceledger-{table.id}-{f.lang}.csv"'})
-
-    router.add_api_route("/static/{path:path}", static.serve, methods=["GET"], include_in_schema=False)
-
-    def not_found(request: Request) -> HTMLResponse:
-        return page(request, "404.html", status=404)
-
-    router.not_found = not_found  # type: ignore[attr-defined]
-    return router
+router = APIRouter()
 
 
-def context(request: Request, f: Formatter, data: PublicData) -> dict:
+def web(request: Request) -> WebData:
+    """The dashboard's view of the publication the app serves (publish's PublicData in app.state.data)."""
+    public = request.app.state.data
+    cached = getattr(request.app.state, "web_data", None)
+    if cached is None or cached.public is not public:
+        cached = request.app.state.web_data = WebData(public)
+    return cached
+
+
+def page(request: Request, template: str, status: int = 200, **ctx) -> HTMLResponse:
+    f = Formatter(request.query_params.get("lang"))
+    html = env.get_template(template).render(**context(request, f, web(request)), **ctx)
+    return HTMLResponse(html, status_code=status, headers={"Content-Language": f.lang})
+
+
+def fmt(request: Request) -> Formatter:
+    return Formatter(request.query_params.get("lang"))
+
+
+@router.get("/", response_class=HTMLResponse, include_in_schema=False)
+def home(request: Request):
+    data = web(request)
+    f = fmt(request)
+    trends = [build("trend", data, f, measure=m) for m in HOME_MEASURES]
+    figs = headline_figures(data)
+    return page(request, "home.html", trends=trends, figures=figs, releases=data.releases(),
+                coverage=data.coverage(), publication=data.publication, claims=claims_by_figure(data))
+
+
+@router.get("/areas", response_class=HTMLResponse, include_in_schema=False)
+def areas(request: Request):
+    data = web(request)
+    return page(request, "areas.html", aors=data.aors(), states=data.states())
+
+
+@router.get("/area/{level}/{code}", response_class=HTMLResponse, include_in_schema=False)
+def area(request: Request, level: str, code: str):
+    data = web(request)
+    f = fmt(request)
+    place = find_place(data, level, code)
+    if place is None:
+        return not_found(request)
+    fy = request.query_params.get("fy")
+    fy = int(fy) if fy and fy.isdigit() else None
+    measures = [m for m in HOME_MEASURES if m in data.measures_at(level)]
+    ctx: dict = {"level": level, "code": code, "place": place,
+                 "trends": [build("trend", data, f, measure=m, level=level, code=code, place_name=place["name"])
+                            for m in measures]}
+    scope = {"aor": {"aor": code}, "state": {"state": code}, "county": {"county": code}}[level]
+    if level == "aor":
+        ctx["breakdowns"] = [build("breakdown", data, f, measure=m, category=c, level=level, code=code, fy=fy)
+                             for m, c in (("arrests", "criminality"), ("arrests", "method_group"),
+                                          ("detainers", "lift_reason"))
+                             if c in data.categories_of(m, level)]
+        ctx["funnel"] = build("funnel", data, f, level=level, code=code, fy=fy)
+    if level == "state":
+        ctx["subplaces"] = build("places", data, f, measure="arrests", level="county", parent=code, fy=fy)
+    ctx["facilities"] = build("facilities", data, f, **scope)
+    ctx["agreements"] = build("agreements", data, f, **scope)
+    pscope = {"aor": code} if level == "aor" else {"state": place["state_code"]}
+    ctx["policies"] = build("policies", data, f, **pscope)
+    ctx["figures"] = build("figures", data, f, **pscope) if level != "county" else None
+    ctx["fiscal_years"] = data.fiscal_years("arrests")
+    return page(request, "area.html", **ctx)
+
+
+@router.get("/facilities", response_class=HTMLResponse, include_in_schema=False)
+def facilities(request: Request):
+    data = web(request)
+    f = fmt(request)
+    state = request.query_params.get("state") or None
+    states = data.states()
+    if state and state not in {s["state_code"] for s in states}:
+        state = None
+    table = build("facilities", data, f, state=state) if state else None
+    return page(request, "facilities.html", table=table, state=state, states=states)
+
+
+@router.get("/facility/{code}", response_class=HTMLResponse, include_in_schema=False)
+def facility(request: Request, code: str):
+    data = web(request)
+    f = fmt(request)
+    fac = data.facility(code)
+    if fac is None:
+        return not_found(request)
+    trends = [build("trend", data, f, measure=m, level="facility", code=code, place_name=fac["detention_facility"])
+              for m in ("detainers", "book_ins")]
+    return page(request, "facility.html", fac=fac, trends=trends, adp=data.facility_adp(code),
+                source=data.sources().get(fac["source_id"]))
+
+
+@router.get("/operations", response_class=HTMLResponse, include_in_schema=False)
+def operations(request: Request):
+    data = web(request)
+    return page(request, "operations.html", operations=data.operations())
+
+
+@router.get("/operation/{slug}", response_class=HTMLResponse, include_in_schema=False)
+def operation(request: Request, slug: str):
+    data = web(request)
+    f = fmt(request)
+    op = data.operation(slug)
+    if op is None:
+        return not_found(request)
+    return page(request, "operation.html", op=op, areas=build("operation-areas", data, f, slug=slug),
+                weeks=build("operation-weeks", data, f, slug=slug), figures=build("figures", data, f, operation=slug),
+                total_figure=data.official_figure(op["total_figure_id"]) if op["total_figure_id"] else None)
+
+
+@router.get("/claims", response_class=HTMLResponse, include_in_schema=False)
+def claims(request: Request):
+    data = web(request)
+    f = fmt(request)
+    return page(request, "claims.html", claims=[claim_view(c) for c in data.claims()], has_claims=data.has_claims,
+                figures=build("figures", data, f))
+
+
+@router.get("/claim/{claim_id}", response_class=HTMLResponse, include_in_schema=False)
+def claim(request: Request, claim_id: str):
+    data = web(request)
+    c = data.claim(claim_id)
+    if c is None:
+        return not_found(request)
+    return page(request, "claim.html", claim=claim_view(c))
+
+
+@router.get("/map", response_class=HTMLResponse, include_in_schema=False)
+def map_page(request: Request):
+    data = web(request)
+    f = fmt(request)
+    q = request.query_params
+    level = q.get("level") if q.get("level") in ("county", "aor") else "aor"
+    measures = [m for m in MEASURES if m in data.measures_at(level)]
+    measure = q.get("measure") if q.get("measure") in measures else (measures[0] if measures else "arrests")
+    years = data.fiscal_years(measure)
+    fy = int(q["fy"]) if q.get("fy", "").isdigit() and int(q["fy"]) in years else (years[-1] if years else None)
+    table = build("map", data, f, measure=measure, level=level, fy=fy)
+    return page(request, "map.html", table=table, level=level, measure=measure, fy=fy, measures=measures, years=years)
+
+
+@router.get("/data", response_class=HTMLResponse, include_in_schema=False)
+def data_page(request: Request):
+    data = web(request)
+    return page(request, "data.html", releases=data.releases(), files=data.release_files(), publication=data.publication,
+                runs=data.ingest_runs(), audit=data.suppression_audit(), measure_sources=data.measure_sources(),
+                sources=sorted(data.sources().values(), key=lambda s: s["source_title"]))
+
+
+@router.get("/data/dictionary", response_class=HTMLResponse, include_in_schema=False)
+def dictionary(request: Request):
+    data = web(request)
+    return page(request, "dictionary.html", tables=data.dictionary())
+
+
+@router.get("/download/{name}.csv", include_in_schema=False)
+def download(request: Request, name: str):
+    data = web(request)
+    f = fmt(request)
+    if name not in BUILDERS:
+        raise HTTPException(404, "no such table")
+    params = {k: v for k, v in request.query_params.items() if k != "lang"}
+    try:
+        table = build(name, data, f, **params)
+    except (TypeError, ValueError, IceledgerError) as exc:
+        raise HTTPException(400, f"bad parameters for {name}: {exc}") from None
+    body = table_csv(table, f, withheld_label(f, data.threshold))
+    return Response(body, media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="iceledger-{table.id}-{f.lang}.csv"'})
+
+router.add_api_route("/static/{path:path}", static.serve, methods=["GET"], include_in_schema=False)
+
+
+def not_found(request: Request) -> HTMLResponse:
+    return page(request, "404.html", status=404)
+
+
+def context(request: Request, f: Formatter, data: WebData) -> dict:
     q = dict(request.query_params)
 
     def url(path: str, **params) -> str:
@@ -198,7 +230,7 @@ def context(request: Request, f: Formatter, data: PublicData) -> dict:
     }
 
 
-def find_place(data: PublicData, level: str, code: str) -> dict | None:
+def find_place(data: WebData, level: str, code: str) -> dict | None:
     if level == "aor":
         a = data.aor(code)
         return a and {"name": a["aor_name"], "kind": "aor", "row": a, "state_code": a["state_code"]}
@@ -212,7 +244,7 @@ def find_place(data: PublicData, level: str, code: str) -> dict | None:
     return None
 
 
-def headline_figures(data: PublicData) -> list[dict]:
+def headline_figures(data: WebData) -> list[dict]:
     """The newest official figure of each headline metric for the whole country, and Safe City's total."""
     out, seen = [], set()
     for r in data.official_figures():
@@ -226,8 +258,23 @@ def headline_figures(data: PublicData) -> list[dict]:
     return out
 
 
-def claims_by_figure(data: PublicData) -> dict[str, dict]:
-    return {c["figure_id"]: c for c in data.claims() if c.get("figure_id")}
+def claim_view(row: dict) -> dict:
+    """A claim result with the checker's details (query, releases, figure) unpacked from its JSON."""
+    try:
+        detail = json.loads(row.get("claim_result_json") or "{}")
+    except ValueError:
+        detail = {}
+    return {**detail, **row, "statement": row.get("claim_statement"), "verdict": row.get("claim_verdict"),
+            "query": detail.get("query") or detail.get("sql"), "releases": detail.get("releases"),
+            "figure_id": detail.get("figure_id"), "source": detail.get("source")}
+
+
+def claims_by_figure(data: WebData) -> dict[str, dict]:
+    out = {}
+    for c in map(claim_view, data.claims()):
+        if c.get("figure_id"):
+            out[c["figure_id"]] = c
+    return out
 
 
 def _csv_value(v, f: Formatter, withheld: str):

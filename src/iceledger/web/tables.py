@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from iceledger.web import charts
-from iceledger.web.data import PublicData
+from iceledger.web.data import WebData as PublicData
 from iceledger.web.i18n import Formatter
 from iceledger.web.labels import category_label, measure_label, withheld_label
 
@@ -54,6 +54,8 @@ def count(row: dict) -> dict:
 def records_source(data: PublicData, f: Formatter) -> tuple[str, str]:
     ids = ", ".join(r["release_id"] + (" (" + f.gettext("SYNTHETIC") + ")" if r["is_synthetic"] else "")
                     for r in data.releases())
+    if data.is_exact:
+        ids += " — " + f.gettext("EXACT figures for a local analyst, not passed through the disclosure gate")
     return f.gettext("ICE ERO-LESA records, releases: %(ids)s; counted by iceledger and passed through its "
                      "disclosure gate", ids=ids or f.gettext("none loaded")), "/data#releases"
 
@@ -74,7 +76,7 @@ def trend(data: PublicData, f: Formatter, *, measure: str, level: str = "nationa
     src, href = records_source(data, f)
     t = Table(f"trend-{measure}", title, [Column("month", f.gettext("Month"), "month"),
                                           Column("count", measure_label(f, measure), "count")],
-              [{"month": r["period_start_date"], "count": count(r)} for r in rows], src, href,
+              [{"month": r["period_date"], "count": count(r)} for r in rows], src, href,
               synthetic=any(r["is_synthetic"] for r in rows), params={"measure": measure, "level": level, "code": code},
               empty=f.gettext("No records of this kind are loaded for this place."))
     if rows:
@@ -87,7 +89,7 @@ def yearly(data: PublicData, f: Formatter, *, measure: str, level: str = "nation
     src, href = records_source(data, f)
     return Table(f"yearly-{measure}", f.gettext("%(measure)s by fiscal year", measure=measure_label(f, measure)),
                  [Column("fy", f.gettext("Fiscal year")), Column("count", measure_label(f, measure), "count")],
-                 [{"fy": r["period"], "count": count(r)} for r in rows], src, href,
+                 [{"fy": r["period_fy"], "count": count(r)} for r in rows], src, href,
                  synthetic=any(r["is_synthetic"] for r in rows), params={"measure": measure, "level": level, "code": code})
 
 
@@ -114,9 +116,9 @@ def breakdown(data: PublicData, f: Formatter, *, measure: str, category: str, le
 def funnel(data: PublicData, f: Formatter, *, level: str = "national", code: str | None = None,
            fy: int | None = None) -> Table:
     fy = int(fy) if fy else (data.fiscal_years("detainers") or [None])[-1]
-    rows = data.funnel(level, code, fy)
+    rows = data.series("detainers", "fy", level, code, category="funnel_outcome", fy=fy)
     for r in rows:
-        r["label"] = category_label(f, "funnel_outcome", r["outcome"])
+        r["label"] = category_label(f, "funnel_outcome", r["category_value"])
     src, href = records_source(data, f)
     title = f.gettext("What followed the detainers lodged in fiscal year %(fy)s", fy=fy)
     t = Table("funnel", title, [Column("label", f.gettext("Outcome")), Column("count", f.gettext("Detainers"), "count")],

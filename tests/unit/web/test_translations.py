@@ -1,0 +1,64 @@
+"""Every string the dashboard shows is in both catalogues, translated into Spanish, with the same
+placeholders; and the catalogues hold nothing the code no longer uses."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from iceledger.web import i18n
+from iceledger.web.i18n import Formatter
+
+WEB = Path(i18n.__file__).resolve().parent
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def extracted() -> set[str]:
+    method_map = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
+    return {m[1] if isinstance(m[1], str) else m[1][0] for m in extract_from_dir(str(WEB), method_map, keywords=keywords)}
+
+
+def catalogue(lang: str):
+    with i18n.po_path(lang).open("rb") as fh:
+        return read_po(fh, locale=i18n.LOCALES[lang])
+
+
+def test_every_string_is_in_both_catalogues_and_no_stale_ones():
+    ids = extracted()
+    assert len(ids) > 250
+    for lang in ("en", "es"):
+        have = {m.id for m in catalogue(lang) if m.id}
+        assert ids - have == set(), f"{lang}: missing (run `make translations`)"
+        assert have - ids == set(), f"{lang}: no longer used"
+
+
+def test_spanish_is_complete_with_the_same_placeholders():
+    for m in catalogue("es"):
+        if not m.id:
+            continue
+        assert m.string, f"untranslated: {m.id!r}"
+        assert sorted(PLACEHOLDER.findall(m.id)) == sorted(PLACEHOLDER.findall(m.string)), m.id
+        assert "fuzzy" not in m.flags, m.id
+
+
+def test_key_terms_read_as_the_glossary_says():
+    es = Formatter("es")
+    assert es.gettext("Detainers") == "Órdenes de retención"
+    assert es.gettext("ICE field office (AOR)") == "Oficina de campo de ICE (AOR)"
+    assert es.gettext("fewer than %(n)s or withheld", n="11") == "menos de 11 o reservado"
+    assert Formatter("en").gettext("fewer than %(n)s or withheld", n="11") == "fewer than 11 or withheld"
+
+
+def test_numbers_and_dates_follow_the_locale():
+    import datetime as dt
+
+    assert Formatter("en").number(1234567) == "1,234,567"
+    assert Formatter("es").number(1234567) == "1,234,567"  # US Spanish groups like US English
+    assert Formatter("es").date(dt.date(2017, 9, 28), "long") == "28 de septiembre de 2017"
+    assert Formatter("en").date(dt.date(2017, 9, 28), "long") == "September 28, 2017"
+    loc = Formatter("es").vega_locales()["time"]
+    assert loc["months"][8] == "septiembre" and loc["shortDays"][0].lower().startswith("dom")
