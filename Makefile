@@ -27,7 +27,7 @@ docs: $(STAMP)
 WEB := src/iceledger/web
 translations: $(STAMP)
 	$(BIN)/pybabel extract -F $(WEB)/babel.cfg -k N_ --no-location --sort-output -o $(WEB)/translations/messages.pot $(WEB)
-	$(BIN)/pybabel update -i $(WEB)/translations/messages.pot -d $(WEB)/translations --no-location --no-fuzzy-matching --width 100
+	$(BIN)/pybabel update -i $(WEB)/translations/messages.pot -d $(WEB)/translations --no-fuzzy-matching --ignore-obsolete --width 100
 
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py

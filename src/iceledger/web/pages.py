@@ -278,12 +278,12 @@ def claims_by_figure(data: WebData) -> dict[str, dict]:
 
 
 def _csv_value(v, f: Formatter, withheld: str):
+    """A cell as CSV text: a withheld count as the words (never empty, never 0), a link as its text,
+    and any text a spreadsheet could run as a formula prefixed with a quote."""
     if isinstance(v, dict):
-        if "withheld" in v:
-            return withheld if v["withheld"] else v["value"]
-        return v.get("text")
+        v = (withheld if v["withheld"] else v["value"]) if "withheld" in v else v.get("text")
     if isinstance(v, str) and v.startswith(CSV_DANGEROUS):
-        return "'" + v  # a spreadsheet must not run a cell as a formula
+        return "'" + v
     return v
 
 

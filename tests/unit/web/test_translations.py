@@ -19,7 +19,8 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 def extracted() -> set[str]:
     method_map = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
     keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
-    return {m[1] if isinstance(m[1], str) else m[1][0] for m in extract_from_dir(str(WEB), method_map, keywords=keywords)}
+    found = extract_from_dir(str(WEB), method_map, keywords=keywords)
+    return {m[2] if isinstance(m[2], str) else m[2][0] for m in found}
 
 
 def catalogue(lang: str):
