@@ -57,7 +57,7 @@ def test_map_draws_every_county(watched):
     paths = page.locator("#fig-map .chart svg path").count()
     assert paths >= 3100, paths  # 3,200-odd county shapes in the base layer alone, plus the painted ones
     painted = page.locator("#fig-map .chart svg g.mark-shape.role-mark").count()
-    assert painted == 4  # base, withheld, published, state borders
+    assert 3 <= painted <= 4  # base, withheld and/or published, state borders
     assert watched.problems == []
 
 

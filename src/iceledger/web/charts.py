@@ -91,23 +91,25 @@ def choropleth(values: list[dict], *, title: str, legend_title: str, f: Formatte
     geo = {"url": ATLAS_COUNTIES, "format": {"type": "topojson", "feature": "counties"}}
     tooltip = [{"field": "name", "type": "nominal", "title": f.gettext("Place")},
                {"field": "text", "type": "nominal", "title": legend_title}]
-    return _base(title, f) | {
+    spec = _base(title, f) | {
         "height": 420,
         "autosize": {"type": "fit", "contains": "padding"},
         "projection": {"type": "albersUsa"},
         "datasets": {"areas": values},
-        "layer": [
-            {"data": geo, "mark": {"type": "geoshape", "fill": LIGHT, "stroke": "#fff", "strokeWidth": 0.2}},
-            {"data": geo, "transform": [lookup, {"filter": "datum.withheld === true"}],
-             "mark": {"type": "geoshape", "fill": GREY, "stroke": "#fff", "strokeWidth": 0.2},
-             "encoding": {"tooltip": tooltip}},
-            {"data": geo, "transform": [lookup, {"filter": "datum.withheld === false"}],
-             "mark": {"type": "geoshape", "stroke": "#fff", "strokeWidth": 0.2},
-             "encoding": {"color": {"field": "count", "type": "quantitative", "title": legend_title,
-                                    "scale": {"scheme": "blues", "type": "sqrt"},
-                                    "legend": {"format": ",d", "orient": "bottom-left", "direction": "horizontal"}},
-                          "tooltip": tooltip}},
-            {"data": {"url": ATLAS_COUNTIES, "format": {"type": "topojson", "mesh": "states"}},
-             "mark": {"type": "geoshape", "fill": None, "stroke": "#555", "strokeWidth": 0.6}},
-        ],
+        "layer": [{"data": geo, "mark": {"type": "geoshape", "fill": LIGHT, "stroke": "#fff", "strokeWidth": 0.2}}],
     }
+    if any(v["withheld"] for v in values):
+        spec["layer"].append({"data": geo, "transform": [lookup, {"filter": "datum.withheld === true"}],
+                              "mark": {"type": "geoshape", "fill": GREY, "stroke": "#fff", "strokeWidth": 0.2},
+                              "encoding": {"tooltip": tooltip}})
+    if any(not v["withheld"] for v in values):
+        spec["layer"].append({"data": geo, "transform": [lookup, {"filter": "datum.withheld === false"}],
+                              "mark": {"type": "geoshape", "stroke": "#fff", "strokeWidth": 0.2},
+                              "encoding": {"color": {"field": "count", "type": "quantitative", "title": legend_title,
+                                                     "scale": {"scheme": "blues", "type": "sqrt"},
+                                                     "legend": {"format": ",d", "orient": "bottom-left",
+                                                                "direction": "horizontal"}},
+                                           "tooltip": tooltip}})
+    spec["layer"].append({"data": {"url": ATLAS_COUNTIES, "format": {"type": "topojson", "mesh": "states"}},
+                          "mark": {"type": "geoshape", "fill": None, "stroke": "#555", "strokeWidth": 0.6}})
+    return spec

@@ -89,6 +89,12 @@ class WebData:
         return [r["fy"] for r in self.rows("SELECT DISTINCT period_fy AS fy FROM out_tabulations WHERE measure_name = ? "
                                            "ORDER BY 1", [measure])]
 
+    def published_years(self, measure: str, level: str) -> list[int]:
+        """Fiscal years with at least one published (not withheld) cell for the places of a level."""
+        return [r["fy"] for r in self.rows("SELECT DISTINCT period_fy AS fy FROM out_tabulations WHERE tabulation_key = ? "
+                                           "AND NOT is_suppressed AND event_count > 0 ORDER BY 1",
+                                           [f"{measure}/fy/{level}"])]
+
     def measures_at(self, level: str) -> list[str]:
         return [r["m"] for r in self.rows("SELECT DISTINCT measure_name AS m FROM out_lattice WHERE place_level = ? "
                                           "ORDER BY 1", [level])]

@@ -167,7 +167,8 @@ def map_page(request: Request):
     measures = [m for m in MEASURES if m in data.measures_at(level)]
     measure = q.get("measure") if q.get("measure") in measures else (measures[0] if measures else "arrests")
     years = data.fiscal_years(measure)
-    fy = int(q["fy"]) if q.get("fy", "").isdigit() and int(q["fy"]) in years else (years[-1] if years else None)
+    shown = data.published_years(measure, level) or years
+    fy = int(q["fy"]) if q.get("fy", "").isdigit() and int(q["fy"]) in years else (shown[-1] if shown else None)
     table = build("map", data, f, measure=measure, level=level, fy=fy)
     return page(request, "map.html", table=table, level=level, measure=measure, fy=fy, measures=measures, years=years)
 
