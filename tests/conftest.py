@@ -32,3 +32,21 @@ def testonly(shared_data: Path) -> Path:
     if not p.exists():
         pytest.skip(f"{p} is absent: tests against test-only oracles skipped")
     return p
+
+
+@pytest.fixture(scope="session")
+def registry_build(tmp_path_factory):
+    """(settings, build report) of one full `iceledger build` from the bundled real data, shared by the
+    whole session. Read it, never write to it: tests that add rows copy the ledger first (copy_home)."""
+    from iceledger.pipeline.build import build
+
+    settings = load_settings(tmp_path_factory.mktemp("registries") / "home").ensure()
+    return settings, build(settings)
+
+
+def copy_home(src, dst: Path):
+    """A writable copy of a built home (ledger and release store) at ``dst``."""
+    import shutil
+
+    shutil.copytree(src.home, dst)
+    return load_settings(dst)

@@ -37,9 +37,10 @@ def synthesize_release(release_id: str, era: str, tables: dict[str, int], out: P
                     files=files, synthetic_truth=truth)
 
 
-def run_demo(settings: Settings, *, scale: float = 1.0, progress=lambda *a, **k: None) -> dict:
+def run_demo(settings: Settings, *, scale: float = 1.0, progress=lambda *a, **k: None, publish: bool = True) -> dict:
     """Add the synthetic sample to the release store once, then build everything in one pass
-    (registries from bundled real data, every stored release). Returns what was done."""
+    (registries from bundled real data, every stored release), and publish it through the
+    disclosure gate. Returns what was done."""
     settings.ensure()
     store = ReleaseStore(settings)
     added = []
@@ -51,4 +52,9 @@ def run_demo(settings: Settings, *, scale: float = 1.0, progress=lambda *a, **k:
             store.save(m)
             added.append(release_id)
     report = build(settings, progress=progress)
-    return {"added_releases": added, "build": report}
+    published = None
+    if publish:
+        from iceledger.publish.build import publish as publish_ledger
+
+        published = publish_ledger(settings, progress=progress)
+    return {"added_releases": added, "build": report, "publish": published}

@@ -39,7 +39,7 @@ def published_home(base: Path) -> Settings:
     """A home with ledger.duckdb and public.duckdb, built once per session and copied per caller."""
     if "home" not in _BUILT:
         settings = load_settings(base / "published-home").ensure()
-        run_demo(settings, scale=0.05)
+        run_demo(settings, scale=0.05, publish=False)
         plant_hostile_values(settings)
         publish(settings)
         _BUILT["home"] = settings.home

@@ -11,14 +11,12 @@ from typer.testing import CliRunner
 from iceledger.cli import app
 from iceledger.pipeline.ledger import open_ledger
 
-from tests.integration.registry_helpers import registry_ledger
-
 runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def built():
-    return registry_ledger()
+def built(registry_build):
+    return registry_build
 
 
 @pytest.fixture(scope="module")

@@ -8,17 +8,13 @@ import pytest
 from typer.testing import CliRunner
 
 from iceledger.cli import app
-from iceledger.pipeline.build import build
 
 runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def built_home(tmp_path_factory):
-    from iceledger.settings import load_settings
-
-    settings = load_settings(tmp_path_factory.mktemp("home")).ensure()
-    report = build(settings)
+def built_home(registry_build):
+    settings, report = registry_build
     assert report.ok, report.to_text()
     return settings, report
 

@@ -34,7 +34,7 @@ PAGE_PARAMS = {"limit", "offset", "format"}
 
 Limit = Query(DEFAULT_LIMIT, description=f"Rows per page (1 to {MAX_LIMIT}).")
 Offset = Query(0, description="Rows to skip.")
-Format = Query("json", description="json (the envelope), csv, parquet or xlsx (a download).")
+Format = Query("json", description="json (the envelope), csv, parquet or xlsx: a download of this page of rows (headers X-Total-Count and X-Returned-Count; whole tables at /api/v1/downloads/TABLE.csv).")
 
 
 def data_of(request: Request) -> PublicData:
@@ -100,8 +100,11 @@ def answer(request: Request, data, fmt: str, *, rows: list[dict] | None = None, 
     notes = [m.get("synthetic_notice", ""), m.get("notice", ""), f"publication {m['publication_id']}"]
     body = render_download(fmt, rows, columns, notes=[n for n in notes if n])
     safe = re.sub(r"[^A-Za-z0-9_.-]", "_", name)[:80]
-    return Response(body, media_type=FORMATS[fmt],
-                    headers={"content-disposition": f'attachment; filename="{safe}.{fmt}"'})
+    headers = {"content-disposition": f'attachment; filename="{safe}.{fmt}"'}
+    if "total" in extra:  # a download says when it is one page of more rows
+        headers["x-total-count"] = str(extra["total"])
+        headers["x-returned-count"] = str(len(rows))
+    return Response(body, media_type=FORMATS[fmt], headers=headers)
 
 
 def page_meta(page: Page) -> dict:
@@ -163,7 +166,7 @@ def timeseries(request: Request,
     series: dict[tuple, dict] = {}
     for r in page.rows:
         k = (r["place_code"], r["category_1_value"], r["category_2_value"])
-        s = series.setdefault(k, {"place_level": r["place_level"], "place_code": r["place_code"],
+        s = series.setdefault(k, {"cell_place_level": r["cell_place_level"], "place_code": r["place_code"],
                                   "place_parent_code": r["place_parent_code"], "category_1": r["category_1"],
                                   "category_1_value": r["category_1_value"], "category_2": r["category_2"],
                                   "category_2_value": r["category_2_value"], "points": []})

@@ -40,14 +40,11 @@ def demo(
             console.print(f"  release {r['release_id']} ({r['era']}) {'SYNTHETIC' if r['is_synthetic'] else 'real'}: {r['files']} files")
         for t in st["tables"]:
             console.print(f"  {t['table']}: {t['rows']:,} rows ({t['synthetic_rows']:,} SYNTHETIC)")
-        from iceledger.publish.build import publish
-
-        console.print("publishing through the disclosure gate (a minute or two)...")
-        pbar, preport = _progress_bar()
-        with pbar:
-            pub = publish(settings, progress=preport)
-        console.print(f"public database written at {settings.public_path} (threshold {pub.summary['threshold']}, "
-                      f"{'SYNTHETIC counts' if pub.summary['synthetic'] else 'ICE records'})")
+        pub = result.get("publish")
+        if pub is not None:
+            cells = pub.summary["cells"]
+            console.print(f"published {settings.public_path}: {cells.get('published', 0):,} cells shown, "
+                          f"{cells.get('withheld_small', 0) + cells.get('withheld_complementary', 0):,} withheld by the gate")
         if serve:
             from iceledger.cli.serve import serve_ledger
 

@@ -32,13 +32,13 @@ def parse_where(items: list[str] | None) -> dict[str, str | list[str]]:
     out: dict[str, str | list[str]] = {}
     for item in items or []:
         dim, sep, value = item.partition("=")
-        dim, value = dim.strip(), value.strip()
-        if not sep or not dim or not value:
+        dim = dim.strip()
+        values = [v.strip() for v in value.split(",") if v.strip()]
+        if not sep or not dim or not values:
             raise InputError("bad_filter", f"--where {item!r} is not DIM=VALUE",
                              fix="write e.g. --where aor_code=SEA or --where aor_code=SEA,NYC")
         if dim in out:
             raise InputError("bad_filter", f"--where gives {dim} twice", fix=f"list the values once: --where {dim}=A,B")
-        values = [v.strip() for v in value.split(",") if v.strip()]
         out[dim] = values if len(values) > 1 else values[0]
     return out
 
@@ -49,9 +49,14 @@ def _common(where, date_from, date_to, release, synthetic, duplicates, namespace
             "count_duplicates": duplicates, "namespace": namespace}
 
 
-def _cell(v) -> str:
+PLAIN = ("fy", "year", "population_year", "baseline_weeks")
+
+
+def _cell(v, column: str = "") -> str:
     if v is None:
         return "—"
+    if column in PLAIN or column.endswith("_id"):
+        return " ".join(str(x) for x in v) if isinstance(v, list) else str(v)
     if isinstance(v, float):
         return f"{v:,.4g}" if abs(v) < 1 else f"{v:,.2f}".rstrip("0").rstrip(".")
     if isinstance(v, int) and not isinstance(v, bool):
@@ -69,9 +74,9 @@ def render(result, *, show_sql: bool = False) -> None:
         title += "  [SYNTHETIC DATA]"
     t = RichTable(title=title)
     for c in result.columns:
-        t.add_column(c, justify="left" if c in result.spec.get("by", []) or c == "period" else "right")
+        t.add_column(c, justify="left" if c in result.spec.get("by", []) or c == "period" else "right", overflow="fold")
     for r in result.rows:
-        t.add_row(*[_cell(r.get(c)) for c in result.columns])
+        t.add_row(*[_cell(r.get(c), c) for c in result.columns])
     console.print(t)
     for rel in prov.get("releases", []):
         files = ", ".join(f"{f['file_name']} ({(f['sha256'] or '')[:12]})" for f in rel["files"])

@@ -26,17 +26,12 @@ def publish(
 
         settings = settings_for(home)
         bar, report = _progress_bar()
-
-        def progress(kind, **info):
-            if kind in ("measure", "suppress", "family"):
-                report("step", name=f"{kind} {info['name']}")
-
         if as_json:
             rep = run(settings, threshold=threshold)
             emit_json(rep.summary, findings=[f.to_dict() for f in rep.findings])
             return
         with bar:
-            rep = run(settings, threshold=threshold, progress=progress)
+            rep = run(settings, threshold=threshold, progress=report)
         s = rep.summary
         console.print(f"published {s['path']} (threshold {s['threshold']}): {s['cells'].get('published', 0):,} cells shown, "
                       f"{s['cells'].get('withheld_small', 0):,} withheld as small, "

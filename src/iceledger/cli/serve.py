@@ -27,6 +27,8 @@ def serve_ledger(settings: Settings, port: int = 8000, public: bool = False, hos
     if not public and host != LOOPBACK:
         raise InputError("analyst_mode_loopback", f"the local analyst mode shows exact figures and binds to {LOOPBACK} only, "
                          f"not {host}", fix="drop --host, or serve the gated publication with --public")
+    if not public:
+        console.print("local analyst mode: computing exact figures from the ledger (once per ledger build)...")
     app = create_app(settings, public)
     what = "public.duckdb (gated)" if public else "exact figures from the ledger (local analyst mode, never share them)"
     console.print(f"serving {what} at http://{host}:{port}/api/v1/  (docs at /api/docs)")

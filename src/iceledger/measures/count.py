@@ -36,7 +36,7 @@ def measure(spec: MeasureSpec | dict, *, engine: Engine | None = None, home=None
     """Count what ``spec`` asks for. Runs on ``engine`` (default: DuckDB on the ledger of ``home``)."""
     spec = spec if isinstance(spec, MeasureSpec) else MeasureSpec.parse(spec)
     with engine_for(engine, home) as eng:
-        return measure_on(eng, spec)
+        return run_measure(eng, spec)
 
 
 def _windows(spec: MeasureSpec):
@@ -63,7 +63,7 @@ def _windows(spec: MeasureSpec):
     return ((plo, hi), label)
 
 
-def measure_on(eng: Engine, spec: MeasureSpec) -> MeasureResult:
+def run_measure(eng: Engine, spec: MeasureSpec) -> MeasureResult:
     window, label = _windows(spec)
     frame = build_frame(eng, spec.count, spec, spec.by, policy=spec.policy, window=window)
     if spec.unit == "people" and len(frame.selection.namespaces) > 1:
@@ -79,13 +79,17 @@ def measure_on(eng: Engine, spec: MeasureSpec) -> MeasureResult:
     if spec.compare == "before_after":
         t = t.mutate(period=ibis.ifelse(t._date < spec.compare_date, "before", "after"))
         group.insert(0, "period")
-    value = t.person_id.nunique() if spec.unit == "people" else t.count()
-    agg = t.group_by(group).aggregate(n=value, **event_aggregates(t)) if group else t.aggregate(n=value, **event_aggregates(t))
+    people = spec.unit == "people"
+    value = t.person_id.nunique() if people else t.count()
+    quality_aggs = event_aggregates(t, frame, group, rows=people, people=people)
+    agg = t.group_by(group).aggregate(n=value, **quality_aggs) if group else t.aggregate(n=value, **quality_aggs)
     qual_t = frame.flagged
-    qual_expr = qual_t.aggregate(**quality_aggregates(frame))
+    if label is not None:  # the rows of both windows, not the days between them
+        qual_t = qual_t.filter(label(qual_t._date).notnull())
+    qual_expr = qual_t.aggregate(**quality_aggregates(qual_t))
     rows = eng.rows(agg)
     qual = eng.rows(qual_expr)[0]
-    quality = summarise_quality(rows, qual, frame, spec.count_duplicates, spec.synthetic)
+    quality = summarise_quality(rows, qual, frame, group, spec.count_duplicates, spec.synthetic)
     notes: list[str] = []
     dims = [d for d in group if d != WINDOW_LABEL]
     rows = derive.sort_rows(rows, dims)

@@ -107,7 +107,7 @@ def before_after(rows: list[dict], dims: list[str], lo: dt.date, split: dt.date,
         if r["period"] == "after":
             b = before.get(tuple(r[d] for d in others))
             r["before_per_day"] = b["per_day"] if b else 0.0
-            r["change_pct"] = pct(r["per_day"], r["before_per_day"])
+            r["change_pct"] = pct(r["n"] / r["days"], b["n"] / b["days"]) if b else None
         else:
             r["before_per_day"] = None
             r["change_pct"] = None

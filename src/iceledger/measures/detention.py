@@ -34,7 +34,7 @@ def detention_population(spec: PopulationSpec | dict, *, engine: Engine | None =
     spec = spec if isinstance(spec, PopulationSpec) else PopulationSpec.parse(spec)
     with engine_for(engine, home) as eng:
         try:
-            return population_on(eng, spec)
+            return run_population(eng, spec)
         except NotAvailable as exc:
             if exc.code not in ("no_releases", "no_records_in_window"):
                 raise
@@ -43,7 +43,7 @@ def detention_population(spec: PopulationSpec | dict, *, engine: Engine | None =
             return published_population(eng, spec, because=exc.message)
 
 
-def population_on(eng: Engine, spec: PopulationSpec) -> MeasureResult:
+def run_population(eng: Engine, spec: PopulationSpec) -> MeasureResult:
     time = next((d for d in spec.by if d in catalog.TIME_DIMENSIONS), None)
     dims = [d for d in spec.by if d != time]
     notes: list[str] = []
@@ -65,23 +65,24 @@ def population_on(eng: Engine, spec: PopulationSpec) -> MeasureResult:
     s = s.mutate(_in=s.book_in_date, _out=s.book_out_date.fill_null(open_end)).filter(lambda x: x._in.notnull())
     j = s.join(cal, [s._in < cal._pend, s._out > cal._pstart])
     person_days = ibis.least(j._out, j._pend).delta(ibis.greatest(j._in, j._pstart), unit="day")
-    adp_expr = j.group_by(["_period", *dims]).aggregate(person_days=person_days.sum(), **event_aggregates(j))
+    adp_expr = j.group_by(["_period", *dims]).aggregate(person_days=person_days.sum(), **event_aggregates(j, stints, dims))
     stays = build_frame(eng, "stays", spec, dims, window=(None, None), extra=("stay_book_out_date",)).events
     b = stays.join(cal, [stays.stay_book_in_date >= cal._pstart, stays.stay_book_in_date < cal._pend])
     in_expr = b.group_by(["_period", *dims]).aggregate(book_ins=b.count())
     o = stays.join(cal, [stays.stay_book_out_date >= cal._pstart, stays.stay_book_out_date < cal._pend])
     los = o.stay_book_out_date.delta(o.stay_book_in_date, unit="day")
     out_expr = o.group_by(["_period", *dims]).aggregate(book_outs=o.count(), alos_days=los.mean(), median_los_days=los.median())
-    qual_expr = stints.flagged.aggregate(**quality_aggregates(stints))
+    qual_expr = stints.flagged.aggregate(**quality_aggregates(stints.flagged))
+    quality_keys = [k for k in adp_expr.columns if k.startswith("_") and k != "_period"]
     merged: dict[tuple, dict] = {}
     for expr in (adp_expr, in_expr, out_expr):
         for r in eng.rows(expr):
             key = (r["_period"], *(r[d] for d in dims))
             merged.setdefault(key, {"_period": r["_period"], **{d: r[d] for d in dims}, "person_days": 0, "book_ins": 0,
                                     "book_outs": 0, "alos_days": None, "median_los_days": None,
-                                    "_rows": 0, "_no_aor": 0, "_synthetic": 0, "_no_person": 0}).update(r)
+                                    **{k: 0 for k in quality_keys}}).update(r)
     rows = list(merged.values())
-    quality = summarise_quality(rows, eng.rows(qual_expr)[0], stints, spec.count_duplicates, spec.synthetic)
+    quality = summarise_quality(rows, eng.rows(qual_expr)[0], stints, dims, spec.count_duplicates, spec.synthetic)
     quality["rows_counted_meaning"] = "stints overlapping a period (a stint spanning two periods counts in each)"
     for r in rows:
         period = r.pop("_period")

@@ -57,7 +57,7 @@ def method_group_expr(method, date):
             if r.valid_to:
                 cond &= date <= r.valid_to
             branches.append((cond, r.group))
-    branches += [(method.isin(ms), g) for g, ms in steady.items()]
+    branches += [(method.isin(ms), g) for g, ms in steady.items() if g != "other"]  # 'other' is the default
     return ibis.cases(*branches, else_=ibis.ifelse(method.isnull(), ibis.null("string"), ibis.literal("other")))
 
 
@@ -101,15 +101,19 @@ def parse_value(dim: str, value):
 
 
 def _mark_duplicates(t: ibis.Table, subject: catalog.Subject, count_duplicates: bool) -> ibis.Table:
+    """Add ``_dup``: True for rows a duplicate rule leaves out. The source position (KEY) only orders
+    rows inside a duplicate group, so it is dropped afterwards unless stays still need it."""
+    keep_key = subject.duplicate_rule == "stay"
+    rest = [c for c in t.columns if keep_key or c not in KEY[1:]]
     if count_duplicates:
-        return t.mutate(_dup=ibis.literal(False))
+        return t.select(*rest, _dup=ibis.literal(False))
     if subject.duplicate_rule == "episode":
-        return t.mutate(_dup=~t.is_episode_first.fill_null(True))
+        return t.select(*rest, _dup=~t.is_episode_first.fill_null(True))
     flagged = t.is_duplicate_likely.fill_null(False)
     order = [t.source_file, t.source_sheet, t.source_row]
     w = ibis.window(group_by=[t.release_id, t.person_id, t[subject.duplicate_date]], order_by=order)
-    lone = t.filter(~flagged).mutate(_dup=ibis.literal(False))
-    dups = t.filter(flagged).mutate(_dup=ibis.row_number().over(w) > 0)
+    lone = t.filter(~flagged).select(*rest, _dup=ibis.literal(False))
+    dups = t.filter(flagged).mutate(_dup=ibis.row_number().over(w) > 0).select(*rest, "_dup")
     return lone.union(dups)
 
 
@@ -150,7 +154,7 @@ def _with_dims(engine, t: ibis.Table, subject: catalog.Subject, dims: list[str],
     return t.mutate(**values) if values else t
 
 
-def needed_columns(subject: catalog.Subject, dims: list[str], extra: tuple[str, ...]) -> list[str]:
+def select_columns(subject: catalog.Subject, dims: list[str], extra: tuple[str, ...]) -> list[str]:
     cols = KEY + ALWAYS + [subject.date_column, subject.duplicate_date, *subject.coverage_date, *extra]
     if subject.duplicate_rule == "episode":
         cols.append("is_episode_first")
@@ -172,11 +176,10 @@ def _columns(subject: catalog.Subject) -> tuple[str, ...]:
 
 
 def build_frame(engine, subject_name: str, query: LedgerQuery, dims: list[str], *, extra: tuple[str, ...] = (),
-                policy: str | None = None, window: tuple[dt.date | None, dt.date | None] | None = None,
-                selection: Selection | None = None) -> Frame:
+                policy: str | None = None, window: tuple[dt.date | None, dt.date | None] | None = None) -> Frame:
     """The events of ``subject_name`` that ``query`` counts, with ``dims`` (plus the filter dimensions)."""
     subject = catalog.subject(subject_name)
-    sel = selection or select_releases(engine, subject, query)
+    sel = select_releases(engine, subject, query)
     if not sel.chosen:
         raise NotAvailable("no_releases", f"no release in this ledger has {subject.table.removeprefix('core_').replace('_', ' ')} "
                                           f"to count as {subject.name}" + _set_aside_text(sel),
@@ -184,7 +187,7 @@ def build_frame(engine, subject_name: str, query: LedgerQuery, dims: list[str], 
     all_dims = list(dict.fromkeys([*dims, *query.where]))
     t = engine.table(subject.table)
     t = sel.apply(t, drop_overlap=False)
-    t = t.select(*needed_columns(subject, all_dims, extra))
+    t = t.select(*select_columns(subject, all_dims, extra))
     over = sel.overlap_expr(t)
     t = t.mutate(_overlap=over if over is not None else ibis.literal(False))
     t = _mark_duplicates(t, subject, query.count_duplicates)
@@ -199,9 +202,9 @@ def build_frame(engine, subject_name: str, query: LedgerQuery, dims: list[str], 
     used: list[str] = []
     lo, hi = window if window is not None else (query.date_from, query.date_to)
     frames = []
-    for frame in (kept, t):
+    for counted, frame in ((True, kept), (False, t)):
         frame = frame.mutate(_date=frame[subject.date_column])
-        frame = _with_dims(engine, frame, subject, all_dims, policy, notes if frame is kept else [], used if frame is kept else [])
+        frame = _with_dims(engine, frame, subject, all_dims, policy, notes if counted else [], used if counted else [])
         if lo is not None:
             frame = frame.filter(frame._date >= lo)
         if hi is not None:

@@ -15,7 +15,7 @@ import ibis
 
 from iceledger.measures.count import engine_for
 from iceledger.measures.engine import Engine
-from iceledger.measures.events import KEY, build_frame, lift_group_expr
+from iceledger.measures.events import build_frame, lift_group_expr
 from iceledger.measures.registry import NotAvailable
 from iceledger.measures.result import (MeasureResult, build_provenance, event_aggregates, quality_aggregates,
                                        summarise_quality)
@@ -29,7 +29,7 @@ COLUMNS = ["lodged", "declined", "booked_into_detention", "lift_other", "lift_mi
 def funnel(spec: FunnelSpec | dict, *, engine: Engine | None = None, home=None) -> MeasureResult:
     spec = spec if isinstance(spec, FunnelSpec) else FunnelSpec.parse(spec)
     with engine_for(engine, home) as eng:
-        return funnel_on(eng, spec)
+        return run_funnel(eng, spec)
 
 
 def _linked_query(spec: FunnelSpec) -> LedgerQuery:
@@ -66,7 +66,7 @@ def _reach(frames, det_spaces: list[str], stage: str, notes: list[str]) -> bool:
     return len(missing) < len(det_spaces)
 
 
-def funnel_on(eng: Engine, spec: FunnelSpec) -> MeasureResult:
+def run_funnel(eng: Engine, spec: FunnelSpec) -> MeasureResult:
     notes: list[str] = []
     det = build_frame(eng, "detainers", spec, spec.by, extra=("detainer_lift_reason",))
     spaces = det.selection.namespaces
@@ -75,17 +75,23 @@ def funnel_on(eng: Engine, spec: FunnelSpec) -> MeasureResult:
     custody = _events(custody_frames) if _reach(custody_frames, spaces, "custody", notes) else None
     removals = _events(removal_frames) if custody is not None and _reach(removal_frames, spaces, "removal", notes) else None
     d = det.events.mutate(_lift=lift_group_expr(det.events.detainer_lift_reason))
-    carry = list(dict.fromkeys([*KEY, *spec.by, "_date", "_lift", "id_namespace", "is_synthetic", "person_id", "aor_code"]))
+    who = ["id_namespace", "is_synthetic", "person_id"]
     if custody is not None:
-        j = d.left_join(custody, [d.id_namespace == custody._ns, d.is_synthetic == custody._syn, d.person_id == custody._pid,
-                                  custody._when >= d._date, custody._when <= d._date + ibis.interval(days=spec.within_days)])
-        d = j.group_by(carry).aggregate(_custody=j._when.min())
+        # custody depends only on (person, prepare date): look it up once per distinct pair
+        keys = d.filter(d.person_id.notnull()).select(*who, "_date").distinct()
+        j = keys.join(custody, [keys.id_namespace == custody._ns, keys.is_synthetic == custody._syn,
+                                keys.person_id == custody._pid, custody._when >= keys._date,
+                                custody._when <= keys._date + ibis.interval(days=spec.within_days)])
+        first = j.group_by([*who, "_date"]).aggregate(_custody=j._when.min())
+        d = d.left_join(first, [*who, "_date"]).select(*d.columns, "_custody")
     else:
         d = d.mutate(_custody=ibis.null("date"))
     if removals is not None:
-        j = d.left_join(removals, [d.id_namespace == removals._ns, d.is_synthetic == removals._syn,
-                                   d.person_id == removals._pid, removals._when >= d._custody])
-        d = j.group_by([*carry, "_custody"]).aggregate(_removed=j._when.max().notnull())
+        # removed after custody ⇔ the person's last removal is on or after the custody date
+        last = removals.group_by(["_ns", "_syn", "_pid"]).aggregate(_last_removal=removals._when.max())
+        d = d.left_join(last, [d.id_namespace == last._ns, d.is_synthetic == last._syn, d.person_id == last._pid])
+        d = d.select(*[c for c in d.columns if c not in ("_ns", "_syn", "_pid", "_last_removal")],
+                     _removed=(d._last_removal >= d._custody).fill_null(False))
     else:
         d = d.mutate(_removed=ibis.literal(False))
     aggs = dict(
@@ -94,11 +100,12 @@ def funnel_on(eng: Engine, spec: FunnelSpec) -> MeasureResult:
         lift_other=d.count(where=d._lift == "other"), lift_missing=d.count(where=d._lift == "missing"),
         in_custody=d.count(where=d._custody.notnull()),
         median_days_to_custody=d._custody.delta(d._date, unit="day").median(),
-        removed=d.count(where=d._removed), **event_aggregates(d))
+        removed=d.count(where=d._removed), **event_aggregates(d, det, spec.by, rows=False))
     expr = d.group_by(spec.by).aggregate(**aggs) if spec.by else d.aggregate(**aggs)
-    qual_expr = det.flagged.aggregate(**quality_aggregates(det))
+    qual_expr = det.flagged.aggregate(**quality_aggregates(det.flagged))
     rows = eng.rows(expr)
-    quality = summarise_quality(rows, eng.rows(qual_expr)[0], det, spec.count_duplicates, spec.synthetic)
+    quality = summarise_quality(rows, eng.rows(qual_expr)[0], det, spec.by, spec.count_duplicates, spec.synthetic,
+                                rows_column="lodged")
     for r in rows:
         if custody is None:
             r.update(in_custody=None, median_days_to_custody=None)

@@ -1,11 +1,16 @@
 """The policy_period dimension: whether an event fell before, during or after one jurisdiction's
-policy (or a government designation of it) was in effect, counting only that jurisdiction's events.
+policy, or before or since a government listed the jurisdiction, counting only that jurisdiction's
+events.
 
-Values: ``before`` (earlier than effective_from), ``in_effect`` (from effective_from to
-effective_to, open-ended when there is no end) and ``after``. A state's events are those whose
-state (as ICE writes it) is the state's code or name; a county's are detainers and detention
-stints at facilities in that county (facilities registry). A government listing ("designated by
-X on date") is a policy row of its own, so the same labels answer "designated or not".
+``--policy`` names a policy (ref_policies.policy_id) or a designation (ref_policy_designations.
+designation_id). Values: ``before`` (earlier than the start), ``in_effect`` (from the start to the
+end, open-ended when there is none; for a designation, from the listing's date on) and ``after``.
+Policies and designations stay separate: a listing is never read as a fact about the local policy.
+
+Places: a state's events are those whose state (as ICE writes it) is the state's code or name; a
+county's are detainers and detention stints at facilities in that county (facilities registry); a
+nation-level entry takes every event. Cities and loosely named areas cannot be placed in ICE's
+records and are refused with that reason.
 """
 
 from __future__ import annotations
@@ -19,53 +24,90 @@ STATE_COLUMNS = {"arrests": "apprehension_state", "removals": "apprehension_stat
 FACILITY_SUBJECTS = ("detainers", "book_ins", "stays")
 
 
+def _one(engine, key: str, column: str, value: str) -> dict | None:
+    t = registry_table(engine, key, required=False)
+    if t is None:
+        return None
+    rows = engine.rows(t.filter(t[column] == value))
+    return rows[0] if rows else None
+
+
 def find_policy(engine, policy_id: str) -> dict:
-    pol = registry_table(engine, "policies")
-    rows = engine.rows(pol.filter(pol.policy_id == policy_id))
-    if not rows:
-        some = [r["policy_id"] for r in engine.rows(pol.select("policy_id").order_by("policy_id").limit(10))]
-        raise NotFoundError("unknown_policy", f"no policy {policy_id!r} in the policies registry",
-                            fix=f"use a policy id from the registry, e.g. {', '.join(some)}")
-    return rows[0]
+    """The policy or designation ``policy_id`` with its jurisdiction, start, end and source."""
+    if registry_table(engine, "policies", required=False) is None and registry_table(engine, "designations", required=False) is None:
+        registry_table(engine, "policies")  # raises: not available in this ledger
+    p = _one(engine, "policies", "policy_id", policy_id)
+    if p is not None:
+        found = {"kind": p["policy_kind"], "start": p["effective_from"], "end": p["effective_to"], "source_id": p["source_id"]}
+    else:
+        d = _one(engine, "designations", "designation_id", policy_id)
+        if d is None:
+            raise NotFoundError("unknown_policy", f"no policy or designation {policy_id!r} in the registries",
+                                fix="use a policy_id from `iceledger policies list` or a designation id from the same registry")
+        lst = _one(engine, "designation_lists", "designation_list_id", d["designation_list_id"]) or {}
+        found = {"kind": f"designated by {lst.get('designated_by')} ({lst.get('designation_kind')})",
+                 "start": lst.get("designation_date"), "end": None, "source_id": d["source_id"]}
+        p = d
+    j = _one(engine, "jurisdictions", "jurisdiction_id", p["jurisdiction_id"])
+    if j is None:
+        raise NotAvailable("policy_place_unknown", f"{policy_id}: jurisdiction {p['jurisdiction_id']!r} is not in the jurisdictions registry",
+                           fix="add it to the jurisdictions registry")
+    return {"id": policy_id, "jurisdiction": j, **found}
 
 
 def _facility_place(engine, t: ibis.Table, column: str):
-    if ("_f_county" if column == "county_fips" else "_f_state") in t.columns:
-        return t, t["_f_county" if column == "county_fips" else "_f_state"]
+    name = "_f_county" if column == "county_fips" else "_f_state"
+    if name in t.columns:
+        return t, t[name]
     fac = registry_table(engine, "facilities")
     fac = fac.select(_pcode=fac.detention_facility_code, _pplace=fac[column])
     t = t.left_join(fac, t.detention_facility_code == fac._pcode).drop("_pcode")
     return t, t._pplace
 
 
+def _county_fips(engine, j: dict) -> str:
+    state = _one(engine, "states", "state_code", j["state_code"])
+    counties = registry_table(engine, "counties")
+    rows = [] if state is None else engine.rows(counties.filter(
+        (counties.state_fips == state["state_fips"]) & (counties.county_full_name.upper() == j["jurisdiction_name"].upper())))
+    if len(rows) != 1:
+        raise NotAvailable("policy_place_unknown", f"county {j['jurisdiction_name']!r} ({j['state_code']}) is "
+                                                   f"{'ambiguous' if rows else 'not found'} in the counties registry",
+                           fix="check the jurisdiction's name and state against ref_counties")
+    return rows[0]["county_fips"]
+
+
 def policy_period(engine, t: ibis.Table, subject, policy_id: str, notes: list[str]):
     """(``t`` narrowed to the policy's jurisdiction, the policy_period expression)."""
     p = find_policy(engine, policy_id)
-    level = (p["jurisdiction_level"] or "").lower()
+    j = p["jurisdiction"]
+    level = (j["place_level"] or "").lower()
     if level == "county":
         if subject.name not in FACILITY_SUBJECTS:
             raise NotAvailable("policy_place_unknown",
-                               f"{subject.name} carry no county code, so county policy {policy_id} cannot be applied to them",
-                               fix="measure detainers, book_ins or stays (placed by their facility's county), or a state-level policy")
+                               f"{subject.name} carry no county code, so the county-level {policy_id} cannot be applied to them",
+                               fix="measure detainers, book_ins or stays (placed by their facility's county), or use a state-level policy")
+        fips = _county_fips(engine, j)
         t, place = _facility_place(engine, t, "county_fips")
-        t = t.filter(place == p["county_fips"])
+        t = t.filter(place == fips)
     elif level == "state":
+        state = _one(engine, "states", "state_code", j["state_code"]) or {}
+        names = sorted({v.upper() for v in (j["state_code"], state.get("state_name"), j["jurisdiction_name"]) if v})
         if subject.name in STATE_COLUMNS:
             col = t[STATE_COLUMNS[subject.name]].strip().upper()
         else:
             t, col = _facility_place(engine, t, "state_code")
             col = col.upper()
-        names = [v.upper() for v in (p["state_code"], p["jurisdiction_name"]) if v]
         t = t.filter(col.isin(names))
-    else:
+    elif level != "nation":
         raise NotAvailable("policy_place_unknown",
-                           f"policy {policy_id} is at the {level or 'unknown'} level, which ICE's records cannot place events in",
-                           fix="use a state- or county-level policy")
-    start, end = p["effective_from"], p["effective_to"]
+                           f"{policy_id} applies to {j['jurisdiction_name']} (a {level or 'place of unknown level'}), which ICE's "
+                           "records cannot place events in", fix="use a state-, county- or nation-level policy or designation")
+    start, end = p["start"], p["end"]
     if start is None:
-        raise NotAvailable("policy_undated", f"policy {policy_id} has no effective_from date", fix="date it in the policies registry")
-    expr = ibis.cases((t._date.isnull(), ibis.null("string")), (t._date < start, "before"), ((t._date > end) if end is not None else ibis.literal(False), "after"),
-                      else_="in_effect")
-    notes.append(f"policy_period: {policy_id} ({p['jurisdiction_name']}, {p['policy_kind']}) in effect from {start}"
+        raise NotAvailable("policy_undated", f"{policy_id} has no start date", fix="date it in the registry")
+    expr = ibis.cases((t._date.isnull(), ibis.null("string")), (t._date < start, "before"),
+                      ((t._date > end) if end is not None else ibis.literal(False), "after"), else_="in_effect")
+    notes.append(f"policy_period: {policy_id} ({j['jurisdiction_name']}, {p['kind']}) in effect from {start}"
                  f"{' to ' + str(end) if end else ''} (source {p['source_id']}); only events in that {level} are counted")
     return t, expr

@@ -54,16 +54,11 @@ def _releases_detail(engine, frames: list[Frame]) -> list[dict]:
         return []
     files: dict[str, list] = {i: [] for i in ids}
     runs: dict[str, list] = {i: [] for i in ids}
-    if engine.has("release_files"):
-        rf = engine.table("release_files")
-        mine = rf.release_id.isin(ids) & (rf.table_name.isin(tables) | rf.table_name.isnull())
-        for r in engine.rows(rf.filter(mine).select("release_id", "file_name", "table_name", "sha256")
-                             .order_by(["release_id", "file_name"])):
+    for r in sorted(engine.small("release_files"), key=lambda r: (r["release_id"], r["file_name"])):
+        if r["release_id"] in files and (r["table_name"] in tables or r["table_name"] is None):
             files[r["release_id"]].append({"file_name": r["file_name"], "table": r["table_name"], "sha256": r["sha256"]})
-    if engine.has("ingest_runs"):
-        ir = engine.table("ingest_runs")
-        q = ir.filter(ir.release_id.isin(ids) & (ir.rows_loaded > 0)).select("release_id", "run_id", "code_version").order_by("run_id")
-        for r in engine.rows(q):
+    for r in sorted(engine.small("ingest_runs"), key=lambda r: r["run_id"]):
+        if r["release_id"] in runs and (r["rows_loaded"] or 0) > 0:
             runs[r["release_id"]].append({"run_id": r["run_id"], "code_version": r["code_version"]})
     info = {r.release_id: r for f in frames for r in f.selection.chosen}
     out = []
@@ -74,29 +69,48 @@ def _releases_detail(engine, frames: list[Frame]) -> list[dict]:
     return out
 
 
-def quality_aggregates(frame: Frame) -> dict:
-    """The quality counts of a flagged frame, as named Ibis aggregates."""
-    t = frame.flagged
+def quality_aggregates(t) -> dict:
+    """The quality counts of a flagged frame (``Frame.flagged``, possibly narrowed), as named Ibis aggregates."""
     return {"rows_read": t.count(), "duplicates_flagged": t.count(where=t.is_duplicate_likely.fill_null(False)),
             "duplicates_left_out": t.count(where=t._dup), "overlap_left_out": t.count(where=t._overlap)}
 
 
-def event_aggregates(t) -> dict:
-    """Quality counts over counted events, computed in the same pass as the measure."""
-    return {"_rows": t.count(), "_no_aor": t.count(where=t.aor_code.isnull()),
-            "_synthetic": t.count(where=t.is_synthetic.fill_null(False)), "_no_person": t.count(where=t.person_id.isnull())}
+def event_aggregates(t, frame: Frame, dims: list[str], *, rows: bool = True, people: bool = False) -> dict:
+    """The quality counts a measure computes in its own pass, only those its rows do not already give:
+    rows (unless the measure's count is the row count), rows without an AOR (unless aor_code is a
+    dimension), synthetic rows (only when real and synthetic releases are mixed), rows without a
+    person identifier (when counting people)."""
+    out = {}
+    if rows:
+        out["_rows"] = t.count()
+    if "aor_code" not in dims:
+        out["_no_aor"] = t.count(where=t.aor_code.isnull())
+    if len({r.is_synthetic for r in frame.selection.chosen}) > 1:
+        out["_synthetic"] = t.count(where=t.is_synthetic.fill_null(False))
+    if people:
+        out["_no_person"] = t.count(where=t.person_id.isnull())
+    return out
 
 
-def summarise_quality(rows: list[dict], qual: dict, frame: Frame, count_duplicates: bool, synthetic_mode: str) -> dict:
-    counted = sum(r.pop("_rows") for r in rows)
-    no_aor = sum(r.pop("_no_aor") for r in rows)
-    synth = sum(r.pop("_synthetic") for r in rows)
-    no_person = sum(r.pop("_no_person") for r in rows)
+def summarise_quality(rows: list[dict], qual: dict, frame: Frame, dims: list[str], count_duplicates: bool,
+                      synthetic_mode: str, *, rows_column: str = "n") -> dict:
+    def take(key):
+        return sum(r.pop(key) or 0 for r in rows) if rows and key in rows[0] else None
+
+    per_row = [(r.get("_rows", r.get(rows_column)) or 0, r.get("aor_code", "?")) for r in rows]
+    counted = sum(n for n, _ in per_row)
+    take("_rows")
+    no_aor = take("_no_aor")
+    if no_aor is None:
+        no_aor = sum(n for n, aor in per_row if aor is None) if "aor_code" in dims else 0
+    synth = take("_synthetic")
+    if synth is None:
+        synth = counted if frame.selection.is_synthetic else 0
     return {
         "rows_counted": counted,
         "rows_without_aor": no_aor,
         "share_without_aor": round(no_aor / counted, 4) if counted else None,
-        "rows_without_person_id": no_person,
+        "rows_without_person_id": take("_no_person"),
         "duplicates_counted": count_duplicates,
         "duplicate_rule": frame.subject.duplicate_rule,
         "duplicates_flagged": qual.get("duplicates_flagged"),

@@ -13,6 +13,7 @@ The rule (docs/measures.md, "Which releases are counted"):
    (eras overlap: L1 and L2 both hold 2024). Each release's coverage is the span of its rows'
    dates on the table's coverage date; where spans overlap the more recent release wins, and the
    older release's rows dated inside the newer span are left out (and counted as left out).
+   Real and synthetic releases are resolved separately (``synthetic=include`` shows both).
 """
 
 from __future__ import annotations
@@ -102,18 +103,13 @@ class Selection:
                                        "covered_by": e.newer_release_id} for e in self.exclusions]}
 
 
-def inventory(engine, table: str) -> list[ReleaseInfo]:
+def list_releases(engine, table: str) -> list[ReleaseInfo]:
     """Releases with rows in ``table``: from the ingest bookkeeping, else by reading the table."""
     counts: dict[str, int] = {}
-    if engine.has("ingest_run_tables"):
-        irt = engine.table("ingest_run_tables")
-        q = irt.filter((irt.table_name == table) & (irt.rows_loaded > 0)).group_by("release_id").aggregate(n=irt.rows_loaded.sum())
-        counts = {r["release_id"]: r["n"] for r in engine.rows(q)}
-    meta: dict[str, dict] = {}
-    if engine.has("releases"):
-        rel = engine.table("releases")
-        meta = {r["release_id"]: r for r in engine.rows(rel.select("release_id", "era", "id_namespace", "is_synthetic",
-                                                                       "received_date", "registered_at"))}
+    for r in engine.small("ingest_run_tables"):
+        if r["table_name"] == table and (r["rows_loaded"] or 0) > 0:
+            counts[r["release_id"]] = counts.get(r["release_id"], 0) + r["rows_loaded"]
+    meta: dict[str, dict] = {r["release_id"]: r for r in engine.small("releases")}
     if not counts or any(rid not in meta for rid in counts):
         t = engine.table(table)
         q = t.group_by(["release_id", "id_namespace", "is_synthetic"]).aggregate(n=t.count())
@@ -145,18 +141,16 @@ def _by_synthetic(candidates: list[ReleaseInfo], mode: str, pinned: bool, set_as
     return [r for r in candidates if r.is_synthetic == keep_synthetic]
 
 
-def select_releases(engine, subject: Subject, query: LedgerQuery, *, inventory_rows=None) -> Selection:
+def select_releases(engine, subject: Subject, query: LedgerQuery) -> Selection:
     """The releases of ``subject``'s table that ``query`` counts, and the overlaps it leaves out."""
     table = subject.table
-    inv = inventory_rows if inventory_rows is not None else inventory(engine, table)
+    inv = list_releases(engine, table)
     set_aside: list[dict] = []
     pinned = query.releases != "latest"
     cands = list(inv)
     if pinned:
         known = {r.release_id for r in inv}
-        all_known = set(known)
-        if engine.has("releases"):
-            all_known |= {r["release_id"] for r in engine.rows(engine.table("releases").select("release_id"))}
+        all_known = known | {r["release_id"] for r in engine.small("releases")}
         unknown = [r for r in query.releases if r not in all_known]
         if unknown:
             raise NotFoundError("unknown_release", f"no release {unknown[0]!r} in this ledger",
@@ -195,6 +189,8 @@ def _overlaps(engine, sel: Selection) -> list[Exclusion]:
     for i, older in enumerate(ordered):
         lo, hi = spans[older.release_id]
         for newer in ordered[:i]:
+            if newer.is_synthetic != older.is_synthetic:  # synthetic rows never stand in for real ones
+                continue
             nlo, nhi = spans[newer.release_id]
             if nlo <= hi and lo <= nhi:
                 out.append(Exclusion(older.release_id, max(lo, nlo), min(hi, nhi), newer.release_id))

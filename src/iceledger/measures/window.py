@@ -24,7 +24,7 @@ COLUMNS = ["window_n", "baseline_mean", "baseline_min", "baseline_max", "excess"
 def operation_window(spec: WindowSpec | dict, *, engine: Engine | None = None, home=None) -> MeasureResult:
     spec = spec if isinstance(spec, WindowSpec) else WindowSpec.parse(spec)
     with engine_for(engine, home) as eng:
-        return window_on(eng, spec)
+        return run_window(eng, spec)
 
 
 def _from_operation(eng, spec: WindowSpec, notes: list[str]) -> WindowSpec:
@@ -46,7 +46,7 @@ def _from_operation(eng, spec: WindowSpec, notes: list[str]) -> WindowSpec:
     return out.model_copy(update={"operation": spec.operation})
 
 
-def window_on(eng: Engine, spec: WindowSpec) -> MeasureResult:
+def run_window(eng: Engine, spec: WindowSpec) -> MeasureResult:
     notes: list[str] = []
     if spec.operation:
         spec = _from_operation(eng, spec, notes)
@@ -60,12 +60,12 @@ def window_on(eng: Engine, spec: WindowSpec) -> MeasureResult:
     t = frame.events
     offset = t._date.delta(base, unit="day")
     t = t.mutate(_weeks_back=spec.weeks - offset // 7).filter(lambda x: x._date.delta(base, unit="day") % 7 < length)
-    expr = t.group_by([*spec.by, "_weeks_back"]).aggregate(n=t.count(), **event_aggregates(t))
-    qual_expr = frame.flagged.aggregate(**quality_aggregates(frame))
+    expr = t.group_by([*spec.by, "_weeks_back"]).aggregate(n=t.count(), **event_aggregates(t, frame, spec.by, rows=False))
+    qual_expr = frame.flagged.aggregate(**quality_aggregates(frame.flagged))
     whole = frame.selection.apply(eng.table(frame.subject.table))
     span = whole.aggregate(first=whole[frame.subject.date_column].min())
     counts = eng.rows(expr)
-    quality = summarise_quality(counts, eng.rows(qual_expr)[0], frame, spec.count_duplicates, spec.synthetic)
+    quality = summarise_quality(counts, eng.rows(qual_expr)[0], frame, spec.by, spec.count_duplicates, spec.synthetic)
     first = eng.rows(span)[0]["first"]
     if first is None or first > base:
         notes.append(f"the records counted begin on {first}, after the baseline starts ({base}): "

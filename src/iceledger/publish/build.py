@@ -95,11 +95,11 @@ def publish(settings: Settings, *, threshold: int | None = None, exact: bool = F
                 con.execute(create_table_sql(t))
         has_synthetic, notes, audit, lattice_rows, sources = False, [], [], [], []
         for m in lat.measures.values():
-            progress("measure", name=m.name)
+            progress("step", name=f"publish: count {m.name}")
             counts = count_measure(engine, lat, m, progress)
             report.extend(counts.findings)
             notes += [f.message for f in counts.findings if f.severity != "info"]
-            progress("suppress", name=m.name)
+            progress("step", name=f"publish: suppress {m.name}")
             outcome = _suppress_all(counts.cubes, threshold)
             rows = []
             for fy, cube in counts.cubes.items():

@@ -24,7 +24,7 @@ def fy_start(fy: int) -> dt.date:
 
 def describe_cell(lat: Lattice, m: MeasureLattice, fy: int, cell: tuple) -> dict:
     """The public columns that say where a cell sits (its table, period, place and categories)."""
-    out: dict = {"measure_name": m.name, "period_fy": fy, "place_level": NATIONAL, "place_code": NATIONAL_CODE,
+    out: dict = {"measure_name": m.name, "cell_fy": fy, "cell_place_level": NATIONAL, "place_code": NATIONAL_CODE,
                  "place_parent_code": None}
     cats = []
     for dim, node in zip(m.dims, cell):
@@ -33,7 +33,7 @@ def describe_cell(lat: Lattice, m: MeasureLattice, fy: int, cell: tuple) -> dict
             out["period_date"] = node[0] if node else fy_start(fy)
         elif dim in lat.places:
             if node:
-                out["place_level"] = lat.places[dim].levels[len(node) - 1]
+                out["cell_place_level"] = lat.places[dim].levels[len(node) - 1]
                 out["place_code"] = node[-1]
                 out["place_parent_code"] = node[0] if len(node) > 1 else None
         elif node != ROOT:
@@ -41,7 +41,7 @@ def describe_cell(lat: Lattice, m: MeasureLattice, fy: int, cell: tuple) -> dict
     for i in (1, 2):
         name, value = cats[i - 1] if len(cats) >= i else (None, None)
         out[f"category_{i}"], out[f"category_{i}_value"] = name, value
-    out["tabulation_key"] = table_key(m.name, out["time_grain"], out["place_level"], [c for c, _ in cats])
+    out["tabulation_key"] = table_key(m.name, out["time_grain"], out["cell_place_level"], [c for c, _ in cats])
     return out
 
 
@@ -73,7 +73,7 @@ def lattice_rows(m: MeasureLattice, rows: list[dict], synthetic: bool) -> list[d
     for r in rows:
         entry = seen.setdefault(r["tabulation_key"], {
             "tabulation_key": r["tabulation_key"], "measure_name": m.name, "time_grain": r["time_grain"],
-            "place_level": r["place_level"], "category_1": r["category_1"], "category_2": r["category_2"],
+            "cell_place_level": r["cell_place_level"], "category_1": r["category_1"], "category_2": r["category_2"],
             "cells_count": 0, "is_synthetic": synthetic})
         entry["cells_count"] += 1
     return [seen[k] for k in sorted(seen)]

@@ -23,7 +23,7 @@ from iceledger.publish.lattice import GRAINS, load_lattice, table_key
 PUBLIC_PREFIXES = ("out_", "ref_")
 MAX_LIMIT = 10_000
 DEFAULT_LIMIT = 1_000
-TABULATION_COLUMNS = ["period_date", "period_fy", "time_grain", "place_level", "place_code", "place_parent_code",
+TABULATION_COLUMNS = ["period_date", "cell_fy", "time_grain", "cell_place_level", "place_code", "place_parent_code",
                       "category_1", "category_1_value", "category_2", "category_2_value", "event_count", "is_suppressed",
                       "is_synthetic"]
 
@@ -115,8 +115,8 @@ class PublicData:
         out: dict = {"keys": set(), "places": {}, "categories": {}}
         for r in self.fetch("SELECT tabulation_key FROM out_lattice"):
             out["keys"].add(r["tabulation_key"])
-        for r in self.fetch("SELECT DISTINCT measure_name, place_level, place_code FROM out_tabulations"):
-            out["places"].setdefault((r["measure_name"], r["place_level"]), set()).add(r["place_code"])
+        for r in self.fetch("SELECT DISTINCT measure_name, cell_place_level, place_code FROM out_tabulations"):
+            out["places"].setdefault((r["measure_name"], r["cell_place_level"]), set()).add(r["place_code"])
         for i in (1, 2):
             for r in self.fetch(f"SELECT DISTINCT measure_name, category_{i} AS c, category_{i}_value AS v FROM out_tabulations "
                                 f"WHERE category_{i} IS NOT NULL"):
@@ -128,7 +128,7 @@ class PublicData:
         out = {}
         for r in self.fetch("SELECT * FROM out_lattice ORDER BY tabulation_key"):
             m = out.setdefault(r["measure_name"], {"tables": [], "is_synthetic": r["is_synthetic"]})
-            m["tables"].append({"key": r["tabulation_key"], "grain": r["time_grain"], "place_level": r["place_level"],
+            m["tables"].append({"key": r["tabulation_key"], "grain": r["time_grain"], "place_level": r["cell_place_level"],
                                 "by": [c for c in (r["category_1"], r["category_2"]) if c], "cells": r["cells_count"]})
         return out
 

@@ -217,6 +217,8 @@ def lift_all(cube: Cube, p: Cell) -> list[Move] | None:
 def _descent(cube: Cube, p: Cell, hidden: set[Cell], options: list[list[Move]], choice: list[Move]):
     best_pattern = corners(cube, choice)
     best = score(cube, best_pattern, hidden)
+    if best[:3] == (0, 0, 0):
+        return best, best_pattern
     for _ in range(PASSES):
         improved = False
         for j, opts in enumerate(options):

@@ -102,7 +102,7 @@ def count_measure(engine, lat: Lattice, m: MeasureLattice, progress: Callable = 
     per_year: dict[int, list[list]] = {}
     kept: list[Family] = []
     for fam in m.families:
-        progress("family", name=f"{m.name}: {fam.place or 'national'} {'+'.join(fam.categories)}")
+        progress("step", name=f"publish: count {m.name} by {fam.place or 'national'} {'+'.join(fam.categories)}")
         try:
             rows, prov, synthetic = count_family(engine, lat, m, fam)
         except IceledgerError as exc:

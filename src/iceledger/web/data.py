@@ -82,25 +82,25 @@ class WebData:
     def coverage(self) -> list[dict]:
         return self.rows("SELECT measure_name AS measure, min(period_date) AS first_month, max(period_date) AS last_month, "
                          "bool_or(is_synthetic) AS is_synthetic FROM out_tabulations "
-                         "WHERE time_grain = 'month' AND place_level = 'national' AND category_1 IS NULL "
+                         "WHERE time_grain = 'month' AND cell_place_level = 'national' AND category_1 IS NULL "
                          "GROUP BY measure_name ORDER BY measure_name")
 
     def fiscal_years(self, measure: str) -> list[int]:
-        return [r["fy"] for r in self.rows("SELECT DISTINCT period_fy AS fy FROM out_tabulations WHERE measure_name = ? "
+        return [r["fy"] for r in self.rows("SELECT DISTINCT cell_fy AS fy FROM out_tabulations WHERE measure_name = ? "
                                            "ORDER BY 1", [measure])]
 
     def published_years(self, measure: str, level: str) -> list[int]:
         """Fiscal years with at least one published (not withheld) cell for the places of a level."""
-        return [r["fy"] for r in self.rows("SELECT DISTINCT period_fy AS fy FROM out_tabulations WHERE tabulation_key = ? "
+        return [r["fy"] for r in self.rows("SELECT DISTINCT cell_fy AS fy FROM out_tabulations WHERE tabulation_key = ? "
                                            "AND NOT is_suppressed AND event_count > 0 ORDER BY 1",
                                            [f"{measure}/fy/{level}"])]
 
     def measures_at(self, level: str) -> list[str]:
-        return [r["m"] for r in self.rows("SELECT DISTINCT measure_name AS m FROM out_lattice WHERE place_level = ? "
+        return [r["m"] for r in self.rows("SELECT DISTINCT measure_name AS m FROM out_lattice WHERE cell_place_level = ? "
                                           "ORDER BY 1", [level])]
 
     def categories_of(self, measure: str, level: str) -> list[str]:
-        return [r["c"] for r in self.rows("SELECT category_1 AS c FROM out_lattice WHERE measure_name = ? AND place_level = ? "
+        return [r["c"] for r in self.rows("SELECT category_1 AS c FROM out_lattice WHERE measure_name = ? AND cell_place_level = ? "
                                           "AND time_grain = 'fy' AND category_1 IS NOT NULL AND category_2 IS NULL "
                                           "ORDER BY 1", [measure, level])]
 
@@ -117,18 +117,18 @@ class WebData:
             return []
         out = []
         for r in page.rows:
-            if fy is not None and r["period_fy"] != fy:
+            if fy is not None and r["cell_fy"] != fy:
                 continue
             if level != "national" and r["place_code"] != code:
                 continue
-            out.append({"period_date": r["period_date"], "period_fy": r["period_fy"],
+            out.append({"period_date": r["period_date"], "period_fy": r["cell_fy"],
                         "category_value": r["category_1_value"], "cell_count": r["event_count"],
                         "is_withheld": r["is_suppressed"], "is_synthetic": r["is_synthetic"]})
         return out
 
     def by_place(self, measure: str, level: str, fy: int, parent: str | None = None) -> list[dict]:
         sql = ("SELECT place_code, place_parent_code, event_count AS cell_count, is_suppressed AS is_withheld, is_synthetic "
-               "FROM out_tabulations WHERE tabulation_key = ? AND period_fy = ?")
+               "FROM out_tabulations WHERE tabulation_key = ? AND cell_fy = ?")
         params: list = [f"{measure}/fy/{level}", fy]
         if parent:
             sql += " AND place_parent_code = ?"

@@ -114,12 +114,12 @@ def test_hostile_registry_values_render_inert(client):
 
 
 def test_map_paints_each_county_with_its_aor_count(client, public_db):
-    fy = public_db.execute("SELECT max(period_fy) FROM out_tabulations WHERE measure_name = 'arrests'").fetchone()[0]
+    fy = public_db.execute("SELECT max(cell_fy) FROM out_tabulations WHERE measure_name = 'arrests'").fetchone()[0]
     spec = specs(get(client, f"/map?measure=arrests&level=aor&fy={fy}"))[0]
     assert spec["title"]["text"].endswith(f"fiscal year {fy}")
     areas = spec["datasets"]["areas"]
     cells = dict(public_db.execute("SELECT place_code, event_count FROM out_tabulations WHERE "
-                                   "tabulation_key = 'arrests/fy/aor' AND period_fy = ?", [fy]).fetchall())
+                                   "tabulation_key = 'arrests/fy/aor' AND cell_fy = ?", [fy]).fetchall())
     county_aor = dict(public_db.execute("SELECT county_fips, aor_code FROM ref_county_aor WHERE is_current").fetchall())
     assert len(areas) > 2500
     for a in areas[:400]:
