@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 from iceledger.errors import IceledgerError
 from iceledger.measures import catalog
-from iceledger.measures.count import measure_on
-from iceledger.measures.funnel import funnel_on
+from iceledger.measures.count import run_measure as measure_on  # renamed in measures (main)
+from iceledger.measures.funnel import run_funnel as funnel_on  # renamed in measures (main)
 from iceledger.measures.spec import MAX_DIMENSIONS, FunnelSpec, MeasureSpec
 from iceledger.publish.cube import Cube, Node, build_cube
 from iceledger.publish.lattice import TIME, Family, Lattice, MeasureLattice, place
