@@ -68,7 +68,13 @@ def render_cli() -> str:
     return "\n".join(lines)
 
 
-DOCS = {"dictionary.md": render_dictionary, "cli.md": render_cli}
+def render_api() -> str:
+    from iceledger.api.docs import render_api_markdown
+
+    return render_api_markdown()
+
+
+DOCS = {"dictionary.md": render_dictionary, "cli.md": render_cli, "api.md": render_api}
 
 
 def write_docs(root: Path = PROJECT_DIR) -> list[Path]:

@@ -44,3 +44,42 @@ def render_docs(spec: dict, mode: str) -> str:
     info = spec.get("info", {})
     return PAGE.render(title=escape(info.get("title", "API")), description=info.get("description", ""), mode=mode,
                        endpoints=endpoints)
+
+
+def openapi_spec() -> dict:
+    """The API's OpenAPI description, without opening any database."""
+    from fastapi import FastAPI
+
+    from iceledger.api.routes import router
+
+    app = FastAPI(title="iceledger API", version="1", openapi_url="/api/openapi.json")
+    app.include_router(router)
+    return app.openapi()
+
+
+def render_api_markdown() -> str:
+    """docs/api.md: every endpoint and parameter, generated from the OpenAPI description."""
+    spec = openapi_spec()
+    lines = ["# HTTP API reference", "",
+             "Generated from the OpenAPI description by `python -m iceledger.docsgen`; do not edit by hand. "
+             "A running server shows the same at `/api/docs` and `/api/openapi.json`.", "",
+             "Every answer is one JSON envelope: `{\"ok\": true, \"data\": ..., \"meta\": {...}}`, or "
+             "`{\"ok\": false, \"error\": {\"code\", \"message\", \"fix\", \"location\"}, \"meta\": {...}}` with status 400 "
+             "(a parameter or value is wrong: the message names it, the fix lists what is allowed), 404, 405, 414 or 500. "
+             "`meta` says the publication, the mode (`public` or `local_analyst`), whether figures are exact and whether "
+             "anything is synthetic. Responses carry an ETag (answer `If-None-Match` with 304) and Cache-Control.", ""]
+    for path, ops in sorted(spec["paths"].items()):
+        op = ops.get("get")
+        if not op:
+            continue
+        lines += [f"## `GET {path}`", "", op.get("summary", "")]
+        if op.get("description"):
+            lines += ["", " ".join(op["description"].split())]
+        params = op.get("parameters", [])
+        if params:
+            lines += ["", "| parameter | in | meaning |", "|---|---|---|"]
+            for p in params:
+                desc = p.get("description", "").replace("|", "\\|").replace("\n", " ")
+                lines.append(f"| `{p['name']}` | {p.get('in')} | {desc} |")
+        lines.append("")
+    return "\n".join(lines)

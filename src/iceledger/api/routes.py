@@ -158,10 +158,15 @@ def tabulations(request: Request,
 
 @router.get("/timeseries", summary="One series per place and category value, ordered by period")
 def timeseries(request: Request,
-               measure: Optional[str] = Query(None), grain: Optional[str] = Query("month"),
-               place_level: Optional[str] = Query(None), by: Optional[str] = Query(None), place: Optional[str] = Query(None),
-               period_from: Optional[str] = Query(None, alias="from"), period_to: Optional[str] = Query(None, alias="to"),
+               measure: Optional[str] = Query(None, description="arrests, encounters, detainers, book_ins or removals."),
+               grain: Optional[str] = Query("month", description="month (default) or fy."),
+               place_level: Optional[str] = Query(None, description="national (default), aor, facility, state or county."),
+               by: Optional[str] = Query(None, description="Up to two categories, comma-separated (see /lattice)."),
+               place: Optional[str] = Query(None, description="Place codes, comma-separated."),
+               period_from: Optional[str] = Query(None, alias="from", description="First period: YYYY-MM, YYYY-MM-DD or FY2025."),
+               period_to: Optional[str] = Query(None, alias="to", description="Last period."),
                limit: int = Limit, offset: int = Offset, format: str = Format):
+    """The same cells as /tabulations, grouped into one series of points per place and category value."""
     key, page = _tabulate(request, measure, grain, place_level, by, place, period_from, period_to, limit, offset)
     series: dict[tuple, dict] = {}
     for r in page.rows:

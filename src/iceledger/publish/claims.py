@@ -11,9 +11,29 @@ NOT_AVAILABLE = "claim results are not available: the claims checker is not part
 
 
 def _gate(value, threshold: int):
-    if isinstance(value, (int, float)) and float(value).is_integer() and 1 <= value <= threshold:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer() \
+            and 1 <= value <= threshold:
         return None, True
     return value, False
+
+
+def _gate_records(check: dict, threshold: int) -> bool:
+    """Withhold the small counts of a check against the records (official figures are already public)."""
+    hidden = False
+    value, hid = _gate(check.get("value"), threshold)
+    if hid:
+        check["value"], check["value_text"], hidden = None, f"fewer than {threshold + 1}", True
+    for row in check.get("rows") or []:
+        gated = False
+        for k, v in list(row.items()):
+            row[k], hid = _gate(v, threshold)
+            gated |= hid
+        if gated:  # a share next to a withheld count would give it back
+            for k, v in list(row.items()):
+                if isinstance(v, float) and not float(v).is_integer():
+                    row[k] = None
+        hidden |= gated
+    return hidden
 
 
 def gate_claims(engine, threshold: int) -> tuple[list[dict], str | None]:
@@ -25,14 +45,19 @@ def gate_claims(engine, threshold: int) -> tuple[list[dict], str | None]:
     rows = []
     for res in check_claims(engine=engine):
         data = res.to_dict() if hasattr(res, "to_dict") else dict(res)
-        value, hidden = _gate(data.get("computed_value"), threshold)
-        data["computed_value"] = value
-        for row in data.get("rows", []) or []:  # a result's own breakdown passes the same gate
-            for k, v in list(row.items()):
-                if k in ("n", "count", "value"):
-                    row[k], _ = _gate(v, threshold)
-        rows.append({"claim_id": data.get("claim_id") or data.get("id"), "claim_statement": data.get("statement"),
-                     "claim_verdict": data.get("verdict"), "computed_value": value, "is_suppressed": hidden,
-                     "official_value": data.get("official_value"), "is_synthetic": bool(data.get("is_synthetic")),
+        for check in data.get("checks") or []:
+            if check.get("kind") == "records":
+                _gate_records(check, threshold)
+        hidden = False
+        if data.get("value_source") == "records":
+            for key in ("value", "computed_value"):
+                data[key], hid = _gate(data.get(key), threshold)
+                hidden |= hid
+            if hidden:
+                data["value_text"] = f"fewer than {threshold + 1}"
+        rows.append({"claim_id": data.get("claim_id"), "claim_statement": data.get("statement"),
+                     "claim_verdict": data.get("verdict"), "computed_value": data.get("computed_value"),
+                     "is_suppressed": hidden, "official_value": data.get("official_value"),
+                     "is_synthetic": bool(data.get("is_synthetic")),
                      "claim_result_json": json.dumps(data, default=str, sort_keys=True)})
     return rows, None if rows else "no claims were checked"

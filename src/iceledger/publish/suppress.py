@@ -244,7 +244,7 @@ def find_pattern(cube: Cube, p: Cell, hidden: set[Cell]) -> set[Cell] | None:
         best, pattern = _descent(cube, p, hidden, options, [o[0] for o in options])
         if best[0] == 0:
             return set(pattern)
-        wide = [candidate_moves(cube, p, j, partners=10_000) for j in range(len(cube.dims))]
+        wide = [candidate_moves(cube, p, j, partners=40) for j in range(len(cube.dims))]
         best, pattern = _descent(cube, p, hidden, wide, [o[0] for o in wide])
         if best[0] == 0:
             return set(pattern)

@@ -13,10 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from iceledger.errors import IceledgerError
-from iceledger.measures import catalog
-from iceledger.measures.count import run_measure as measure_on  # renamed in measures (main)
-from iceledger.measures.funnel import run_funnel as funnel_on  # renamed in measures (main)
-from iceledger.measures.spec import MAX_DIMENSIONS, FunnelSpec, MeasureSpec
+from iceledger.measures import FunnelSpec, MeasureSpec, catalog, funnel, measure
+from iceledger.measures.spec import MAX_DIMENSIONS
 from iceledger.publish.cube import Cube, Node, build_cube
 from iceledger.publish.lattice import TIME, Family, Lattice, MeasureLattice, place
 from iceledger.validation import Finding
@@ -76,10 +74,10 @@ def count_family(engine, lat: Lattice, m: MeasureLattice, fam: Family) -> tuple[
     """(rows as (dimension values, count), provenance, is_synthetic) for one family."""
     by = _family_by(fam)
     if fam.source == "funnel":
-        res = funnel_on(engine, FunnelSpec(by=by, within_days=lat.within_days))
+        res = funnel(FunnelSpec(by=by, within_days=lat.within_days), engine=engine)
         rows = [({**{d: r[d] for d in by}, OUTCOME: o}, n) for r in res.rows for o, n in _outcome_rows(r) if n]
     else:
-        res = measure_on(engine, _spec(m.subject, by))
+        res = measure(_spec(m.subject, by), engine=engine)
         rows = [({d: r[d] for d in by}, r["n"]) for r in res.rows if r["n"]]
     return rows, res.provenance, res.is_synthetic
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from iceledger.errors import IceledgerError
-from iceledger.measures.count import run_measure
+from iceledger.measures import measure
 from iceledger.measures.spec import MeasureSpec
 from iceledger.publish.cube import build_cube
 from iceledger.publish.lattice import TIME
@@ -45,8 +45,9 @@ def window_rows(engine, ledger, threshold: int) -> list[dict]:
     out = []
     for slug, start, end, aors in _operations(ledger):
         try:
-            res = run_measure(engine, MeasureSpec(count="arrests", by=["day", "aor_code"], where={"aor_code": aors},
-                                                 date_from=start - dt.timedelta(days=7 * BASELINE_WEEKS), date_to=end))
+            res = measure(MeasureSpec(count="arrests", by=["day", "aor_code"], where={"aor_code": aors},
+                                      date_from=start - dt.timedelta(days=7 * BASELINE_WEEKS), date_to=end),
+                          engine=engine)
         except IceledgerError:
             continue  # no arrests table loaded: the page says the window is not available
         counts: dict[tuple[int, str], int] = {}
