@@ -65,7 +65,7 @@ def bars(rows: list[dict], *, title: str, x_title: str, f: Formatter, withheld_l
     """Counts by category: a bar where published, the words where withheld. rows: label, cell_count, is_withheld."""
     values = [{"category": r["label"], "count": r["cell_count"] or 0, "withheld": bool(r["is_withheld"]),
                "text": withheld_label if r["is_withheld"] else f.number(r["cell_count"])} for r in rows]
-    y = {"field": "category", "type": "nominal", "title": None, "sort": None, "axis": {"labelLimit": 220}}
+    y = {"field": "category", "type": "nominal", "title": None, "sort": None, "axis": {"labelLimit": 260}}
     tooltip = [{"field": "category", "type": "nominal", "title": f.gettext("Category")},
                {"field": "text", "type": "nominal", "title": x_title}]
     return _base(title, f) | {

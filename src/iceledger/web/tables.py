@@ -262,9 +262,10 @@ def operation_areas(data: PublicData, f: Formatter, *, slug: str) -> Table:
 def operation_weeks(data: PublicData, f: Formatter, *, slug: str) -> Table:
     rows = [r for r in data.operation_windows(slug) if r["aor_code"] is None and r["week_offset"] is not None]
     for r in rows:
-        r["label"] = (f.gettext("Operation window") if r["week_offset"] == 0 else
-                      f.gettext("%(n)s weeks before", n=-r["week_offset"])) + \
-            f" ({f.date(r['window_start_date'], 'd MMM')}–{f.date(r['window_end_date'], 'd MMM y')})"
+        n = -r["week_offset"]
+        r["label"] = (f.gettext("Operation window") if n == 0 else
+                      f.ngettext("%(num)s week before", "%(num)s weeks before", n)) + \
+            f" ({f.date(r['window_start_date'], 'd MMM')}–{f.date(r['window_end_date'], 'd MMM')})"
     src, href = records_source(data, f)
     title = f.gettext("Arrests in the operation's areas: its days against the same weekdays of earlier weeks")
     t = Table("operation-weeks", title, [Column("label", f.gettext("Days")), Column("count", f.gettext("Arrests"), "count")],
