@@ -98,7 +98,13 @@ def test_registries_claims_releases_dictionary_suppression(client):
     sup = client.get("/api/v1/suppression").json()["data"]
     assert sup["threshold"] == 10 and sup["audit"]
     assert {a["cell_status"] for a in sup["audit"]} <= {"published", "withheld_small", "withheld_complementary"}
-    assert client.get("/api/v1/287g").json()["meta"]["note"].startswith("the 287g registry is not loaded")
+    for endpoint, table in [("287g", "ref_287g_agreements"), ("facilities", "ref_facilities"), ("policies", "ref_policies"),
+                            ("operations", "ref_operations"), ("figures", "ref_official_figures")]:
+        body = client.get(f"/api/v1/{endpoint}", params={"limit": 5}).json()
+        if table in regs:
+            assert body["meta"]["table"] == table and body["meta"]["total"] > 0 and len(body["data"]) <= 5
+        else:
+            assert body["data"] == [] and body["meta"]["note"].startswith(f"the {endpoint} registry is not loaded")
 
 
 def test_docs_page_and_openapi(client):
