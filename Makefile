@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 HOME_DIR ?= var
 
-.PHONY: demo test bench docs clean
+.PHONY: demo test bench docs translations clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,13 @@ test: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/python -m iceledger.docsgen
+
+# Re-extract the dashboard's strings and merge them into the .po catalogues (translate new ones by hand).
+# The .po files are read at start-up (compiled in memory), so there is no .mo to build.
+WEB := src/iceledger/web
+translations: $(STAMP)
+	$(BIN)/pybabel extract -F $(WEB)/babel.cfg -k N_ --no-location --sort-output -o $(WEB)/translations/messages.pot $(WEB)
+	$(BIN)/pybabel update -i $(WEB)/translations/messages.pot -d $(WEB)/translations --no-fuzzy-matching --ignore-obsolete --width 100
 
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py

@@ -16,7 +16,8 @@ def demo(
     serve: bool = typer.Option(True, "--serve/--no-serve", help="Serve the dashboard when the build is done."),
     port: int = typer.Option(8000, "--port"),
 ):
-    """Build the ledger from bundled real data plus a labelled SYNTHETIC sample, then serve it."""
+    """Build the ledger from bundled real data plus a labelled SYNTHETIC sample, publish it through the
+    disclosure gate, then serve the dashboard and API from the public database."""
     from iceledger.cli.ledger import _progress_bar
     from iceledger.demo import run_demo
     from iceledger.pipeline.ledger import open_ledger
@@ -47,6 +48,7 @@ def demo(
         if serve:
             from iceledger.cli.serve import serve_ledger
 
+            console.print(f"the dashboard: http://127.0.0.1:{port}/  (Spanish: http://127.0.0.1:{port}/?lang=es)")
             serve_ledger(settings, port=port, public=True)
 
     go()

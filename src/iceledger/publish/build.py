@@ -24,6 +24,7 @@ from iceledger.publish.claims import gate_claims
 from iceledger.publish.lattice import load_lattice, load_policy
 from iceledger.publish.suppress import suppress
 from iceledger.publish.tabulate import count_measure
+from iceledger.publish.windows import window_rows
 from iceledger.settings import Settings
 from iceledger.validation import Finding, Report
 
@@ -124,6 +125,7 @@ def publish(settings: Settings, *, threshold: int | None = None, exact: bool = F
             _copy_from_ledger(ledger, con, name, name, [r[0] for r in ledger.execute(
                 "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
                 [name]).fetchall()])
+        _insert(con, "out_operation_windows", window_rows(engine, ledger, threshold))  # publish/windows.py (web)
         claims, claim_note = gate_claims(engine, threshold)
         _insert(con, "out_claim_results", claims)
         if claim_note:

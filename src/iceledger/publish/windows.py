@@ -1,0 +1,70 @@
+"""Operation windows against a baseline, for ``out_operation_windows``: arrests by AOR on an
+operation's days and on the same weekdays of the ``BASELINE_WEEKS`` weeks before.
+
+Counted through the measures layer (arrests by day and AOR over the operation's AORs) and withheld
+by the same gate as the lattice: one cube per operation, weeks × AORs with all their totals, passed
+to ``suppress.suppress``. Only operations of at most seven known days with at least one AOR get rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from iceledger.errors import IceledgerError
+from iceledger.measures import measure
+from iceledger.measures.spec import MeasureSpec
+from iceledger.publish.cube import build_cube
+from iceledger.publish.lattice import TIME
+from iceledger.publish.suppress import suppress
+
+BASELINE_WEEKS = 4
+
+
+def _operations(con) -> list[tuple]:
+    rows = con.execute("SELECT operation_slug, operation_start_date, operation_end_date FROM ref_operations "
+                       "WHERE operation_start_date IS NOT NULL AND operation_end_date IS NOT NULL "
+                       "AND operation_end_date - operation_start_date BETWEEN 0 AND 6 ORDER BY 1").fetchall()
+    out = []
+    for slug, start, end in rows:
+        aors = [r[0] for r in con.execute("SELECT DISTINCT aor_code FROM ref_operation_places WHERE operation_slug = ? "
+                                          "AND aor_code IS NOT NULL ORDER BY 1", [slug]).fetchall()]
+        if aors:
+            out.append((slug, start, end, aors))
+    return out
+
+
+def week_of(day: dt.date, start: dt.date, end: dt.date) -> int | None:
+    """0 for a day in the window, -k for the same weekday k weeks earlier, None for other days."""
+    back = (start - day).days
+    k = 0 if back <= 0 else -(-back // 7)
+    shifted = day + dt.timedelta(days=7 * k)
+    return -k if start <= shifted <= end else None
+
+
+def window_rows(engine, ledger, threshold: int) -> list[dict]:
+    out = []
+    for slug, start, end, aors in _operations(ledger):
+        try:
+            res = measure(MeasureSpec(count="arrests", by=["day", "aor_code"], where={"aor_code": aors},
+                                      date_from=start - dt.timedelta(days=7 * BASELINE_WEEKS), date_to=end),
+                          engine=engine)
+        except IceledgerError:
+            continue  # no arrests table loaded: the page says the window is not available
+        counts: dict[tuple[int, str], int] = {}
+        for r in res.rows:
+            w = week_of(r["day"], start, end) if r["day"] else None
+            if w is not None and r["aor_code"] in aors:
+                counts[(w, r["aor_code"])] = counts.get((w, r["aor_code"]), 0) + r["n"]
+        weeks = list(range(-BASELINE_WEEKS, 1))
+        finest = [[({TIME: (w,), "aor": (a,)}, counts.get((w, a), 0)) for w in weeks for a in aors]]
+        cube = build_cube((TIME, "aor"), [{TIME: 1, "aor": 1}], finest)
+        withheld = suppress(cube, threshold).withheld if threshold else set()
+        for cell, value in cube.values.items():
+            w = cell[0][0] if cell[0] else None
+            first = start + dt.timedelta(days=7 * w) if w is not None else None
+            hidden = cell in withheld
+            out.append({"operation_slug": slug, "week_offset": w, "window_start_date": first,
+                        "window_end_date": first + (end - start) if first else None,
+                        "aor_code": cell[1][0] if cell[1] else None, "event_count": None if hidden else value,
+                        "is_suppressed": hidden, "is_synthetic": res.is_synthetic})
+    return out

@@ -1,0 +1,9 @@
+"""The bilingual web dashboard: server-rendered pages over the publication only.
+
+``router`` is included by publish's API app (``iceledger.api.app.create_app``); the pages read the
+publication the app holds (``app.state.data``, publish's query layer) through ``web/data.py``.
+"""
+
+from iceledger.web.pages import router
+
+__all__ = ["router"]

@@ -1,0 +1,247 @@
+"""What the dashboard reads, through publish's query layer only (``publish.query.PublicData``, the
+object the API app holds in ``app.state.data``): tabulations by ``PublicData.tabulation`` (which
+checks every filter against the lattice), and the publication's other tables (``out_*`` and the
+``ref_*`` registries) by read-only SELECTs on its connection. Nothing here opens a database.
+
+These are the few shapes the pages need and the query layer does not give directly (a place's
+fiscal-year counts for a map, the coverage of each measure, one registry filtered three ways).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cached_property
+
+from iceledger.errors import IceledgerError
+from iceledger.publish.query import MAX_LIMIT, PublicData
+
+MEASURES = ("arrests", "detainers", "book_ins", "removals", "encounters")
+
+
+class WebData:
+    """The dashboard's view of one publication."""
+
+    def __init__(self, public: PublicData):
+        self.public = public
+
+    def rows(self, sql: str, params: list | None = None) -> list[dict]:
+        return self.public.fetch(sql, params)
+
+    def one(self, sql: str, params: list | None = None) -> dict | None:
+        out = self.rows(sql, params)
+        return out[0] if out else None
+
+    def has(self, table: str) -> bool:
+        return self.public.has(table)
+
+    # --- the publication --------------------------------------------------------------------
+    @property
+    def publication(self) -> dict:
+        return self.public.publication
+
+    @property
+    def threshold(self) -> int:
+        return int(self.publication["suppression_threshold"])
+
+    @property
+    def is_exact(self) -> bool:
+        return bool(self.publication.get("is_exact"))
+
+    @cached_property
+    def is_synthetic(self) -> bool:
+        r = self.one("SELECT bool_or(is_synthetic) AS s FROM out_releases")
+        return bool(self.publication.get("has_synthetic") or (r and r["s"]))
+
+    def published_at(self) -> dt.datetime | None:
+        return self.publication.get("published_at")
+
+    def releases(self) -> list[dict]:
+        return self.rows("SELECT r.*, (SELECT count(*) FROM out_release_files f WHERE f.release_id = r.release_id) "
+                         "AS file_count FROM out_releases r ORDER BY release_id")
+
+    def release_files(self) -> list[dict]:
+        return self.rows("SELECT * FROM out_release_files ORDER BY release_id, table_name, file_name")
+
+    def ingest_runs(self) -> list[dict]:
+        return self.rows("SELECT * FROM out_ingest_runs ORDER BY started_at DESC")
+
+    def suppression_audit(self) -> list[dict]:
+        return self.rows("SELECT measure_name, sum(cells_count) AS cells, "
+                         "sum(cells_count) FILTER (WHERE cell_status <> 'published') AS withheld "
+                         "FROM out_suppression_audit GROUP BY measure_name ORDER BY measure_name")
+
+    def measure_sources(self) -> dict[str, dict]:
+        return {r["measure_name"]: r for r in self.rows("SELECT * FROM out_measure_sources")}
+
+    def sources(self) -> dict[str, dict]:
+        return {r["source_id"]: r for r in self.rows("SELECT * FROM ref_sources")} if self.has("ref_sources") else {}
+
+    def dictionary(self) -> list[dict]:
+        return self.public.dictionary()
+
+    def coverage(self) -> list[dict]:
+        return self.rows("SELECT measure_name AS measure, min(period_date) AS first_month, max(period_date) AS last_month, "
+                         "bool_or(is_synthetic) AS is_synthetic FROM out_tabulations "
+                         "WHERE time_grain = 'month' AND cell_place_level = 'national' AND category_1 IS NULL "
+                         "GROUP BY measure_name ORDER BY measure_name")
+
+    def fiscal_years(self, measure: str) -> list[int]:
+        return [r["fy"] for r in self.rows("SELECT DISTINCT cell_fy AS fy FROM out_tabulations WHERE measure_name = ? "
+                                           "ORDER BY 1", [measure])]
+
+    def published_years(self, measure: str, level: str) -> list[int]:
+        """Fiscal years with at least one published (not withheld) cell for the places of a level."""
+        return [r["fy"] for r in self.rows("SELECT DISTINCT cell_fy AS fy FROM out_tabulations WHERE tabulation_key = ? "
+                                           "AND NOT is_suppressed AND event_count > 0 ORDER BY 1",
+                                           [f"{measure}/fy/{level}"])]
+
+    def measures_at(self, level: str) -> list[str]:
+        return [r["m"] for r in self.rows("SELECT DISTINCT measure_name AS m FROM out_lattice WHERE cell_place_level = ? "
+                                          "ORDER BY 1", [level])]
+
+    def categories_of(self, measure: str, level: str) -> list[str]:
+        return [r["c"] for r in self.rows("SELECT category_1 AS c FROM out_lattice WHERE measure_name = ? AND cell_place_level = ? "
+                                          "AND time_grain = 'fy' AND category_1 IS NOT NULL AND category_2 IS NULL "
+                                          "ORDER BY 1", [measure, level])]
+
+    # --- tabulations, through the query layer -------------------------------------------------
+    def series(self, measure: str, grain: str = "month", level: str = "national", code: str | None = None,
+               category: str | None = None, fy: int | None = None) -> list[dict]:
+        """Rows: period_date, period_fy, category_value, cell_count, is_withheld, is_synthetic. Empty when the
+        publication has no such table or place (a place with no records has no cells)."""
+        by = [category] if category else []
+        try:
+            _, page = self.public.tabulation(measure=measure, grain=grain, place_level=level, by=by,
+                                             places=[code] if level != "national" else None, limit=MAX_LIMIT)
+        except IceledgerError:
+            return []
+        out = []
+        for r in page.rows:
+            if fy is not None and r["cell_fy"] != fy:
+                continue
+            if level != "national" and r["place_code"] != code:
+                continue
+            out.append({"period_date": r["period_date"], "period_fy": r["cell_fy"],
+                        "category_value": r["category_1_value"], "cell_count": r["event_count"],
+                        "is_withheld": r["is_suppressed"], "is_synthetic": r["is_synthetic"]})
+        return out
+
+    def by_place(self, measure: str, level: str, fy: int, parent: str | None = None) -> list[dict]:
+        sql = ("SELECT place_code, place_parent_code, event_count AS cell_count, is_suppressed AS is_withheld, is_synthetic "
+               "FROM out_tabulations WHERE tabulation_key = ? AND cell_fy = ?")
+        params: list = [f"{measure}/fy/{level}", fy]
+        if parent:
+            sql += " AND place_parent_code = ?"
+            params.append(parent)
+        return self.rows(sql + " ORDER BY place_code", params)
+
+    # --- places -----------------------------------------------------------------------------
+    def aors(self) -> list[dict]:
+        return self.rows("SELECT * FROM ref_aors ORDER BY aor_name")
+
+    def states(self) -> list[dict]:
+        return self.rows("SELECT * FROM ref_states ORDER BY state_name")
+
+    def aor(self, code: str) -> dict | None:
+        return self.one("SELECT * FROM ref_aors WHERE aor_code = ?", [code])
+
+    def state(self, code: str) -> dict | None:
+        return self.one("SELECT * FROM ref_states WHERE state_code = ?", [code])
+
+    def county(self, fips: str) -> dict | None:
+        return self.one("SELECT c.*, s.state_code, s.state_name, ca.aor_code FROM ref_counties c "
+                        "JOIN ref_states s USING (state_fips) LEFT JOIN ref_county_aor ca "
+                        "ON ca.county_fips = c.county_fips AND ca.is_current WHERE c.county_fips = ?", [fips])
+
+    @cached_property
+    def _names(self) -> dict[str, dict[str, str]]:
+        sql = {
+            "aor": "SELECT aor_code AS k, aor_name AS v FROM ref_aors",
+            "state": "SELECT state_code AS k, state_name AS v FROM ref_states",
+            "county": "SELECT county_fips AS k, county_full_name || ', ' || s.state_code AS v FROM ref_counties "
+                      "JOIN ref_states s USING (state_fips)",
+            "facility": "SELECT detention_facility_code AS k, detention_facility AS v FROM ref_facilities",
+        }
+        return {lv: {r["k"]: r["v"] for r in self.rows(q)} for lv, q in sql.items()}
+
+    def place_names(self, level: str) -> dict[str, str]:
+        return self._names.get(level, {})
+
+    @cached_property
+    def _county_aor(self) -> dict[str, str]:
+        return {r["county_fips"]: r["aor_code"] for r in
+                self.rows("SELECT county_fips, aor_code FROM ref_county_aor WHERE is_current AND aor_code IS NOT NULL")}
+
+    def county_aor(self) -> dict[str, str]:
+        return self._county_aor
+
+    # --- facilities, 287(g), policies ---------------------------------------------------------
+    def _filtered(self, sql: str, filters: tuple, order: str) -> list[dict]:
+        params: list = []
+        for col, v in filters:
+            if v:
+                sql += f" AND {col} = ?"
+                params.append(v)
+        return self.rows(sql + " ORDER BY " + order, params)
+
+    def facilities(self, *, aor: str | None = None, state: str | None = None, county: str | None = None) -> list[dict]:
+        return self._filtered("SELECT * FROM ref_facilities WHERE true",
+                              (("aor_code", aor), ("facility_state_code", state), ("facility_county_fips", county)),
+                              "facility_last_use_date DESC NULLS LAST, detention_facility")
+
+    def facility(self, code: str) -> dict | None:
+        return self.one("SELECT f.*, t.facility_type_definition FROM ref_facilities f LEFT JOIN ref_facility_types t "
+                        "USING (facility_type, facility_type_detailed) WHERE detention_facility_code = ?", [code])
+
+    def facility_adp(self, code: str) -> list[dict]:
+        if not self.has("ref_facility_adp"):
+            return []
+        return self.rows("SELECT * FROM ref_facility_adp WHERE detention_facility_code = ? ORDER BY facility_adp_fy", [code])
+
+    def agreements(self, *, aor: str | None = None, state: str | None = None, county: str | None = None) -> list[dict]:
+        return self._filtered("SELECT * FROM ref_287g_agreements WHERE true",
+                              (("aor_code", aor), ("agency_state_code", state), ("agency_county_fips", county)),
+                              "g287_signed_date DESC NULLS LAST, agency_name")
+
+    def policies(self, *, aor: str | None = None, state: str | None = None) -> list[dict]:
+        return self._filtered("SELECT p.*, j.jurisdiction_name, j.place_level, j.state_code, j.aor_code FROM ref_policies p "
+                              "JOIN ref_jurisdictions j USING (jurisdiction_id) WHERE true",
+                              (("j.aor_code", aor), ("j.state_code", state)),
+                              "p.effective_from_date NULLS LAST, j.jurisdiction_name")
+
+    # --- operations, figures, claims ------------------------------------------------------------
+    def operations(self) -> list[dict]:
+        return self.rows("SELECT * FROM ref_operations ORDER BY (operation_slug = 'safe-city-2017') DESC, "
+                         "coalesce(operation_start_date, announced_date, operation_end_date) DESC")
+
+    def operation(self, slug: str) -> dict | None:
+        return self.one("SELECT * FROM ref_operations WHERE operation_slug = ?", [slug])
+
+    def operation_places(self, slug: str) -> list[dict]:
+        return self.rows("SELECT * FROM ref_operation_places WHERE operation_slug = ? ORDER BY place_seq", [slug])
+
+    def operation_windows(self, slug: str) -> list[dict]:
+        if not self.has("out_operation_windows"):
+            return []
+        return self.rows("SELECT operation_slug, week_offset, window_start_date, window_end_date, aor_code, "
+                         "event_count AS cell_count, is_suppressed AS is_withheld, is_synthetic FROM out_operation_windows "
+                         "WHERE operation_slug = ? ORDER BY week_offset NULLS LAST, aor_code NULLS FIRST", [slug])
+
+    def official_figures(self, *, operation: str | None = None, aor: str | None = None,
+                         state: str | None = None) -> list[dict]:
+        return self._filtered("SELECT * FROM ref_official_figures WHERE true",
+                              (("operation_slug", operation), ("aor_code", aor), ("state_code", state)),
+                              "period_end_date DESC NULLS LAST, figure_id")
+
+    def official_figure(self, figure_id: str) -> dict | None:
+        return self.one("SELECT * FROM ref_official_figures WHERE figure_id = ?", [figure_id])
+
+    @property
+    def has_claims(self) -> bool:
+        return self.has("out_claim_results") and bool(self.one("SELECT count(*) AS n FROM out_claim_results")["n"])
+
+    def claims(self) -> list[dict]:
+        return self.rows("SELECT * FROM out_claim_results ORDER BY claim_id") if self.has_claims else []
+
+    def claim(self, claim_id: str) -> dict | None:
+        return self.one("SELECT * FROM out_claim_results WHERE claim_id = ?", [claim_id]) if self.has_claims else None
