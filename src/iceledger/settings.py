@@ -8,8 +8,9 @@ from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent.parent
-# Bundled, cited reference data shipped with the project (see data/sources.yaml).
-DATA_DIR = Path(os.environ.get("ICELEDGER_DATA", PROJECT_DIR / "data"))
+# Bundled, cited reference data (data/sources/*.yaml). The package reaches it through its `data`
+# link to the project's data/ folder, which a wheel ships as files, so installed copies find it too.
+DATA_DIR = Path(os.environ.get("ICELEDGER_DATA", PACKAGE_DIR / "data"))
 # The team's shared real data, present on developer and CI machines only.
 SHARED_DATA_DIR = Path(os.environ.get("ICELEDGER_SHARED_DATA", PROJECT_DIR.parent / "shared" / "data"))
 
