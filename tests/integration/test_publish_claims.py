@@ -7,38 +7,18 @@ import json
 import re
 
 import pytest
-from measures_ledger import HandLedger
 
 from iceledger.claims import check_claims
 from iceledger.measures.engine import duckdb_engine
 from iceledger.pipeline.ledger import open_ledger
 from iceledger.publish.claims import gate_claims, gate_result
-from tests.conftest import copy_home
 
 THRESHOLD = 10
 
 
-def arrest(when: str, aor: str, person: str) -> dict:
-    return dict(apprehension_datetime=f"{when} 10:00:00", apprehension_aor=aor, person_id=person, apprehension_method="Located")
-
-
 @pytest.fixture(scope="module")
-def small_records(tmp_path_factory, registry_build):
-    """4 arrests in Safe City's days and AORs; 7 arrests in 2017-01-20..09-30 against 2 a year earlier."""
-    settings = copy_home(registry_build[0], tmp_path_factory.mktemp("gate-claims") / "home")
-    L = HandLedger(settings.ledger_path).release("test-small", era="L1", received="2024-01-01")
-    L.add("core_arrests", "test-small", [
-        arrest("2017-09-24", "SEA", "a1"), arrest("2017-09-25", "SEA", "a2"), arrest("2017-09-26", "SEA", "a3"),
-        arrest("2017-09-25", "BAL", "a4"), arrest("2017-02-01", "SEA", "a5"), arrest("2017-03-01", "SEA", "a6"),
-        arrest("2017-04-01", "NYC", "a7"), arrest("2016-02-01", "SEA", "b1"), arrest("2016-03-01", "NYC", "b2"),
-        arrest("2016-01-10", "SEA", "b3"), arrest("2017-10-05", "SEA", "b4")])
-    L.close()
-    return settings
-
-
-@pytest.fixture(scope="module")
-def gated(small_records):
-    con = open_ledger(small_records)
+def gated(with_records):
+    con = open_ledger(with_records)
     try:
         with duckdb_engine(con) as engine:
             raw = {r.claim_id: r.to_dict() for r in check_claims(engine=engine)}
