@@ -1,6 +1,7 @@
 """Small hand-made ledgers for measure tests, built through the real schema: tables from
 ``create_all_sql()``, bookkeeping rows as an ingest writes them, and the real duplicate rules and
-AOR normalisation (``pipeline.dedupe.finalize_release``) applied to hand-written rows."""
+AOR normalisation (``pipeline.dedupe.finalize_release``) and the place resolution of records
+(``pipeline.places``, when the ledger holds the geography registries) applied to hand-written rows."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import duckdb
 
 from iceledger.metadata import create_all_sql, field_, quote, table as table_meta
 from iceledger.pipeline import dedupe
+from iceledger.pipeline.places import resolve_record_places
 
 FIRST_DATA_ROW = 8  # L1-L3 sheets: six banner rows and the header above
 
@@ -62,6 +64,7 @@ class HandLedger:
             self.con.execute(f"INSERT INTO {table_name} ({', '.join(quote(c) for c in cols)}) VALUES ({', '.join('?' * len(cols))})",
                              [row[c] for c in cols])
         dedupe.finalize_release(self.con, t, release_id)
+        resolve_record_places(self.con, t, release_id)
         sha = hashlib.sha256(f"{release_id}/{file_name}".encode()).hexdigest()
         self.con.execute("INSERT INTO release_files SELECT ?, ?, ?, 'xlsx', ?, 0, NULL WHERE NOT EXISTS "
                          "(SELECT 1 FROM release_files WHERE release_id = ? AND file_name = ?)",
@@ -109,8 +112,9 @@ def enforcement_ledger(path: Path) -> Path:
     L.add("core_arrests", "ice-l2", [
         _arrest("2024-10-05 10:00:00", SEA, "p1", "Located", "1 Convicted Criminal", apprehension_state="WASHINGTON"),
         _arrest("2024-10-05 20:00:00", SEA, "p1", "ERO Reprocessed Arrest", apprehension_state="WASHINGTON"),
-        _arrest("2024-11-02 09:00:00", SEA, "p2", "Custodial Arrest", apprehension_state="WASHINGTON"),
-        _arrest("2025-01-21 08:00:00", SEA, "p3", "CAP Local Incarceration", "1 Convicted Criminal", apprehension_state="WASHINGTON"),
+        _arrest("2024-11-02 09:00:00", SEA, "p2", "Custodial Arrest", apprehension_state="WASHINGTON", county_fips="53033"),
+        _arrest("2025-01-21 08:00:00", SEA, "p3", "CAP Local Incarceration", "1 Convicted Criminal", apprehension_state="WASHINGTON",
+                county_fips="53033"),
         _arrest("2025-01-19 12:00:00", NYC, "p4", "287(g) Program", "2 Pending Criminal Charges", apprehension_state="NEW YORK"),
         _arrest("2025-10-01 07:00:00", NYC, "p5", "Located", apprehension_state="NEW YORK"),
         _arrest("2025-02-02 10:00:00", NYC, None, "Non-Custodial Arrest"),

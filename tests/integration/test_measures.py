@@ -176,8 +176,10 @@ def test_policy_period_needs_the_registry(home, home_with_registries):
     assert "policies" in r.provenance["registries_used"]
     r = count(home_with_registries, count="detainers", by="policy_period", policy="test-county")
     assert by(r, "policy_period") == {"before": 1, "in_effect": 1, "after": 1}  # KINGJWA: 10-01, 10-20, 12-01
+    r = count(home_with_registries, count="arrests", by="policy_period", policy="test-county")
+    assert by(r, "policy_period") == {"in_effect": 1, "after": 1}  # arrests placed in King County: 11-02, 01-21
     with pytest.raises(NotAvailable):
-        count(home_with_registries, count="arrests", by="policy_period", policy="test-county")
+        count(home_with_registries, count="encounters", by="policy_period", policy="test-county")
     with pytest.raises(NotAvailable):
         count(home_with_registries, count="detainers", by="policy_period", policy="test-city")
     with pytest.raises(NotFoundError):

@@ -165,7 +165,7 @@ def select_columns(subject: catalog.Subject, dims: list[str], extra: tuple[str, 
         if spec.kind in ("column", "method_group", "lift_group"):
             cols.append(spec.column)
         elif spec.kind in ("registry", "policy"):
-            cols += [c for c in ("detention_facility_code", "apprehension_state", "facility_state") if c in _columns(subject)]
+            cols += [c for c in ("detention_facility_code", "apprehension_state", "facility_state", "county_fips") if c in _columns(subject)]
     return list(dict.fromkeys(cols))
 
 

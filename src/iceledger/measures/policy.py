@@ -8,8 +8,9 @@ end, open-ended when there is none; for a designation, from the listing's date o
 Policies and designations stay separate: a listing is never read as a fact about the local policy.
 
 Places: a state's events are those whose state (as ICE writes it) is the state's code or name; a
-county's are detainers and detention stints at facilities in that county (facilities registry); a
-nation-level entry takes every event. Cities and loosely named areas cannot be placed in ICE's
+county's are arrests and removals whose county resolved to it (county_fips), and detainers and
+detention stints at facilities in that county (facilities registry); a nation-level entry takes
+every event. Cities and loosely named areas cannot be placed in ICE's
 records and are refused with that reason.
 """
 
@@ -21,6 +22,7 @@ from iceledger.errors import NotFoundError
 from iceledger.measures.registry import NotAvailable, registry_table
 
 STATE_COLUMNS = {"arrests": "apprehension_state", "removals": "apprehension_state", "detainers": "facility_state"}
+COUNTY_SUBJECTS = ("arrests", "removals")  # placed in a county by their own county_fips
 FACILITY_SUBJECTS = ("detainers", "book_ins", "stays")
 
 
@@ -83,12 +85,16 @@ def policy_period(engine, t: ibis.Table, subject, policy_id: str, notes: list[st
     j = p["jurisdiction"]
     level = (j["place_level"] or "").lower()
     if level == "county":
-        if subject.name not in FACILITY_SUBJECTS:
+        if subject.name not in FACILITY_SUBJECTS + COUNTY_SUBJECTS:
             raise NotAvailable("policy_place_unknown",
                                f"{subject.name} carry no county code, so the county-level {policy_id} cannot be applied to them",
-                               fix="measure detainers, book_ins or stays (placed by their facility's county), or use a state-level policy")
+                               fix="measure arrests or removals (placed by their county), detainers, book_ins or stays "
+                                   "(placed by their facility's county), or use a state-level policy")
         fips = _county_fips(engine, j)
-        t, place = _facility_place(engine, t, "county_fips")
+        if subject.name in COUNTY_SUBJECTS:
+            place = t.county_fips
+        else:
+            t, place = _facility_place(engine, t, "county_fips")
         t = t.filter(place == fips)
     elif level == "state":
         state = _one(engine, "states", "state_code", j["state_code"]) or {}

@@ -63,7 +63,9 @@ class Table:
     provenance: str | None = None
     withheld: tuple[str, ...] = ()
     event: str | None = None
-    aor_field: str | None = None
+    aor_field: str | None = None  # AOR text that aor_code is normalised from
+    state_field: str | None = None  # state text that state_code is resolved from
+    county_field: str | None = None  # county text that county_fips is resolved from (within state_code)
     declared_in: str = ""
 
     @property
@@ -150,6 +152,8 @@ def tables() -> dict[str, Table]:
             withheld=tuple(attrs.get("withheld", ())),
             event=attrs.get("event"),
             aor_field=attrs.get("aor_field"),
+            state_field=attrs.get("state_field"),
+            county_field=attrs.get("county_field"),
             declared_in=origin,
         )
         if t.kind not in TABLE_KINDS:

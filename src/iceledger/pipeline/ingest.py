@@ -15,6 +15,7 @@ from iceledger.errors import BuildError, InputError, Location
 from iceledger.metadata import Table, table as table_meta
 from iceledger.pipeline import dedupe
 from iceledger.pipeline.ledger import atomic_ledger, build_lock, code_version, connect
+from iceledger.pipeline.places import resolve_record_places
 from iceledger.pipeline.releases import Manifest, ReleaseStore, check_immutable, hash_files
 from iceledger.settings import Settings
 from iceledger.sources.lesa import extract
@@ -165,6 +166,7 @@ def load_release(con, manifest: Manifest, run_id: str, *, encoding: str = "utf-8
     manifest.era = era
     for table in used_tables.values():
         dedupe.finalize_release(con, table, manifest.release_id)
+        summary.findings.extend(resolve_record_places(con, table, manifest.release_id))
     _record_release(con, manifest)
     _record_run(con, summary, manifest, started, profiles)
     for name, tot in summary.tables.items():

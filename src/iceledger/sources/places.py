@@ -69,8 +69,10 @@ def load_county_fixes(con) -> None:
     con.executemany("INSERT INTO county_fixes VALUES (?, ?, ?, ?)", rows)
 
 
-def resolve_county_fips(con, target: str, *, key: str, state: str, county: str, fips: str, as_of: dt.date) -> list[Finding]:
-    """Fill ``target.fips`` from (``state`` code, ``county`` name) among counties valid on ``as_of``."""
+def resolve_county_fips(con, target: str, *, key: str, state: str, county: str, fips: str, as_of: dt.date | None,
+                        where: str = "TRUE") -> list[Finding]:
+    """Fill ``target.fips`` from (``state`` code, ``county`` name) among counties valid on ``as_of``
+    (among every county the registry knows when None), for the rows matching ``where`` (SQL)."""
     if not (has_table(con, STATES) and has_table(con, COUNTIES)):
         return absent(target, "county FIPS codes", COUNTIES[0])
     t, k, s, c, f = quote(target), quote(key), quote(state), quote(county), quote(fips)
@@ -79,11 +81,12 @@ def resolve_county_fips(con, target: str, *, key: str, state: str, county: str, 
         SELECT st.state_code, {name_key_sql('co.county_full_name', drop_kind=False)} AS full_key,
                {name_key_sql('co.county_name', drop_kind=True)} AS bare_key, co.county_fips
         FROM ref_counties co JOIN ref_states st USING (state_fips)
-        WHERE (co.valid_from IS NULL OR co.valid_from <= ?) AND (co.valid_to IS NULL OR co.valid_to > ?)""", [as_of, as_of])
+        WHERE $as_of IS NULL OR ((co.valid_from IS NULL OR co.valid_from <= $as_of) AND (co.valid_to IS NULL OR co.valid_to > $as_of))""",
+                {"as_of": as_of})
     load_county_fixes(con)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE county_matches AS
-        WITH raw_names AS (SELECT DISTINCT {s} AS state_code, {c} AS county FROM {t} WHERE {c} IS NOT NULL),
+        WITH raw_names AS (SELECT DISTINCT {s} AS state_code, {c} AS county FROM {t} WHERE {c} IS NOT NULL AND ({where})),
         names AS (SELECT r.state_code, r.county, coalesce(fx.fixed, r.county) AS lookup, fx.reason AS fix_reason
                   FROM raw_names r LEFT JOIN county_fixes fx ON fx.state_code = r.state_code AND upper(fx.raw) = upper(r.county)),
         full_hits AS (SELECT n.state_code, n.county, list(DISTINCT k.county_fips ORDER BY k.county_fips) AS fips FROM names n
@@ -95,10 +98,10 @@ def resolve_county_fips(con, target: str, *, key: str, state: str, county: str, 
         SELECT n.state_code, n.county, n.lookup, n.fix_reason, coalesce(fh.fips, bh.fips, []) AS fips
         FROM names n LEFT JOIN full_hits fh USING (state_code, county) LEFT JOIN bare_hits bh USING (state_code, county)""")
     con.execute(f"""UPDATE {t} SET {f} = m.fips[1] FROM county_matches m
-        WHERE m.state_code = {t}.{s} AND m.county = {t}.{c} AND len(m.fips) = 1""")
+        WHERE m.state_code = {t}.{s} AND m.county = {t}.{c} AND len(m.fips) = 1 AND ({where})""")
     findings = []
     fixed = con.execute(f"""SELECT m.state_code, m.county, m.lookup, m.fips[1], count(*) FROM county_matches m JOIN {t} x
-        ON x.{s} = m.state_code AND x.{c} = m.county WHERE m.fix_reason IS NOT NULL AND len(m.fips) = 1
+        ON x.{s} = m.state_code AND x.{c} = m.county WHERE m.fix_reason IS NOT NULL AND len(m.fips) = 1 AND ({where})
         GROUP BY ALL ORDER BY ALL""").fetchall()
     if fixed:
         findings.append(Finding("info", "county_name_repaired", f"{target}: {sum(r[4] for r in fixed)} county names read through the listed fixes (sources/county_fixes.csv)",
@@ -107,7 +110,7 @@ def resolve_county_fips(con, target: str, *, key: str, state: str, county: str, 
     rows = con.execute(f"""
         SELECT x.{s}, x.{c}, count(*) AS n, list(x.{k} ORDER BY x.{k})[1:3], any_value(m.fips)
         FROM {t} x LEFT JOIN county_matches m ON m.state_code IS NOT DISTINCT FROM x.{s} AND m.county = x.{c}
-        WHERE x.{c} IS NOT NULL AND x.{f} IS NULL GROUP BY 1, 2 ORDER BY 1, 2""").fetchall()
+        WHERE x.{c} IS NOT NULL AND x.{f} IS NULL AND ({where}) GROUP BY 1, 2 ORDER BY 1, 2""").fetchall()
     if not rows:
         return findings
     listed = [{"state": r[0], "county": r[1], "rows": r[2], "examples": r[3], "candidates": r[4]} for r in rows]

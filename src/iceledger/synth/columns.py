@@ -14,6 +14,7 @@ import numpy as np
 
 from iceledger.metadata import code_lists, field_
 from iceledger.sources.lesa.headers import DERIVED, era_layout
+from iceledger.synth.counties import county_text, person_counties
 from iceledger.synth.world import DAY, World, pick, profile, stream
 
 REDACTION_MARKERS = ["b(6), b(7)c", "b(6), b(7)C"]
@@ -22,7 +23,8 @@ BAD_DATE_TEXT = "00/00/0000"
 EVENT_FIELD = {"core_arrests": "apprehension_datetime", "core_encounters": "event_datetime",
                "core_detainers": "detainer_prepare_datetime", "core_detention_stints": "book_in_datetime",
                "core_removals": "departed_datetime"}
-FULLY_BLANK = {("core_arrests", "L1"): {"apprehension_county"}}
+# Columns ICE left entirely empty in its July 2025 (L1) release.
+FULLY_BLANK = {("core_arrests", "L1"): {"apprehension_county"}, ("core_removals", "L1"): {"apprehension_county"}}
 LATE_REDACTED = ("citizenship_country", "gender", "final_order_date")
 
 
@@ -85,6 +87,12 @@ def _landmarks(seed: int, aor: np.ndarray, state: np.ndarray) -> np.ndarray:
                      for w, a, s in zip(which, aor, state)], dtype=object)
 
 
+def people_counties(world: World) -> np.ndarray:
+    """Each person's county, as ICE's county column would write it (see synth/counties.py)."""
+    P = world.people
+    return county_text(world.seed, person_counties(world.seed, P["aor"], P["state"]), P["aor"])
+
+
 def generate_values(world: World, table: str, ev: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Values by canonical field for the selected events (datetime64 for times, objects for text)."""
     seed, n, P = world.seed, len(ev["person"]), world.people
@@ -101,6 +109,7 @@ def generate_values(world: World, table: str, ev: dict[str, np.ndarray]) -> dict
     for f in ("apprehension_aor", "responsible_aor", "facility_aor", "book_in_aor", "docket_aor"):
         v[f] = aor_t
     v["apprehension_state"] = v["facility_state"] = per["state"]
+    v["apprehension_county"] = people_counties(world)[ev["person"]]
     v["apprehension_city"] = v["facility_city"] = np.array([profile()["cities"][a] for a in aor], dtype=object)
     v["apprehension_landmark"] = v["event_landmark"] = _landmarks(seed, aor, per["state"])
     crim = per["criminality"]
