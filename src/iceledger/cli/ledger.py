@@ -44,6 +44,7 @@ def ingest(
     synthetic: bool = typer.Option(False, "--synthetic", help="Mark the release as synthetic (generated, not ICE data)."),
     foia_request: Optional[str] = typer.Option(None, "--foia-request"),
     encoding: str = typer.Option("utf-8", "--encoding", help="Text encoding of CSV files."),
+    low_memory: bool = typer.Option(False, "--low-memory", help="Parse one sheet at a time (large workbooks on small machines): lower peak memory, slower."),
     home: Optional[Path] = HomeOption,
     as_json: bool = JsonOption,
 ):
@@ -62,12 +63,12 @@ def ingest(
                                fix="e.g. `iceledger ingest arrests.xlsx --release ice-2026-03`")
         settings = settings_for(home)
         if as_json:
-            summary = run_ingest(settings, m, encoding=encoding)
+            summary = run_ingest(settings, m, encoding=encoding, low_memory=low_memory)
             emit_json(summary.to_dict())
             return
         bar, report = _progress_bar()
         with bar:
-            summary = run_ingest(settings, m, encoding=encoding, progress=report)
+            summary = run_ingest(settings, m, encoding=encoding, progress=report, low_memory=low_memory)
         d = summary.to_dict()
         if summary.status == "unchanged":
             console.print(f"release {m.release_id}: already in the ledger with the same files; nothing changed (run {d['run_id']})")

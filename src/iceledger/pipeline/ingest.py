@@ -26,6 +26,9 @@ from iceledger.validation import Finding
 Progress = Callable[..., None]
 WRONG_TABLE_RATIO = 1.5
 SLICE_ROWS = 131_072  # rows loaded per DuckDB statement: bounds the ledger's working memory
+# DuckDB's memory while chunks are loaded (it spills beyond): loads stream, and without a cap
+# DuckDB keeps about 300 MiB of written data per 500,000 rows, next to the sheet parser's gigabyte.
+LOAD_MEMORY_LIMIT = "256MB"
 
 
 def new_run_id(prefix: str = "run") -> str:
@@ -88,10 +91,10 @@ def _noop(*_a, **_k) -> None:
     return None
 
 
-def _chunks_of(path: Path, file_name: str, fmt: str, con, encoding: str, findings: list[Finding]):
+def _chunks_of(path: Path, file_name: str, fmt: str, con, encoding: str, findings: list[Finding], low_memory: bool):
     if fmt == "xlsx":
         skipped, loaded = [], 0
-        for item in extract.iter_xlsx(path, file_name=file_name):
+        for item in extract.iter_xlsx(path, file_name=file_name, ahead=0 if low_memory else 1):
             if isinstance(item, extract.SkippedSheet):
                 skipped.append(item)
                 continue
@@ -136,8 +139,10 @@ def _check_event_column(chunk, table: Table, result_plans) -> None:
 
 
 def load_release(con, manifest: Manifest, run_id: str, *, encoding: str = "utf-8",
-                 progress: Progress = _noop) -> RunSummary:
-    """Load every file of a release into the ledger open on ``con`` (inside an atomic build)."""
+                 progress: Progress = _noop, low_memory: bool = False) -> RunSummary:
+    """Load every file of a release into the ledger open on ``con`` (inside an atomic build).
+    ``low_memory`` parses one sheet at a time instead of reading the next sheet of a workbook while
+    this one loads: a lower peak on large workbooks, for a longer load (bench/RESULTS.md)."""
     from iceledger.sources.lesa.transform import plan_columns
 
     summary = RunSummary(run_id, manifest.release_id, "succeeded")
@@ -146,11 +151,12 @@ def load_release(con, manifest: Manifest, run_id: str, *, encoding: str = "utf-8
     profiles: list[dict] = []
     used_tables: dict[str, Table] = {}
     era = manifest.era
+    con.execute(f"SET memory_limit = '{LOAD_MEMORY_LIMIT}'")
     for f in manifest.files:
         path = Path(f.path or f.name)
         fmt = extract.sniff_format(path)
         progress("file", name=f.name, size=f.size_bytes)
-        for chunk in _chunks_of(path, f.name, fmt, con, encoding, summary.findings):
+        for chunk in _chunks_of(path, f.name, fmt, con, encoding, summary.findings, low_memory):
             table = table_meta(f.table or table_from_file_name(f.name) or chunk.guess.table)
             f.table = table.name
             era = era or chunk.guess.era
@@ -163,6 +169,8 @@ def load_release(con, manifest: Manifest, run_id: str, *, encoding: str = "utf-8
             profiles.extend(res.profiles)
             summary.findings.extend(res.findings)
             progress("chunk", name=f.name, sheet=chunk.sheet, rows=res.rows_read)
+            del chunk  # a slice holds its whole sheet: let it go before the next sheet is parsed
+    con.execute("RESET memory_limit")
     manifest.era = era
     for table in used_tables.values():
         dedupe.finalize_release(con, table, manifest.release_id)
@@ -216,7 +224,8 @@ def _record_run(con, s: RunSummary, m: Manifest, started: dt.datetime, profiles:
                      json.dumps(fnd.detail, default=str), fnd.count])
 
 
-def ingest(settings: Settings, manifest: Manifest, *, encoding: str = "utf-8", progress: Progress = _noop) -> RunSummary:
+def ingest(settings: Settings, manifest: Manifest, *, encoding: str = "utf-8", progress: Progress = _noop,
+           low_memory: bool = False) -> RunSummary:
     """Ingest a release atomically. The same files again change nothing; changed files are refused."""
     progress("hashing", files=len(manifest.files))
     hash_files(manifest)
@@ -236,7 +245,7 @@ def ingest(settings: Settings, manifest: Manifest, *, encoding: str = "utf-8", p
         return _record_unchanged(settings, manifest)
     run_id = new_run_id()
     with atomic_ledger(settings, fresh=False) as con:
-        summary = load_release(con, manifest, run_id, encoding=encoding, progress=progress)
+        summary = load_release(con, manifest, run_id, encoding=encoding, progress=progress, low_memory=low_memory)
         store.save(manifest)
     return summary
 
