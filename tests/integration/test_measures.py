@@ -179,8 +179,6 @@ def test_policy_period_needs_the_registry(home, home_with_registries):
     r = count(home_with_registries, count="arrests", by="policy_period", policy="test-county")
     assert by(r, "policy_period") == {"in_effect": 1, "after": 1}  # arrests placed in King County: 11-02, 01-21
     with pytest.raises(NotAvailable):
-        count(home_with_registries, count="encounters", by="policy_period", policy="test-county")
-    with pytest.raises(NotAvailable):
         count(home_with_registries, count="detainers", by="policy_period", policy="test-city")
     with pytest.raises(NotFoundError):
         count(home_with_registries, count="detainers", by="policy_period", policy="nope")

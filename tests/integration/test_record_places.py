@@ -43,7 +43,7 @@ def resolved(tmp_path_factory, registry_build):
         w.writerow(HEADERS)
         for i, (state, county, _, _) in enumerate(CASES):
             w.writerow([f"2024-03-{i + 1:02d}", state, county, "Houston Area of Responsibility", "Located", "3 Other Immigration Violator", "Male", "MEXICO"])
-    summary = ingest(settings, manifest_from_paths([path], "test-places", era="L1", table="arrests"))
+    summary = ingest(settings, manifest_from_paths([path], "test-places", era="L1", table="arrests", synthetic=False))
     rows = query(settings, "SELECT apprehension_state, apprehension_county, state_code, county_fips FROM core_arrests "
                            "WHERE release_id = 'test-places' ORDER BY source_row")
     return summary, rows
@@ -77,7 +77,7 @@ def test_synthetic_counties_resolve_inside_their_office(tmp_path, registry_build
         FROM core_arrests a LEFT JOIN ref_counties c ON c.county_fips = a.county_fips
         LEFT JOIN ref_states s ON s.state_code = a.state_code
         LEFT JOIN ref_county_aor ca ON ca.county_fips = a.county_fips AND ca.is_current""")[0]
-    assert total == 3000 and written > 2500
+    assert total == summary.totals.rows_loaded and written > 0.8 * total
     assert 0.9 * written <= resolved < written  # most resolve; the few written as a city do not (or not all)
     assert same_state == resolved
     assert same_office == resolved

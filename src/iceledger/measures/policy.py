@@ -23,7 +23,6 @@ from iceledger.measures.registry import NotAvailable, registry_table
 
 STATE_COLUMNS = {"arrests": "apprehension_state", "removals": "apprehension_state", "detainers": "facility_state"}
 COUNTY_SUBJECTS = ("arrests", "removals")  # placed in a county by their own county_fips
-FACILITY_SUBJECTS = ("detainers", "book_ins", "stays")
 
 
 def _one(engine, key: str, column: str, value: str) -> dict | None:
@@ -85,11 +84,6 @@ def policy_period(engine, t: ibis.Table, subject, policy_id: str, notes: list[st
     j = p["jurisdiction"]
     level = (j["place_level"] or "").lower()
     if level == "county":
-        if subject.name not in FACILITY_SUBJECTS + COUNTY_SUBJECTS:
-            raise NotAvailable("policy_place_unknown",
-                               f"{subject.name} carry no county code, so the county-level {policy_id} cannot be applied to them",
-                               fix="measure arrests or removals (placed by their county), detainers, book_ins or stays "
-                                   "(placed by their facility's county), or use a state-level policy")
         fips = _county_fips(engine, j)
         if subject.name in COUNTY_SUBJECTS:
             place = t.county_fips

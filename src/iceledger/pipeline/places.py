@@ -38,6 +38,8 @@ def resolve_record_places(con, table: Table, release_id: str) -> list[Finding]:
                                 detail={"table": t, "release_id": release_id, **examples([f"{v} ({n})" for v, n in unknown])},
                                 count=sum(n for _, n in unknown)))
     if table.county_field:
+        # rows without a state were reported above; their county cannot be placed
         findings += resolve_county_fips(con, t, key="source_row", state="state_code", county=table.county_field,
-                                        fips="county_fips", as_of=None, where=where)
+                                        fips="county_fips", as_of=None,
+                                        where=f"x.release_id = {sql_str(release_id)} AND x.state_code IS NOT NULL")
     return findings

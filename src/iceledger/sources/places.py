@@ -72,7 +72,8 @@ def load_county_fixes(con) -> None:
 def resolve_county_fips(con, target: str, *, key: str, state: str, county: str, fips: str, as_of: dt.date | None,
                         where: str = "TRUE") -> list[Finding]:
     """Fill ``target.fips`` from (``state`` code, ``county`` name) among counties valid on ``as_of``
-    (among every county the registry knows when None), for the rows matching ``where`` (SQL)."""
+    (among every county the registry knows when None), for the rows matching ``where`` (SQL over the
+    target's rows, which it names ``x``)."""
     if not (has_table(con, STATES) and has_table(con, COUNTIES)):
         return absent(target, "county FIPS codes", COUNTIES[0])
     t, k, s, c, f = quote(target), quote(key), quote(state), quote(county), quote(fips)
@@ -86,7 +87,7 @@ def resolve_county_fips(con, target: str, *, key: str, state: str, county: str, 
     load_county_fixes(con)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE county_matches AS
-        WITH raw_names AS (SELECT DISTINCT {s} AS state_code, {c} AS county FROM {t} WHERE {c} IS NOT NULL AND ({where})),
+        WITH raw_names AS (SELECT DISTINCT x.{s} AS state_code, x.{c} AS county FROM {t} x WHERE x.{c} IS NOT NULL AND ({where})),
         names AS (SELECT r.state_code, r.county, coalesce(fx.fixed, r.county) AS lookup, fx.reason AS fix_reason
                   FROM raw_names r LEFT JOIN county_fixes fx ON fx.state_code = r.state_code AND upper(fx.raw) = upper(r.county)),
         full_hits AS (SELECT n.state_code, n.county, list(DISTINCT k.county_fips ORDER BY k.county_fips) AS fips FROM names n
@@ -97,8 +98,8 @@ def resolve_county_fips(con, target: str, *, key: str, state: str, county: str, 
                       GROUP BY ALL)
         SELECT n.state_code, n.county, n.lookup, n.fix_reason, coalesce(fh.fips, bh.fips, []) AS fips
         FROM names n LEFT JOIN full_hits fh USING (state_code, county) LEFT JOIN bare_hits bh USING (state_code, county)""")
-    con.execute(f"""UPDATE {t} SET {f} = m.fips[1] FROM county_matches m
-        WHERE m.state_code = {t}.{s} AND m.county = {t}.{c} AND len(m.fips) = 1 AND ({where})""")
+    con.execute(f"""UPDATE {t} AS x SET {f} = m.fips[1] FROM county_matches m
+        WHERE m.state_code = x.{s} AND m.county = x.{c} AND len(m.fips) = 1 AND ({where})""")
     findings = []
     fixed = con.execute(f"""SELECT m.state_code, m.county, m.lookup, m.fips[1], count(*) FROM county_matches m JOIN {t} x
         ON x.{s} = m.state_code AND x.{c} = m.county WHERE m.fix_reason IS NOT NULL AND len(m.fips) = 1 AND ({where})
