@@ -18,14 +18,17 @@ SAFE_CITY_AORS = ["BAL", "BOS", "CHI", "DEN", "LOS", "NYC", "PHI", "SEA", "SFR",
 def home(tmp_path_factory, registry_build):
     settings = copy_home(registry_build[0], tmp_path_factory.mktemp("registries") / "home")
     L = HandLedger(settings.ledger_path).release("synth-registries", era="L1", synthetic=True)
-    arrest = lambda when, aor, pid: dict(apprehension_datetime=when, apprehension_aor=aor, person_id=pid,  # noqa: E731
-                                         apprehension_method="Located")
+    arrest = lambda when, aor, pid, **kw: dict(apprehension_datetime=when, apprehension_aor=aor, person_id=pid,  # noqa: E731
+                                               apprehension_method="Located", **kw)
     L.add("core_arrests", "synth-registries", [
         arrest("2017-09-24 10:00:00", "SEA", "a1"), arrest("2017-09-26 10:00:00", "SEA", "a2"),
         arrest("2017-09-25 10:00:00", "BAL", "a3"),
         arrest("2017-09-18 10:00:00", "SEA", "a4"),  # Monday of the week before: in the baseline
         arrest("2017-09-21 10:00:00", "SEA", "a5"),  # Thursday: not one of the window's weekdays
-        arrest("2017-09-12 10:00:00", "BAL", "a6")])  # Tuesday two weeks before
+        arrest("2017-09-12 10:00:00", "BAL", "a6"),  # Tuesday two weeks before
+        # placed in Travis County by the county ICE wrote (resolved against the registries)
+        arrest("2016-12-20 10:00:00", "SNA", "t1", apprehension_state="TEXAS", apprehension_county="TRAVIS"),
+        arrest("2017-02-10 10:00:00", "SNA", "t2", apprehension_state="TX", apprehension_county="Travis County")])
     L.add("core_detainers", "synth-registries", [
         dict(detainer_prepare_datetime=when, detention_facility_code="TRAVITX", facility_state="TEXAS", person_id=pid)
         for when, pid in [("2016-12-15 00:00:00", "d1"), ("2017-01-15 00:00:00", "d2"), ("2017-02-10 00:00:00", "d3")]])
@@ -71,7 +74,9 @@ def test_places_the_records_cannot_hold_are_refused(home):
     with pytest.raises(NotAvailable) as exc:
         measure(MeasureSpec(count="detainers", by="policy_period", policy="ny-ithaca-2017-02-listed-offences"), home=home)
     assert exc.value.code == "policy_place_unknown" and "city" in exc.value.message
-    with pytest.raises(NotAvailable):
-        measure(MeasureSpec(count="arrests", by="policy_period", policy="tx-travis-county-2017-01-court-order"), home=home)
+    r = measure(MeasureSpec(count="arrests", by="policy_period", policy="tx-travis-county-2017-01-court-order"), home=home)
+    assert {x["policy_period"]: x["n"] for x in r.rows} == {"before": 1, "in_effect": 1}
+    r = measure(MeasureSpec(count="arrests", by="county"), home=home)
+    assert {x["county"]: x["n"] for x in r.rows if x["county"]} == {"48453": 2}
     r = measure(MeasureSpec(count="arrests", rate=True), home=home)
     assert any("no resident population" in n for n in r.notes)
