@@ -175,3 +175,18 @@ def test_thin_families_are_published_coarser_and_say_so(published, tmp_path):
                               "WHERE tabulation_key = 'arrests/fy/national'").fetchall()[0][0]
     full.close()
     assert shown[0] >= shown_full, "coarsening thin families never costs national totals"
+
+
+def test_publishing_the_same_ledger_again_gives_the_same_cells(published, tmp_path):
+    """The gate's choices depend on the counts only: two publications of one ledger show and withhold the
+    same cells (a cache keyed by object address once let a later cube reuse an earlier cube's levels)."""
+    cells = "SELECT tabulation_key, cell_fy, period_date, place_code, category_1_value, category_2_value, event_count, is_suppressed " \
+            "FROM out_tabulations ORDER BY ALL"
+    runs = []
+    for name in ("again-1", "again-2"):
+        home = copy_home(published, tmp_path / name)
+        publish(home)
+        con = duckdb.connect(str(home.public_path), read_only=True)
+        runs.append(con.execute(cells).fetchall())
+        con.close()
+    assert runs[0] == runs[1] and any(r[-1] for r in runs[0])

@@ -32,6 +32,7 @@ class Cube:
     values: dict[Cell, int]
     children: dict[int, dict[Node, list[Node]]] = field(default_factory=dict)
     _marginals: dict = field(default_factory=dict, repr=False)
+    _levels: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.depth_rows = [tuple(f.get(d, 0) for d in self.dims) for f in self.families]
@@ -54,6 +55,12 @@ class Cube:
                 if len(live) == 1:
                     self._marginals[(live[0], cell[live[0]])] = v
         return self._marginals.get((j, node), 0)
+
+    def level(self, j: int, depth: int) -> list[Node]:
+        """The nodes of dimension ``j`` at ``depth``, in a fixed order."""
+        if (j, depth) not in self._levels:
+            self._levels[(j, depth)] = sorted({c[j] for c in self.values if len(c[j]) == depth}, key=repr)
+        return self._levels[(j, depth)]
 
     def nonzero(self) -> set[Cell]:
         return {c for c, v in self.values.items() if v}

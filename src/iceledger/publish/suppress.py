@@ -110,7 +110,7 @@ def candidate_moves(cube: Cube, p: Cell, j: int, partners: int = PARTNERS) -> li
         tops = sorted(kids.get(ROOT, []), key=lambda k: (-_on_line(cube, p, j, k), -cube.marginal(j, k)))[:partners]
         return [lift(_descend(cube, j, k, p)) for k in tops]
     parent = node[:-1]
-    same_level = [n for n in _level(cube, j, len(node)) if n != node]
+    same_level = [n for n in cube.level(j, len(node)) if n != node]
     ranked = sorted(same_level, key=lambda n: (-_shared(n, parent), -_on_line(cube, p, j, n), -cube.marginal(j, n)))
     mine = _descend(cube, j, node, p)
     moves = [swap(mine, _descend(cube, j, n, p)) for n in ranked[:partners] if _on_line(cube, p, j, n) > 0]
@@ -120,18 +120,6 @@ def candidate_moves(cube: Cube, p: Cell, j: int, partners: int = PARTNERS) -> li
 
 def _shared(n: Node, parent: Node) -> int:
     return int(n[:len(parent)] == parent)
-
-
-_LEVELS: dict = {}
-
-
-def _level(cube: Cube, j: int, depth: int) -> list[Node]:
-    key = (id(cube), j, depth)
-    if key not in _LEVELS:
-        if len(_LEVELS) > 10_000:
-            _LEVELS.clear()
-        _LEVELS[key] = sorted({c[j] for c in cube.values if len(c[j]) == depth}, key=repr)
-    return _LEVELS[key]
 
 
 def corners(cube: Cube, moves: list[Move]) -> dict[Cell, int]:
