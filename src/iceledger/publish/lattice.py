@@ -51,9 +51,10 @@ class Family:
     depth: int
     categories: tuple[str, ...]
     source: str  # count | funnel
+    by_month: bool = True  # False: by fiscal year only (a family coarsened for thin data)
 
     def depths(self) -> dict[str, int]:
-        out = {TIME: 1}
+        out = {TIME: 1} if self.by_month else {}
         if self.place:
             out[self.place] = self.depth
         out.update({c: 1 for c in self.categories})

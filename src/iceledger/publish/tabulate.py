@@ -42,7 +42,7 @@ def fiscal_year(d: dt.date) -> int:
 
 
 def _family_by(fam: Family) -> list[str]:
-    by = ["month"]
+    by = ["month" if fam.by_month else "fy"]
     if fam.place:
         by += list(place(fam.place).dimensions[:fam.depth])
     return by + [c for c in fam.categories if c != OUTCOME]
@@ -84,7 +84,7 @@ def count_family(engine, lat: Lattice, m: MeasureLattice, fam: Family) -> tuple[
 
 def _coords(lat: Lattice, fam: Family, values: dict) -> dict[str, Node]:
     miss = lat.missing_label
-    coords: dict[str, Node] = {TIME: (values["month"],)}
+    coords: dict[str, Node] = {TIME: (values["month"],)} if fam.by_month else {}
     if fam.place:
         dims = place(fam.place).dimensions[:fam.depth]
         coords[fam.place] = tuple(miss if values[d] is None else str(values[d]) for d in dims)
@@ -95,30 +95,40 @@ def _coords(lat: Lattice, fam: Family, values: dict) -> dict[str, Node]:
 
 
 def small_share(rows: list[tuple[dict, int]], threshold: int) -> float:
-    """Share of a family's non-zero finest cells (month by month) that the gate would withhold as small."""
+    """Share of a family's non-zero finest cells (month by month, or year by year) that the gate would withhold as small."""
     cells = [n for _, n in rows if n]
     return sum(1 for n in cells if n <= threshold) / len(cells) if cells and threshold > 0 else 0.0
 
 
-def _summed(rows: list[tuple[dict, int]], keep) -> list[tuple[dict, int]]:
+def _summed(rows: list[tuple[dict, int]], keep, *, to_fy: bool = False) -> list[tuple[dict, int]]:
+    """Rows summed over the dimensions ``keep`` rejects (and over the months of a fiscal year with ``to_fy``)."""
     acc: dict[tuple, int] = {}
     for values, n in rows:
+        if to_fy and "month" in values:
+            values = {**{k: v for k, v in values.items() if k != "month"}, "fy": fiscal_year(values["month"])}
         key = tuple(sorted((k, v) for k, v in values.items() if keep(k)))
         acc[key] = acc.get(key, 0) + n
     return [(dict(k), n) for k, n in acc.items()]
 
 
+def row_fy(values: dict) -> int:
+    return values["fy"] if "fy" in values else fiscal_year(values["month"])
+
+
 def coarsen(lat: Lattice, fam: Family, rows: list[tuple[dict, int]]) -> tuple[Family, list[tuple[dict, int]]] | None:
     """The family one step coarser, with its rows summed to match: a family with categories is first
     taken to the national level (its place tables come from the month-by-place backbone), then loses
-    its last category; a family without categories loses its deepest place level, never its first.
-    None when nothing coarser is left."""
+    its last category; a family without categories is first taken from months to fiscal years (a
+    county's year is often publishable where its months are not), then loses its deepest place level,
+    never its first. None when nothing coarser is left."""
     if fam.categories and fam.place:
         dims = set(place(fam.place).dimensions)
         return replace(fam, place=None, depth=0), _summed(rows, lambda k: k not in dims)
     if fam.categories:
         drop = fam.categories[-1]
         return replace(fam, categories=fam.categories[:-1]), _summed(rows, lambda k: k != drop)
+    if fam.place and fam.depth > 1 and fam.by_month:
+        return replace(fam, by_month=False), _summed(rows, lambda k: True, to_fy=True)
     if fam.place and fam.depth > 1:
         drop = place(fam.place).dimensions[fam.depth - 1]
         return replace(fam, depth=fam.depth - 1), _summed(rows, lambda k: k != drop)
@@ -146,7 +156,7 @@ def _with_backbone(counted: list[tuple[Family, list]], declared: list[tuple[Fami
     """Month by the first level of every place the declared families had, kept when coarsening took it away."""
     out = list(counted)
     for p in dict.fromkeys(f.place for f, _ in declared if f.place):
-        if any(f.place == p for f, _ in out):
+        if any(f.place == p and f.by_month for f, _ in out):
             continue
         fam, rows = next((f, r) for f, r in declared if f.place == p)
         first = place(p).dimensions[0]
@@ -192,7 +202,7 @@ def count_measure(engine, lat: Lattice, m: MeasureLattice, progress: Callable = 
     per_year: dict[int, list[list]] = {}
     for i, (fam, rows) in enumerate(counted):
         for values, n in rows:
-            fy = fiscal_year(values["month"])
+            fy = row_fy(values)
             per_year.setdefault(fy, [[] for _ in counted])[i].append((_coords(lat, fam, values), n))
     for fy, fam_rows in sorted(per_year.items()):
         try:

@@ -74,7 +74,7 @@ def test_a_cell_becomes_a_described_row():
     assert fy["tabulation_key"] == "detainers/fy/national" and fy["period_date"] == dt.date(2023, 10, 1)
 
 
-def test_thin_families_coarsen_place_first_then_categories():
+def test_thin_families_coarsen_place_first_then_categories_then_time_then_levels():
     from iceledger.publish.lattice import Family
     from iceledger.publish.tabulate import coarsen, small_share
 
@@ -90,6 +90,12 @@ def test_thin_families_coarsen_place_first_then_categories():
     fam3, rows3 = coarsen(lat, fam2, rows2)
     assert fam3.categories == ("criminality",) and sum(n for _, n in rows3) == 52
     flat = Family("aor", 2, (), "count")
-    fam4, rows4 = coarsen(lat, flat, rows)
-    assert fam4.depth == 1 and sorted(n for _, n in rows4) == [12, 40]
-    assert coarsen(lat, fam4, rows4) is None  # month by AOR is never given up
+    later = ({"month": dt.date(2024, 9, 1), "aor_code": "SEA", "facility": "F1"}, 5)  # same fiscal year (FY2024)
+    fam4, rows4 = coarsen(lat, flat, [({k: v for k, v in r.items() if k in ("month", "aor_code", "facility")}, n)
+                                      for r, n in rows] + [later])
+    assert (fam4.depth, fam4.by_month) == (2, False)  # a place tree goes to fiscal years before it loses a level
+    assert sorted((r["fy"], r["facility"], n) for r, n in rows4) == [(2024, "F1", 8), (2024, "F2", 9), (2024, "F3", 40)]
+    assert fam4.depths() == {"aor": 2}
+    fam5, rows5 = coarsen(lat, fam4, rows4)
+    assert (fam5.depth, fam5.by_month) == (1, False) and sorted(n for _, n in rows5) == [17, 40]
+    assert coarsen(lat, fam5, rows5) is None  # AOR is never given up (month by AOR stays as the backbone)
