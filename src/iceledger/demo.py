@@ -15,7 +15,7 @@ DEMO_SEED = 2017
 # (release id, era, tables with rows): linked tables share the seed, so a detainer's person is
 # arrested, booked in and removed in the sample as in ICE's own releases.
 DEMO_RELEASES = [
-    ("synth-demo-l2", "L2", {"arrests": 20_000, "detainers": 12_000, "encounters": 20_000, "detention_stints": 14_000}),
+    ("synth-demo-l2", "L2", {"arrests": 60_000, "detainers": 12_000, "encounters": 20_000, "detention_stints": 14_000}),
     ("synth-demo-l1", "L1", {"removals": 5_000}),
     ("synth-demo-h-uwchr-enf", "H-UWCHR-ENF", {"arrests": 20_000}),
 ]
