@@ -69,16 +69,29 @@ def registry_source(data: PublicData, f: Formatter, source_ids) -> tuple[str, st
 # --- counts ---------------------------------------------------------------------------------
 def trend(data: PublicData, f: Formatter, *, measure: str, level: str = "national", code: str | None = None,
           place_name: str | None = None) -> Table:
+    """Counts by month; by fiscal year where the publication has only years for the place (counties
+    whose months were too thin to publish)."""
     rows = data.series(measure, "month", level, code)
     wl = withheld_label(f, data.threshold)
     where = place_name or f.gettext("United States")
-    title = f.gettext("%(measure)s by month, %(place)s", measure=measure_label(f, measure), place=where)
     src, href = records_source(data, f)
+    params = {"measure": measure, "level": level, "code": code}
+    empty = f.gettext("No records of this kind are loaded for this place.")
+    if not rows and level != "national":
+        years = data.series(measure, "fy", level, code)
+        if years:
+            title = f.gettext("%(measure)s by fiscal year, %(place)s", measure=measure_label(f, measure), place=where)
+            t = Table(f"trend-{measure}", title, [Column("fy", f.gettext("Fiscal year")), Column("count", measure_label(f, measure), "count")],
+                      [{"fy": r["period_fy"], "count": count(r)} for r in years], src, href,
+                      synthetic=any(r["is_synthetic"] for r in years), params=params, empty=empty)
+            bars = [{"label": f.gettext("FY%(fy)s", fy=r["period_fy"]), **r} for r in years]
+            t.chart = charts.bars(bars, title=title, x_title=measure_label(f, measure), f=f, withheld_label=wl)
+            return t
+    title = f.gettext("%(measure)s by month, %(place)s", measure=measure_label(f, measure), place=where)
     t = Table(f"trend-{measure}", title, [Column("month", f.gettext("Month"), "month"),
                                           Column("count", measure_label(f, measure), "count")],
               [{"month": r["period_date"], "count": count(r)} for r in rows], src, href,
-              synthetic=any(r["is_synthetic"] for r in rows), params={"measure": measure, "level": level, "code": code},
-              empty=f.gettext("No records of this kind are loaded for this place."))
+              synthetic=any(r["is_synthetic"] for r in rows), params=params, empty=empty)
     if rows:
         t.chart = charts.trend(rows, title=title, y_title=measure_label(f, measure), f=f, withheld_label=wl)
     return t
