@@ -56,8 +56,9 @@ def county_text(seed: int, fips: np.ndarray, aor: np.ndarray) -> np.ndarray:
     """The county column as ICE might write it, one style per person (see STYLES)."""
     from iceledger.sources.geography.registry import geography
 
-    counties = geography().counties
-    which = stream(seed, "county_style").choice(len(STYLES), size=len(fips), p=list(STYLES.values()))
-    cities = profile()["cities"]
-    written = {f: (counties[f].name.upper(), counties[f].full_name) for f in set(fips)}
-    return np.array([written[f][w] if w < 2 else cities[a].upper() for f, a, w in zip(fips, aor, which)], dtype=object)
+    counties, cities = geography().counties, profile()["cities"]
+    styles = np.array(list(STYLES), dtype=object)[
+        stream(seed, "county_style").choice(len(STYLES), size=len(fips), p=list(STYLES.values()))]
+    write = {"bare": lambda f, a: counties[f].name.upper(), "full": lambda f, a: counties[f].full_name,
+             "city": lambda f, a: cities[a].upper()}
+    return np.array([write[s](f, a) for f, a, s in zip(fips, aor, styles)], dtype=object)
