@@ -179,8 +179,7 @@ def _insert(con, table: str, rows: list[dict]) -> None:
 
 
 def add_test_registries(path: Path) -> None:
-    """Test-only registry rows in the registries' real tables (and a population table, which no
-    registry builds yet, in the shape registries.yaml names). Every figure and date is made up."""
+    """Test-only registry rows in the registries' real tables. Every figure and date is made up."""
     con = duckdb.connect(str(path))
     _insert(con, "ref_facilities", [
         dict(detention_facility_code=c, facility_county_fips=f, facility_state_code=s)
@@ -204,7 +203,6 @@ def add_test_registries(path: Path) -> None:
                                          operation_start_date=dt.date(2025, 1, 19), operation_end_date=dt.date(2025, 1, 21))])
     _insert(con, "ref_operation_places", [dict(operation_slug="test-op", place_seq=1, aor_code="SEA"),
                                           dict(operation_slug="test-op", place_seq=2, aor_code="BAL")])
-    con.execute("CREATE TABLE ref_population (place_level VARCHAR, place_code VARCHAR, year INTEGER, population BIGINT, source_id VARCHAR)")
-    con.execute("INSERT INTO ref_population VALUES ('aor_code', 'SEA', 2023, 900000, 'test-fixture'), "
-                "('aor_code', 'SEA', 2025, 1000000, 'test-fixture')")
+    _insert(con, "ref_population", [dict(population_place_level="aor", population_place_code="SEA", population_year=y,
+                                         resident_population=n, population_basis="given") for y, n in [(2023, 900_000), (2025, 1_000_000)]])
     con.close()

@@ -8,9 +8,12 @@ earlier year is used, then the nearest later one, and ``population_year`` says w
 
 from __future__ import annotations
 
+import ibis
+
 from iceledger.measures.registry import registry_table
 
 PLACE_DIMENSIONS = ("aor_code", "state", "county")
+POPULATION_LEVEL = {"aor_code": "aor"}  # the population registry's level of a place dimension (else the same name)
 PER = 100_000
 
 
@@ -46,8 +49,10 @@ def add_rates(eng, rows: list[dict], dims: list[str], spec, notes: list[str]) ->
         return []
     level = places[0] if places else (next(iter(fixed)) if len(fixed) == 1 else "nation")
     table: dict[str, dict[int, tuple]] = {}
-    for r in eng.rows(pop.filter(pop.place_level == level)):
-        table.setdefault(str(r["place_code"]), {})[int(r["year"])] = (r["population"], r["source_id"])
+    # a figure the source lists wins over one summed from its parts; then the first source by id
+    for r in eng.rows(pop.filter(pop.place_level == POPULATION_LEVEL.get(level, level))
+                      .order_by([ibis.desc(pop.basis == "given"), pop.source_id])):
+        table.setdefault(str(r["place_code"]), {}).setdefault(int(r["year"]), (r["population"], r["source_id"]))
     missing = set()
     for r in rows:
         code = r.get(level) if places else (fixed.get(level) if level != "nation" else "US")

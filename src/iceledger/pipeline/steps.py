@@ -6,6 +6,7 @@ REGISTRY_STEPS: list[tuple[str, str]] = [
     # (step name, "module:function")
     ("sources", "iceledger.sources.bundled:load_sources"),
     ("geography", "iceledger.sources.geography.load:load_geography"),
+    ("population", "iceledger.sources.population:load_population"),
     ("detstats", "iceledger.sources.detention_stats.load:load_detstats"),
     ("facilities", "iceledger.sources.facilities.load:load_facilities"),
     ("g287", "iceledger.sources.g287.load:load_g287"),
