@@ -70,6 +70,15 @@ def test_county_fips_resolved_against_the_geography_registry(con, built):
         f["county_unresolved"].detail["examples"]
 
 
+def test_facilities_named_after_another_county_are_reported_not_changed(con, built):
+    f = next(x for x in built[1].findings if x.code == "facility_named_for_another_county")
+    assert f.count == 43 and f.severity == "info"
+    listed = {e["code"]: e["listed_county"] for e in f.detail["examples"]}
+    assert listed.get("BOWCOTX") == "HARRIS"  # ICE's 2017 list: BOWIE COUNTY JAIL (Texarkana), county HARRIS
+    assert "ADLNTCA" not in listed
+    assert con.execute("SELECT facility_county_fips FROM ref_facilities WHERE detention_facility_code = 'BOWCOTX'").fetchall() == [("48201",)]
+
+
 def test_every_row_names_its_source(con):
     for t in ("ref_facilities", "ref_facility_attributes", "ref_facility_adp", "ref_facility_types"):
         n = con.execute(f"SELECT count(*) FROM {t} t LEFT JOIN ref_sources s USING (source_id) "

@@ -17,7 +17,7 @@ from iceledger.errors import BuildError
 from iceledger.metadata import code_list, field_, quote, table
 from iceledger.metadata.model import METADATA_DIR
 from iceledger.sources.facilities.extract import Extracted, extract_facilities
-from iceledger.sources.places import resolve_county_fips
+from iceledger.sources.places import name_key_sql, resolve_county_fips
 from iceledger.sources.rows import insert_records
 from iceledger.validation import Finding
 from iceledger.validation.report import examples
@@ -178,6 +178,26 @@ def check_locations(con) -> list[Finding]:
                     count=len(bad))]
 
 
+def check_named_county(con) -> list[Finding]:
+    """Facilities named after a county ("BOWIE COUNTY JAIL") whose source lists another county (HARRIS):
+    reported for review, never changed (a jail may stand outside the county it serves; many are spellings)."""
+    named = "regexp_extract(upper(detention_facility), '([A-Z.&\\'']+(?: [A-Z.&\\'']+)?) (?:COUNTY|PARISH)\\b', 1)"
+    rows = con.execute(f"""
+        SELECT detention_facility_code, detention_facility, facility_county_name, facility_state_code FROM ref_facilities
+        WHERE facility_county_name IS NOT NULL AND {named} <> ''
+          AND NOT contains({name_key_sql(named, drop_kind=True)}, {name_key_sql('facility_county_name', drop_kind=True)})
+        ORDER BY 1""").fetchall()
+    if not rows:
+        return []
+    return [Finding("info", "facility_named_for_another_county",
+                    f"{len(rows)} facilities are named after a county other than the one their source lists "
+                    "(spelling variants included); the listed county is kept",
+                    fix="review them before relying on county-level facility figures; a confirmed error can be "
+                        "corrected with a listed fix rule and its source",
+                    detail=examples([{"code": r[0], "name": r[1], "listed_county": r[2], "state": r[3]} for r in rows]),
+                    count=len(rows))]
+
+
 def check_disagreements(con) -> list[Finding]:
     """How often sources give different values for one attribute of one facility (the chosen value wins)."""
     rows = con.execute(f"""SELECT facility_attribute, count(*) AS n, list(detention_facility_code ORDER BY detention_facility_code)[1:5]
@@ -211,5 +231,6 @@ def load_facilities(con, ctx):
     findings += check_disagreements(con)
     findings += resolve_county_fips(con, "ref_facilities", key="detention_facility_code", state="facility_state_code",
                                     county="facility_county_name", fips="facility_county_fips", as_of=LIST_DATE)
+    findings += check_named_county(con)
     return StepResult({"ref_facility_types": n_types, "ref_facility_attributes": n_attrs, "ref_facility_adp": n_adp,
                        "ref_facilities": n_wide}, findings)
