@@ -50,3 +50,23 @@ def copy_home(src, dst: Path):
 
     shutil.copytree(src.home, dst)
     return load_settings(dst)
+
+
+@pytest.fixture(scope="session")
+def published(tmp_path_factory):
+    """The session's small published home (demo registries, a SYNTHETIC sample, hostile values; see
+    tests/integration/publish_helpers.py), built once and shared by the integration, API and web tests."""
+    from tests.integration.publish_helpers import published_home
+
+    return published_home(tmp_path_factory.getbasetemp())
+
+
+@pytest.fixture(scope="session")
+def client(published):
+    """The real API app (with the web router) over the published home."""
+    from fastapi.testclient import TestClient
+
+    from iceledger.api.app import create_app
+
+    return TestClient(create_app(published, True))
+

@@ -1,17 +1,11 @@
-"""Fixtures shared by integration tests: a published home (see publish_helpers.py), and a registry build with a
-hand-made test release of a few arrests (rows made up for the tests, not ICE's)."""
+"""Fixtures shared by integration tests: a registry build with a hand-made test release of a few arrests
+(rows made up for the tests, not ICE's). The published home is in tests/conftest.py."""
 
 from __future__ import annotations
 
 import pytest
 
 from tests.conftest import copy_home
-from tests.integration.publish_helpers import published_home
-
-
-@pytest.fixture(scope="session")
-def published(tmp_path_factory):
-    return published_home(tmp_path_factory.getbasetemp())
 
 
 def arrest(when: str, aor: str, person: str) -> dict:
