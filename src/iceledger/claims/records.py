@@ -17,6 +17,7 @@ from iceledger.claims.result import SYNTHETIC_LABEL, Check
 from iceledger.errors import IceledgerError
 from iceledger.measures import NotAvailable, measure, operation_window
 from iceledger.measures.catalog import subject
+from iceledger.metadata import table as table_meta
 from iceledger.measures.derive import minus_year
 
 
@@ -72,6 +73,16 @@ def uncovered(spans: dict, needed: list[tuple[dt.date, dt.date]]) -> list[str]:
     return gaps
 
 
+def _dated_by(result) -> str:
+    """' (dated by …)' where the date counted needs saying: removals (ICE's removal date, or departure where a
+    release has none) and any count by another date than the one ICE counts its table by."""
+    date = result.provenance.get("date") or {}
+    subj = subject(result.spec["count"])
+    if date and (subj.basis_column or date["column"] != table_meta(subj.table).count_date):
+        return f" (dated by {date['basis']})"
+    return ""
+
+
 def describe_value(result, kind: str, column: str, value, row: dict, who: str) -> str:
     """The value found, in words: what was counted, over which days (``who``: whose records)."""
     count, v = result.spec["count"], format_number(value)
@@ -82,7 +93,7 @@ def describe_value(result, kind: str, column: str, value, row: dict, who: str) -
         if column == "window_n":
             return f"{who} hold {v} {count} from {w['from']} to {w['to']}{where}"
         return f"{who} give {column} = {v} for {w['from']} to {w['to']}{where}"
-    days = f"from {result.spec['date_from']} to {result.spec['date_to']}"
+    days = f"from {result.spec['date_from']} to {result.spec['date_to']}" + _dated_by(result)
     picked = result.rows[0] if not row and len(result.rows) == 1 else {}
     if column == "n":
         return f"{who} hold {v} {count} {days}"

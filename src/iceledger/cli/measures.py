@@ -83,6 +83,11 @@ def render(result, *, show_sql: bool = False) -> None:
         label = " SYNTHETIC" if rel["is_synthetic"] else ""
         console.print(f"release {rel['release_id']}{label} · era {rel['era']} · runs "
                       f"{', '.join(r['run_id'] for r in rel['runs']) or '—'} · {files}", highlight=False, markup=False)
+    d = prov.get("date")
+    if d:
+        by = d.get("rows_by_basis")
+        split = f" ({', '.join(f'{n:,} rows by {k}' for k, n in by.items())})" if by else ""
+        console.print(f"dated by {d['basis']} [{d['column']}]{split}", highlight=False, markup=False)
     q = prov.get("quality") or {}
     if q:
         console.print(f"rows counted {q['rows_counted']:,}; without AOR {q['rows_without_aor']:,} ({_cell(q['share_without_aor'])}); "
