@@ -169,3 +169,13 @@ def test_seattle_csv_exports_hold_the_workbooks_rows(real, shared_data, tmp_path
         from_xlsx = sorted(query(workbook_home, f"SELECT {cols}, count(*) FROM {table} WHERE release_id = ? GROUP BY ALL",
                                  [SEATTLE]), key=str)
         assert from_csv == from_xlsx, table
+
+
+def test_both_releases_are_counted_once(real):
+    """Unpinned, both real releases count and their overlap counts once: the national release (ingested
+    last, so the newer) covers FY2016 on; Seattle's own rows give the years before it."""
+    r = measure(MeasureSpec(count="arrests", by=["fy"]), home=real[0].home)
+    got = {row["fy"]: row["n"] for row in r.rows}
+    assert got[2013] == 7_165 and got[2016] == 110_104 and got[2017] == 143_470
+    (left,) = r.provenance["selection"][0]["overlaps_left_out"]
+    assert (left["release_id"], left["covered_by"]) == (SEATTLE, NATIONAL)

@@ -99,7 +99,8 @@ def render(result, *, show_sql: bool = False) -> None:
         for s in sel["set_aside"]:
             console.print(f"{sel['table']}: set aside {s['release_id']} ({s['reason']})", highlight=False, markup=False)
         for o in sel["overlaps_left_out"]:
-            console.print(f"{sel['table']}: rows of {o['release_id']} dated {o['from']}..{o['to']} left out "
+            where = f" in AOR {o['aor_code']}" if o.get("aor_code") else ""
+            console.print(f"{sel['table']}: rows of {o['release_id']}{where} dated {o['from']}..{o['to']} left out "
                           f"(covered by {o['covered_by']})", highlight=False, markup=False)
     for n in prov.get("notes", []):
         console.print(f"note: {n}", highlight=False, markup=False)

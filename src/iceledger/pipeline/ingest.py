@@ -13,10 +13,9 @@ from pathlib import Path
 
 from iceledger.errors import BuildError, InputError, Location
 from iceledger.metadata import Table, table as table_meta
-from iceledger.pipeline import dedupe
+from iceledger.pipeline import dedupe, release_values
 from iceledger.pipeline.ledger import atomic_ledger, build_lock, code_version, connect
 from iceledger.pipeline.places import resolve_record_places
-from iceledger.pipeline import release_values
 from iceledger.pipeline.releases import Manifest, ManifestFile, ReleaseStore, check_immutable, hash_files
 from iceledger.pipeline.summaries import RecordsSheet, check_summary
 from iceledger.settings import Settings
@@ -118,10 +117,11 @@ def _noop(*_a, **_k) -> None:
     return None
 
 
-def hints_of(f: ManifestFile, encoding: str | None = None) -> ReadHints:
+def hints_of(f: ManifestFile) -> ReadHints:
+    """What the manifest says about a file, for the reader (which knows nothing of manifests)."""
     return ReadHints(table=f.table, sheet_tables={k: v.table for k, v in f.sheets.items() if v.table},
                      excluded={k: v.exclude for k, v in f.sheets.items() if v.exclude}, columns=dict(f.columns),
-                     delimiter=f.delimiter, encoding=f.encoding or encoding)
+                     delimiter=f.delimiter, encoding=f.encoding)
 
 
 def _check_table(chunk: extract.RawChunk, table: Table, columns: dict[str, str]) -> None:
@@ -170,8 +170,7 @@ def _check_file(name: str, sheets: list[SheetTotals]) -> None:
                          location=Location(file=name))
 
 
-def load_release(con, manifest: Manifest, run_id: str, *, encoding: str | None = None,
-                 progress: Progress = _noop, low_memory: bool = False) -> RunSummary:
+def load_release(con, manifest: Manifest, run_id: str, *, progress: Progress = _noop, low_memory: bool = False) -> RunSummary:
     """Load every file of a release into the ledger open on ``con`` (inside an atomic build).
     ``low_memory`` parses one sheet at a time instead of reading the next sheet of a workbook while
     this one loads: a lower peak on large workbooks, for a longer load (bench/RESULTS.md)."""
@@ -186,7 +185,7 @@ def load_release(con, manifest: Manifest, run_id: str, *, encoding: str | None =
     con.execute(f"SET memory_limit = '{LOAD_MEMORY_LIMIT}'")
     for f in manifest.files:
         path = Path(f.path or f.name)
-        hints = hints_of(f, encoding)
+        hints = hints_of(f)
         progress("file", name=f.name, size=f.size_bytes)
         sheets: dict[str | None, SheetTotals] = {}
         records: list[RecordsSheet] = []

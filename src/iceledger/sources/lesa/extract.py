@@ -25,7 +25,6 @@ from iceledger.sources.lesa.summary import SummaryBlock, parse_summary
 from iceledger.validation import Finding
 
 NOTES_MAX_ROWS = 500  # a sheet of one text cell per row, up to this many rows, is notes; longer ones are not
-SHEET_KINDS = ("records", "summary", "notes", "excluded", "empty", "unclassified")
 
 __all__ = ["FileFormat", "sniff_format", "ReadHints", "RawChunk", "SheetOutcome", "read_file", "slice_chunk"]
 
@@ -67,7 +66,7 @@ class SheetOutcome:
 
     file_name: str
     sheet: str | None
-    kind: str
+    kind: str  # summary, notes, excluded, empty or unclassified (metadata/codes/sheet_kind.csv)
     rows: int  # rows holding a value
     reason: str
     blocks: list[SummaryBlock] = field(default_factory=list)
