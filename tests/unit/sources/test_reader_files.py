@@ -114,6 +114,15 @@ def test_rows_of_another_width_are_kept_whole_with_their_row_numbers(tmp_path):
     assert got[6]["Apprehension Landmark"].startswith("MADE-UP SITE 5")
 
 
+def test_lines_ending_in_a_delimiter_stay_on_the_fast_path(tmp_path):
+    """Exports that end every line with a delimiter (an empty last header cell) read as regular rows."""
+    text = "banner,,,\nApprehension Date,Apprehension State,Gender,\n2024-01-01,TX,Male,\n2024-01-02,CA,Female,\n"
+    items, _ = read(write_text(tmp_path / "trailing.csv", text))
+    (chunk,) = items
+    assert chunk.headers == ["Apprehension Date", "Apprehension State", "Gender", ""]
+    assert [r["Gender"] for r in rows_of(items)] == ["Male", "Female"] and rows_of(items)[1]["source_row"] == 4
+
+
 def test_a_zip_of_several_files_is_refused(tmp_path):
     path = tmp_path / "two.zip"
     with zipfile.ZipFile(path, "w") as z:

@@ -145,9 +145,9 @@ def read_head_layout(path: Path, fmt: FileFormat, name: str, *, delimiter: str |
         word = DELIMITER_WORDS.get(d, repr(d))
         decided = f"{how}, delimiter {word} ({delim_how if i == 0 else 'the header is found with it'})"
         layout = TextLayout(encoding, bom, d, '"', guess.row_index, offset, decided)
+        # Empty header cells are kept (as columns without a header): exports often end every line with a
+        # delimiter, and a header narrower than its rows would send every row down the careful path.
         headers = [h.strip() for h in records[guess.row_index][0]]
-        while headers and not headers[-1]:
-            headers.pop()
         banner = [" ".join(c.strip() for c in r if c.strip()) for r, _ in records[: guess.row_index]]
         return TextHead(layout, guess, headers, [b for b in banner if b])
     tried = ", ".join(DELIMITER_WORDS.get(d, repr(d)) for d in candidates)
