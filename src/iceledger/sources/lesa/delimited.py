@@ -86,14 +86,15 @@ def _decode_head(head: bytes, encoding: str, bom: int, name: str) -> str:
                          location=Location(file=name)) from exc
 
 
-def sniff_delimiter(text: str) -> str | None:
-    """The delimiter csv.Sniffer finds among the usual ones, or None."""
+def sniff_dialect(text: str) -> tuple[str, str] | None:
+    """(delimiter, quote character) csv.Sniffer finds among the usual delimiters, or None."""
     sample = text[:SNIFF_CHARS]
     sample = sample[: sample.rfind("\n") + 1] or sample
     try:
-        return csv.Sniffer().sniff(sample, delimiters="".join(DELIMITERS)).delimiter
+        found = csv.Sniffer().sniff(sample, delimiters="".join(DELIMITERS))
     except csv.Error:
         return None
+    return found.delimiter, found.quotechar or '"'
 
 
 def _records(text: str, delimiter: str, quotechar: str) -> list[tuple[list[str], int]]:
@@ -119,6 +120,13 @@ def _records(text: str, delimiter: str, quotechar: str) -> list[tuple[list[str],
     return out
 
 
+def _regularity(records: list[tuple[list[str], int]], guess: HeaderGuess) -> float:
+    """Share of the records below the header that have the header's number of fields."""
+    width = len(records[guess.row_index][0])
+    body = records[guess.row_index + 1:]
+    return sum(len(r) == width for r, _ in body) / len(body) if body else 1.0
+
+
 def read_head_layout(path: Path, fmt: FileFormat, name: str, *, delimiter: str | None = None, encoding: str | None = None,
                      table: str | None = None, columns: dict[str, str] | None = None) -> TextHead:
     """Decide encoding, delimiter and header row from the file's head; say what was tried when nothing fits."""
@@ -129,28 +137,36 @@ def read_head_layout(path: Path, fmt: FileFormat, name: str, *, delimiter: str |
     else:
         encoding, bom, how = detect_encoding(head)
     text = _decode_head(head, encoding, bom, name)
+    sniffed = None if delimiter else sniff_dialect(text)
     if delimiter:
-        candidates, delim_how = [delimiter], "given"
+        candidates, delim_how = [(delimiter, '"')], "given"
     else:
-        sniffed = sniff_delimiter(text)
-        candidates = [sniffed] + [d for d in DELIMITERS if d != sniffed] if sniffed else list(DELIMITERS)
+        candidates = [sniffed] if sniffed else []
+        candidates += [(d, '"') for d in DELIMITERS if (d, '"') != sniffed]
         delim_how = "detected"
-    for i, d in enumerate(candidates):
-        records = _records(text, d, '"')
+    for i, (d, quote) in enumerate(candidates):
+        records = _records(text, d, quote)
         guess = find_header([r for r, _ in records], table=table, columns=columns)
         if guess is None:
             continue
+        if quote != '"':  # a quote other than '"' only when it reads the rows more regularly than '"' does
+            plain = _records(text, d, '"')
+            plain_guess = find_header([r for r, _ in plain], table=table, columns=columns)
+            if plain_guess is not None and _regularity(plain, plain_guess) >= _regularity(records, guess):
+                continue
         used = records[guess.row_index][1]
         offset = bom + len(text[:used].encode(encoding))
         word = DELIMITER_WORDS.get(d, repr(d))
-        decided = f"{how}, delimiter {word} ({delim_how if i == 0 else 'the header is found with it'})"
-        layout = TextLayout(encoding, bom, d, '"', guess.row_index, offset, decided)
+        quoted = "" if quote == '"' else f", quote {quote}"
+        first_choice = i == 0 and bool(delimiter or sniffed)
+        decided = f"{how}, delimiter {word}{quoted} ({delim_how if first_choice else 'the header is found with it'})"
+        layout = TextLayout(encoding, bom, d, quote, guess.row_index, offset, decided)
         # Empty header cells are kept (as columns without a header): exports often end every line with a
         # delimiter, and a header narrower than its rows would send every row down the careful path.
         headers = [h.strip() for h in records[guess.row_index][0]]
         banner = [" ".join(c.strip() for c in r if c.strip()) for r, _ in records[: guess.row_index]]
         return TextHead(layout, guess, headers, [b for b in banner if b])
-    tried = ", ".join(DELIMITER_WORDS.get(d, repr(d)) for d in candidates)
+    tried = ", ".join(dict.fromkeys(DELIMITER_WORDS.get(d, repr(d)) for d, _ in candidates))
     what = f"the {table.removeprefix('core_')} " if table else "a LESA "
     raise InputError(
         "no_header",
