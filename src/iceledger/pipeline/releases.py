@@ -8,8 +8,9 @@ import codecs
 import datetime as dt
 import hashlib
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from iceledger.errors import ReleaseError
 from iceledger.metadata import code_list, tables
@@ -36,17 +37,15 @@ def canonical_table(name: str) -> str:
     return full
 
 
+TableName = Annotated[str | None, AfterValidator(lambda v: canonical_table(v) if v else v)]  # 'arrests' → core_arrests
+
+
 class SheetChoice(BaseModel):
     """What to do with one sheet of a workbook, where its header alone does not say."""
 
     model_config = ConfigDict(extra="forbid")
-    table: str | None = None  # read the sheet as this table
+    table: TableName = None  # read the sheet as this table
     exclude: str | None = None  # do not read it as records, for this reason (notes, a pivot table, ...)
-
-    @field_validator("table")
-    @classmethod
-    def _table(cls, v: str | None) -> str | None:
-        return canonical_table(v) if v else v
 
     @model_validator(mode="after")
     def _one(self):
@@ -60,7 +59,7 @@ class SheetChoice(BaseModel):
 class ManifestFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str
-    table: str | None = None  # every sheet (or the CSV) is this table; detected from each header when omitted
+    table: TableName = None  # every sheet (or the CSV) is this table; detected from each header when omitted
     sha256: str | None = None
     size_bytes: int | None = None
     path: str | None = None  # where to read it; relative paths are relative to the manifest
@@ -69,10 +68,6 @@ class ManifestFile(BaseModel):
     delimiter: str | None = None  # delimited text: detected from the content when omitted
     encoding: str | None = None  # delimited text: detected from the content when omitted
 
-    @field_validator("table")
-    @classmethod
-    def _table(cls, v: str | None) -> str | None:
-        return canonical_table(v) if v else v
 
     @field_validator("delimiter")
     @classmethod
