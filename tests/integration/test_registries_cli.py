@@ -35,7 +35,7 @@ def run_json(settings, *args) -> dict:
 def test_build_reports_rows_per_registry(built_home):
     _, report = built_home
     rows = report.summary["rows"]
-    assert rows["figures"] == {"ref_official_figures": 97}
+    assert rows["figures"] == {"ref_official_figures": 99}
     assert rows["operations"] == {"ref_operations": 13, "ref_operation_places": 21}
     assert rows["policies"] == {"ref_policies": 5, "ref_designation_lists": 3, "ref_policy_designations": 49}
     assert rows["jurisdictions"] == {"ref_jurisdictions": 48}
