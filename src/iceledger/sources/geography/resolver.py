@@ -62,7 +62,12 @@ class _Index:
     state_names: dict[str, State]  # names, USPS codes, AP abbreviations
     state_aliases: dict[str, list[State]]
     cities: dict[str, list[PlaceEntry]]
-    counties: dict[str, list[County]]  # bare county name → counties (every state)
+    counties: dict[str, list[County]]  # bare county name, spaces removed ("De Baca" = "DeBaca") → counties (every state)
+
+
+def _squeeze(name_key: str) -> str:
+    """A county key without spaces: "De Baca" and "DeBaca", "La Salle" and "LaSalle" are written both ways."""
+    return name_key.replace(" ", "")
 
 
 def _index(geo: Geography) -> _Index:
@@ -81,7 +86,7 @@ def _index(geo: Geography) -> _Index:
         for n in {key(p.name), *map(key, p.aliases)}:
             cities.setdefault(n, []).append(p)
     for c in geo.counties.values():
-        counties.setdefault(key(c.name), []).append(c)
+        counties.setdefault(_squeeze(key(c.name)), []).append(c)
     geo._resolver_index = _Index(names, aliases, cities, counties)
     return geo._resolver_index
 
@@ -162,7 +167,7 @@ def _local(segment: str, state: State | None, idx: _Index, hint: str | None) -> 
     out: list[tuple] = []
     word, kinds, bare = _county_word(segment)
     if word:
-        named = [c for c in idx.counties.get(bare, []) if state is None or c.state_fips == state.fips]
+        named = [c for c in idx.counties.get(_squeeze(bare), []) if state is None or c.state_fips == state.fips]
         out = [("county", c) for c in named if c.kind in (kinds or ("county",))]
         if not out and kinds is None:  # "Orleans County, La.": the county-equivalent whatever its kind
             out = [("county", c) for c in named]
@@ -172,10 +177,10 @@ def _local(segment: str, state: State | None, idx: _Index, hint: str | None) -> 
         if state is None or p.state_code == state.code:
             out.append(("city", p))
     if not out and state is not None and hint != "city":  # "Richmond, Va.": an independent city is its own county
-        out += [("county", c) for c in idx.counties.get(key(segment), [])
+        out += [("county", c) for c in idx.counties.get(_squeeze(key(segment)), [])
                 if c.state_fips == state.fips and c.kind == "independent city"]
     if not out and state is not None and hint != "city":
-        out += [("county", c) for c in idx.counties.get(key(segment), []) if c.state_fips == state.fips and c.kind
+        out += [("county", c) for c in idx.counties.get(_squeeze(key(segment)), []) if c.state_fips == state.fips and c.kind
                 in ("parish", "borough", "municipio", "census area", "city and borough", "municipality", "island")]
     return out
 
