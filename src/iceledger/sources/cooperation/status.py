@@ -16,6 +16,7 @@ import datetime as dt
 from iceledger.errors import NotFoundError
 from iceledger.sources.geography.resolver import resolve_place
 
+STATUS_TABLES = ("ref_place_cooperation", "ref_counties", "ref_states", "ref_287g_snapshots")  # all that county_status reads
 LIMITING = ("judicial_warrant_required", "listed_offences_only", "notification_only", "bars_ice_from_jail", "state_law",
             "state_directive")
 FACT_COLUMNS = ("cooperation_kind", "cooperation_code", "place_level", "subject_name", "cooperation_summary", "from_date",
