@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from iceledger.claims import registry as reg
 from iceledger.claims.compare import CONTRADICTED, NOT_TESTABLE, SUPPORTED, as_decimal, compare, format_date, format_number
+from iceledger.claims.facts import TABLES, check_fact
 from iceledger.claims.load import LoadedClaim
 from iceledger.claims.places import check_places
 from iceledger.claims.result import Check
@@ -31,12 +32,20 @@ def check_official(engine, lc: LoadedClaim) -> list[Check]:
     off = lc.claim.measure.official
     if off is None:
         return []
-    needed = [reg.FIGURES, reg.OPERATIONS] if off.figure else [reg.OPERATIONS] + ([reg.PLACES] if off.fact == "places" else [])
+    fact = off.registry_fact
+    if fact:
+        needed = TABLES[fact]
+    elif off.figure:
+        needed = [reg.FIGURES, reg.OPERATIONS]
+    else:
+        needed = [reg.OPERATIONS] + ([reg.PLACES] if off.fact == "places" else [])
     missing = reg.missing_tables(engine, *needed)
     if missing:
         return [blank(lc, f"the registry table{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
                           f"{'are' if len(missing) > 1 else 'is'} not in this ledger",
                       "run `iceledger build`, which loads the registries")]
+    if fact:
+        return [check_fact(engine, lc, fact)]
     return [check_figure(engine, lc)] if off.figure else check_operation(engine, lc)
 
 
