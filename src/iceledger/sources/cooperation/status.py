@@ -97,23 +97,23 @@ def scope(f: dict) -> str:
     return {"state": "its state", "city": "a city in it", "county": "the county"}.get(f["place_level"], f["place_level"])
 
 
+def first_answer(cases: list[tuple[str, list[dict], str]], render, default: tuple[str, str]) -> tuple[str, str]:
+    """(answer, text) of the first case with facts: its lead words, then each fact rendered; else the default."""
+    for answer, hits, lead in cases:
+        if hits:
+            return answer, lead + "; ".join(render(f) for f in hits)
+    return default
+
+
 def detainer_answer(facts: list[dict], on: dt.date) -> dict:
     now = [f for f in facts if f["holds_on_day"]]
     limiting = [f for f in now if f["cooperation_code"] in LIMITING]
     mandate = [f for f in now if f["cooperation_code"] == "anti_sanctuary_mandate"]
     unknown = [f for f in now if f["cooperation_code"] == "unknown"]
-    if limiting:
-        answer = "limits_detainers"
-        text = "Limits ICE detainers: " + "; ".join(_said(f) for f in limiting)
-    elif mandate:
-        answer = "must_honour_detainers"
-        text = "Required by state law to honour ICE detainers: " + "; ".join(_said(f) for f in mandate)
-    elif unknown:
-        answer = "policy_terms_unknown"
-        text = "A policy is recorded but its terms are not: " + "; ".join(_said(f) for f in unknown)
-    else:
-        answer = "no_recorded_policy"
-        text = f"No recorded policy on ICE detainers in effect on {on}."
+    answer, text = first_answer([("limits_detainers", limiting, "Limits ICE detainers: "),
+                                 ("must_honour_detainers", mandate, "Required by state law to honour ICE detainers: "),
+                                 ("policy_terms_unknown", unknown, "A policy is recorded but its terms are not: ")], _said,
+                                ("no_recorded_policy", f"No recorded policy on ICE detainers in effect on {on}."))
     if limiting and mandate:
         text += ". Also, a state mandate: " + "; ".join(_said(f) for f in mandate)
     return {"answer": answer, "text": text, "facts": now, "earlier_or_later": [f for f in facts if not f["holds_on_day"]]}
@@ -151,15 +151,9 @@ def designation_answer(facts: list[dict], on: dt.date) -> dict:
     listed = [f for f in facts if f["from_date"] is None or f["from_date"] <= on]
     standing = [f for f in listed if f["holds_on_day"]]
     withdrawn = [f for f in listed if not f["holds_on_day"]]
-    if standing:
-        answer = "listed"
-        text = "On a government list: " + "; ".join(_listing(f) for f in standing)
-    elif withdrawn:
-        answer = "listed_then_withdrawn"
-        text = "Was on a list since withdrawn: " + "; ".join(_listing(f) for f in withdrawn)
-    else:
-        answer = "not_listed"
-        text = f"On no government designation list held here as of {on}."
+    answer, text = first_answer([("listed", standing, "On a government list: "),
+                                 ("listed_then_withdrawn", withdrawn, "Was on a list since withdrawn: ")], _listing,
+                                ("not_listed", f"On no government designation list held here as of {on}."))
     if standing and withdrawn:
         text += ". Withdrawn since: " + "; ".join(_listing(f) for f in withdrawn)
     return {"answer": answer, "text": text, "facts": listed,
