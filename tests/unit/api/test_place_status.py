@@ -20,7 +20,7 @@ def test_status_of_a_county_on_a_day(client):
 def test_a_designation_withdrawn_in_a_month_known_only_to_the_month(client):
     june = client.get("/api/v1/places/17031/status", params={"on": "2025-06-15"}).json()["data"]["designations"]
     july = client.get("/api/v1/places/17031/status", params={"on": "2025-07-15"}).json()["data"]["designations"]
-    dhs = lambda part: [f for f in part["facts"] if f["said_by"] == "DHS" and f["subject_name"] == "Cook County"]  # noqa: E731
+    dhs = lambda part: [f for f in part["facts"] if f["said_by"] == "DHS" and f["party_name"] == "Cook County"]  # noqa: E731
     assert dhs(june)[0]["holds_on_day"] is True  # withdrawn in June 2025, day not established: standing until June ends
     assert dhs(july)[0]["holds_on_day"] is False and "withdrawn in June 2025" in dhs(july)[0]["date_note"]
 

@@ -58,7 +58,7 @@ def test_timeline_kinds_and_287g_runs(con):
     assert set(kinds) == {"designation", "g287_agreement", "local_policy", "state_law"}
     assert kinds["state_law"] == 9 and kinds["local_policy"] == 5
     cobb = con.execute("SELECT county_fips, from_date, to_date, until_date FROM ref_place_cooperation WHERE cooperation_kind = "
-                       "'g287_agreement' AND subject_name = 'Cobb County Sheriff''s Office'").fetchall()
+                       "'g287_agreement' AND party_name = 'Cobb County Sheriff''s Office'").fetchall()
     assert cobb == [("13067", dt.date(2021, 1, 13), dt.date(2021, 1, 13), dt.date(2022, 1, 4))]  # gone by the January 2022 list
     assert con.execute("SELECT count(*) FROM ref_place_cooperation WHERE from_date IS NULL OR source_url IS NULL").fetchall()[0][0] == 0
     # a state-wide fact has no county; every other fact has one

@@ -21,7 +21,7 @@ from iceledger.sources.rows import insert_records
 from iceledger.validation import Finding
 
 TABLE = "ref_place_cooperation"
-COLUMNS = ("cooperation_id", "cooperation_kind", "cooperation_code", "state_code", "county_fips", "place_level", "subject_name",
+COLUMNS = ("cooperation_id", "cooperation_kind", "cooperation_code", "state_code", "county_fips", "place_level", "party_name",
            "cooperation_summary", "from_date", "from_precision", "to_date", "until_date", "date_note", "said_by", "source_url",
            "record_ref", "source_id", "source_detail")
 STATE_WIDE = ("state", "nation")
@@ -62,7 +62,7 @@ def policy_rows(con) -> list[dict]:
             out.append({"cooperation_id": f"policy:{r['policy_id']}" + (f":{fips}" if fips else ""),
                         "cooperation_kind": "state_law" if state_wide else "local_policy", "cooperation_code": r["policy_kind"],
                         "state_code": r["state_code"], "county_fips": fips, "place_level": r["place_level"],
-                        "subject_name": r["jurisdiction_name"], "cooperation_summary": f"{r['policy_instrument']}: {terms}",
+                        "party_name": r["jurisdiction_name"], "cooperation_summary": f"{r['policy_instrument']}: {terms}",
                         "from_date": r["effective_from_date"], "from_precision": r["effective_from_precision"],
                         "to_date": r["effective_to_date"], "until_date": day_after(r["effective_to_date"]),
                         "date_note": "in effect from the date the cited source gives" + (", to its end date" if r["effective_to_date"] else ""),
@@ -87,7 +87,7 @@ def g287_rows(con) -> tuple[list[dict], list[str]]:
                     "cooperation_code": r["g287_model_code"], "state_code": r["agency_state_code"],
                     "county_fips": None if state_wide else r["agency_county_fips"],
                     "place_level": "state" if state_wide else "city" if r["agency_jurisdiction_type"] == "Municipality" else "county",
-                    "subject_name": r["agency_name"],
+                    "party_name": r["agency_name"],
                     "cooperation_summary": f"287(g) agreement, {MODELS.get(r['g287_model_code'], r['g287_model_code'])}",
                     "from_date": r["first_day"], "from_precision": "day", "to_date": r["last_day"], "until_date": until,
                     "date_note": f"on ICE's lists from {r['first_snap']} to {r['last_snap']} ({r['lists']} lists){ended}; "
@@ -115,7 +115,7 @@ def designation_rows(con) -> list[dict]:
         for fips in counties:
             out.append({"cooperation_id": f"designation:{r['designation_id']}" + (f":{fips}" if fips else ""),
                         "cooperation_kind": "designation", "cooperation_code": r["designation_kind"], "state_code": r["state_code"],
-                        "county_fips": fips, "place_level": r["matched_level"], "subject_name": r["listed_name"],
+                        "county_fips": fips, "place_level": r["matched_level"], "party_name": r["listed_name"],
                         "cooperation_summary": f"{r['designated_by']} listed {r['listed_name']!r} in '{r['designation_list_title']}'",
                         "from_date": r["designation_date"], "from_precision": "day", "to_date": None, "until_date": withdrawn,
                         "date_note": f"listed {r['designation_date']}" + (f"; the list was withdrawn in {when}" if when else ""),

@@ -19,7 +19,7 @@ from iceledger.sources.geography.resolver import resolve_place
 STATUS_TABLES = ("ref_place_cooperation", "ref_counties", "ref_states", "ref_287g_snapshots")  # all that county_status reads
 LIMITING = ("judicial_warrant_required", "listed_offences_only", "notification_only", "bars_ice_from_jail", "state_law",
             "state_directive")
-FACT_COLUMNS = ("cooperation_kind", "cooperation_code", "place_level", "subject_name", "cooperation_summary", "from_date",
+FACT_COLUMNS = ("cooperation_kind", "cooperation_code", "place_level", "party_name", "cooperation_summary", "from_date",
                 "from_precision", "to_date", "until_date", "date_note", "said_by", "source_url", "record_ref")
 
 
@@ -66,7 +66,7 @@ def facts_for(con, fips: str, state_code: str) -> list[dict]:
     cols = ", ".join(FACT_COLUMNS)
     return _rows(con, f"""SELECT {cols} FROM ref_place_cooperation
         WHERE county_fips = ? OR (county_fips IS NULL AND state_code = ?)
-        ORDER BY from_date NULLS FIRST, cooperation_kind, subject_name""", [fips, state_code])
+        ORDER BY from_date NULLS FIRST, cooperation_kind, party_name""", [fips, state_code])
 
 
 def holds(fact: dict, on: dt.date) -> bool:
@@ -131,17 +131,17 @@ def g287_answer(con, facts: list[dict], on: dt.date) -> dict:
         answer, text = "unknown", f"ICE's 287(g) lists held here begin on {lists['first_list']}; {on} is before them."
     elif local:
         answer = "yes"
-        text = f"Yes, on ICE's list of {lists['list_on_day']}: " + "; ".join(f"{f['subject_name']} ({f['cooperation_code']})" for f in local)
+        text = f"Yes, on ICE's list of {lists['list_on_day']}: " + "; ".join(f"{f['party_name']} ({f['cooperation_code']})" for f in local)
     else:
         answer = "no"
         text = f"No agency in this county is on ICE's 287(g) list of {lists['list_on_day']}"
         if ended:
-            text += "; earlier: " + "; ".join(f"{f['subject_name']} ({f['cooperation_code']}, last listed {f['to_date']})" for f in ended)
+            text += "; earlier: " + "; ".join(f"{f['party_name']} ({f['cooperation_code']}, last listed {f['to_date']})" for f in ended)
         text += "."
     if lists["list_on_day"] is not None and on > lists["latest_list"]:
         text += f" ({lists['latest_list']} is the latest ICE list held here; later changes are not known.)"
     if state and lists["list_on_day"] is not None:
-        text += " State agencies with agreements statewide: " + "; ".join(f"{f['subject_name']} ({f['cooperation_code']})" for f in state) + "."
+        text += " State agencies with agreements statewide: " + "; ".join(f"{f['party_name']} ({f['cooperation_code']})" for f in state) + "."
     return {"answer": answer, "text": text, "facts": now, "earlier_or_later": [f for f in facts if not f["holds_on_day"]],
             "lists": lists, "note": "Dates are those of ICE's published lists (first and last list carrying an agreement); "
                                     "ICE's SIGNED column is overwritten at renewal, so it is not an adoption date."}
@@ -162,7 +162,7 @@ def designation_answer(facts: list[dict], on: dt.date) -> dict:
 
 def _said(f: dict) -> str:
     since = f"since {f['from_date'].year}" if f["from_precision"] == "year" else f"since {f['from_date']}" if f["from_date"] else ""
-    return f"{f['subject_name']} ({scope(f)}), {f['cooperation_summary']} ({since}; {f['said_by']})"
+    return f"{f['party_name']} ({scope(f)}), {f['cooperation_summary']} ({since}; {f['said_by']})"
 
 
 def _listing(f: dict) -> str:
