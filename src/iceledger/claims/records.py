@@ -17,8 +17,8 @@ from iceledger.claims.result import SYNTHETIC_LABEL, Check
 from iceledger.errors import IceledgerError
 from iceledger.measures import NotAvailable, measure, operation_window
 from iceledger.measures.catalog import subject, subjects
-from iceledger.metadata import table as table_meta
 from iceledger.measures.derive import minus_year
+from iceledger.metadata import table as table_meta
 
 
 def periods(spec, window: dict | None) -> list[tuple[dt.date, dt.date]]:
