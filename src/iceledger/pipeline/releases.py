@@ -20,6 +20,10 @@ RELEASE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"
 DELIMITER_NAMES = {"comma": ",", "pipe": "|", "tab": "\t", "semicolon": ";", "\\t": "\t"}
 
 
+def now_utc() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
 def sha256_of(path: Path, block: int = 1 << 20) -> str:
     h = hashlib.sha256()
     with path.open("rb") as fh:
@@ -118,8 +122,10 @@ class Manifest(BaseModel):
     synthetic: bool
     aor: str | None = None  # the AOR of every row, for a release of one AOR without an AOR column
     coverage: Coverage | None = None  # the period the release says it covers
+    citation: str | None = None  # how to cite the release wherever its counts are shown
     files: list[ManifestFile]
     synthetic_truth: dict | None = None  # for synthetic releases: what the generator planted (tests compare)
+    registered_at: dt.datetime | None = None  # set by the store when the release is first ingested; not part of its hash
 
     @field_validator("era")
     @classmethod
@@ -151,7 +157,8 @@ class Manifest(BaseModel):
         return out
 
     def sha256(self) -> str:
-        return hashlib.sha256(self.model_dump_json(exclude={"files": {"__all__": {"path"}}}).encode()).hexdigest()
+        exclude = {"registered_at": True, "files": {"__all__": {"path"}}}
+        return hashlib.sha256(self.model_dump_json(exclude=exclude).encode()).hexdigest()
 
 
 def load_manifest(path: Path) -> Manifest:
@@ -208,7 +215,9 @@ def hash_files(m: Manifest) -> None:
 
 
 class ReleaseStore:
-    """Manifests of ingested releases, one folder per release id under the ledger home."""
+    """Manifests of ingested releases, one folder per release id under the ledger home, each with the
+    time it was first ingested, so that a rebuild registers them in the same order (the release
+    ingested last stays the newer one; docs/measures.md)."""
 
     def __init__(self, settings: Settings):
         self.root = settings.releases_dir
@@ -221,10 +230,12 @@ class ReleaseStore:
         return Manifest.model_validate_json(p.read_text()) if p.exists() else None
 
     def all(self) -> list[Manifest]:
-        out = [Manifest.model_validate_json(p.read_text()) for p in sorted(self.root.glob("*/manifest.json"))]
-        return out
+        """Every stored manifest, in the order the releases were first ingested (then by id)."""
+        out = [Manifest.model_validate_json(p.read_text()) for p in self.root.glob("*/manifest.json")]
+        return sorted(out, key=lambda m: (m.registered_at or dt.datetime.min, m.release_id))
 
     def save(self, m: Manifest) -> None:
+        m.registered_at = m.registered_at or now_utc()
         p = self.path(m.release_id)
         p.parent.mkdir(parents=True, exist_ok=True)
         tmp = p.with_suffix(".json.tmp")
