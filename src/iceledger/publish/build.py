@@ -22,6 +22,7 @@ from iceledger.pipeline.ledger import code_version, connect, open_ledger
 from iceledger.publish import cells as cellrows
 from iceledger.publish.claims import gate_claims
 from iceledger.publish.lattice import load_lattice, load_policy
+from iceledger.publish.series import ORIGINS, in_scope, plan_series, synthetic_note
 from iceledger.publish.suppress import suppress
 from iceledger.publish.tabulate import count_measure
 from iceledger.publish.windows import window_rows
@@ -94,28 +95,39 @@ def publish(settings: Settings, *, threshold: int | None = None, exact: bool = F
         for t in tables().values():
             if t.kind == "public":
                 con.execute(create_table_sql(t))
-        has_synthetic, notes, audit, lattice_rows, sources = False, [], [], [], []
+        has_synthetic, notes, audit, lattice_rows, sources, series = False, [], [], [], [], []
         for m in lat.measures.values():
             progress("step", name=f"publish: count {m.name}")
-            counts = count_measure(engine, lat, m, progress, threshold, max_small_share)
-            report.extend(counts.findings)
-            notes += [f.message for f in counts.findings if f.severity != "info" or f.code == "family_coarsened"]
-            progress("step", name=f"publish: suppress {m.name}")
-            outcome = _suppress_all(counts.cubes, threshold)
-            rows = []
-            for fy, cube in counts.cubes.items():
-                rows += cellrows.rows_for_cube(lat, m, fy, cube, outcome[fy], counts.is_synthetic)
-            n = _insert(con, "out_tabulations", rows)
-            audit += cellrows.audit_rows(m.name, rows, outcome, counts.cubes)
-            lattice_rows += cellrows.lattice_rows(m, rows, counts.is_synthetic)
-            sources.append(cellrows.source_row(m.name, counts))
-            has_synthetic |= counts.is_synthetic and n > 0
-            if any(o.fallback for o in outcome.values()):
-                report.add(Finding("warning", "cube_fully_withheld", f"{m.name}: in some fiscal years no protecting "
-                                   "pattern was found and every non-zero cell was withheld"))
+            plan, found = plan_series(engine, m)
+            report.extend(found)
+            notes += [f.message for f in found]
+            rows: list[dict] = []
+            for synthetic, years in plan.items():  # one series per origin (series.py)
+                counts = count_measure(engine, lat, m, progress, threshold, max_small_share, ORIGINS[synthetic], set(years))
+                for f in counts.findings:
+                    f.message = ("SYNTHETIC series: " if synthetic else "") + f.message
+                report.extend(counts.findings)
+                notes += [f.message for f in counts.findings if f.severity != "info" or f.code == "family_coarsened"]
+                progress("step", name=f"publish: suppress {m.name}")
+                outcome = _suppress_all(counts.cubes, threshold)
+                mine = []
+                for fy, cube in counts.cubes.items():
+                    mine += [r for r in cellrows.rows_for_cube(lat, m, fy, cube, outcome[fy], synthetic)
+                             if in_scope(lat, r, years[fy].aor_codes)]
+                rows += mine
+                lattice_rows += cellrows.lattice_rows(m, mine, synthetic)
+                sources.append(cellrows.source_row(m.name, counts))
+                series += [years[fy].row() for fy in sorted(counts.cubes)]
+                if any(o.fallback for o in outcome.values()):
+                    report.add(Finding("warning", "cube_fully_withheld", f"{m.name}: in some fiscal years no protecting "
+                                       "pattern was found and every non-zero cell was withheld"))
+            _insert(con, "out_tabulations", rows)
+            audit += cellrows.audit_rows(m.name, rows)
+            has_synthetic |= any(r["is_synthetic"] for r in rows)
         _insert(con, "out_suppression_audit", audit)
         _insert(con, "out_lattice", lattice_rows)
         _insert(con, "out_measure_sources", sources)
+        _insert(con, "out_series", series)
         _insert(con, "out_categories", [{"category_name": k, "category_description": v} for k, v in lat.categories.items()])
         for target, source in LEDGER_COPIES.items():
             _copy_from_ledger(ledger, con, source, target, list(table(target).columns))
@@ -125,14 +137,15 @@ def publish(settings: Settings, *, threshold: int | None = None, exact: bool = F
             _copy_from_ledger(ledger, con, name, name, [r[0] for r in ledger.execute(
                 "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
                 [name]).fetchall()])
-        _insert(con, "out_operation_windows", window_rows(engine, ledger, threshold))  # publish/windows.py (web)
+        windows, window_sources = window_rows(engine, ledger, threshold)  # publish/windows.py (web, API)
+        _insert(con, "out_operation_windows", windows)
+        _insert(con, "out_window_sources", window_sources)
         claims, claim_note = gate_claims(engine, threshold)
         _insert(con, "out_claim_results", claims)
         if claim_note:
             notes.append(claim_note)
         if has_synthetic:
-            notes.insert(0, "SYNTHETIC: counts in this publication come from synthetic releases generated by iceledger, "
-                            "not from ICE records")
+            notes.insert(0, synthetic_note(series))
         build = ledger.execute("SELECT build_id FROM build_runs ORDER BY finished_at DESC LIMIT 1").fetchall()
         _insert(con, "out_publication", [{
             "publication_id": f"pub-{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}",

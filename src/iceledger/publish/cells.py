@@ -59,7 +59,7 @@ def rows_for_cube(lat: Lattice, m: MeasureLattice, fy: int, cube: Cube, outcome:
     return rows
 
 
-def audit_rows(measure: str, rows: list[dict], outcome: dict, cubes: dict) -> list[dict]:
+def audit_rows(measure: str, rows: list[dict]) -> list[dict]:
     counts: dict[tuple[str, str], int] = {}
     for r in rows:
         key = (r["tabulation_key"], r.pop("_status"))
@@ -79,15 +79,25 @@ def lattice_rows(m: MeasureLattice, rows: list[dict], synthetic: bool) -> list[d
     return [seen[k] for k in sorted(seen)]
 
 
-def source_row(measure: str, counts) -> dict:
-    releases, runs, clean = set(), set(), []
-    for prov in counts.provenance:
+def clean_provenance(prov: dict) -> dict:
+    """A result's provenance as the publication may carry it: the query, the releases chosen and why, the
+    rules applied, notes; no row counts."""
+    return {"engine": prov.get("engine"), "sql": prov.get("sql"), "selection": prov.get("selection"),
+            "quality": {k: v for k, v in prov.get("quality", {}).items() if k in QUALITY_KEPT},
+            "notes": [n for n in prov.get("notes", []) if not n[:1].isdigit()],
+            "code_version": prov.get("code_version"), "computed_at": prov.get("computed_at")}
+
+
+def releases_and_runs(provenances: list[dict]) -> tuple[list[str], list[str]]:
+    releases, runs = set(), set()
+    for prov in provenances:
         for rel in prov.get("releases", []):
             releases.add(rel["release_id"])
             runs.update(r["run_id"] for r in rel.get("runs", []))
-        clean.append({"engine": prov.get("engine"), "sql": prov.get("sql"), "selection": prov.get("selection"),
-                      "quality": {k: v for k, v in prov.get("quality", {}).items() if k in QUALITY_KEPT},
-                      "notes": [n for n in prov.get("notes", []) if not n[:1].isdigit()],
-                      "code_version": prov.get("code_version"), "computed_at": prov.get("computed_at")})
-    return {"measure_name": measure, "release_ids": sorted(releases), "run_ids": sorted(runs),
-            "is_synthetic": counts.is_synthetic, "provenance_json": json.dumps(clean, default=str)}
+    return sorted(releases), sorted(runs)
+
+
+def source_row(measure: str, counts) -> dict:
+    releases, runs = releases_and_runs(counts.provenance)
+    return {"measure_name": measure, "release_ids": releases, "run_ids": runs, "is_synthetic": counts.is_synthetic,
+            "provenance_json": json.dumps([clean_provenance(p) for p in counts.provenance], default=str)}

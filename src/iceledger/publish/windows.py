@@ -4,15 +4,19 @@ operation's days and on the same weekdays of the ``BASELINE_WEEKS`` weeks before
 Counted through the measures layer (arrests by day and AOR over the operation's AORs) and withheld
 by the same gate as the lattice: one cube per operation, weeks × AORs with all their totals, passed
 to ``suppress.suppress``. Only operations of at most seven known days with at least one AOR get rows.
+Each operation's query and releases go to ``out_window_sources``, so its page and API answer say what
+the counts are from (``docs/measures.md``, "Operation windows").
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from iceledger.errors import IceledgerError
 from iceledger.measures import measure
 from iceledger.measures.spec import MeasureSpec
+from iceledger.publish.cells import clean_provenance, releases_and_runs
 from iceledger.publish.cube import build_cube
 from iceledger.publish.lattice import TIME
 from iceledger.publish.suppress import suppress
@@ -41,8 +45,9 @@ def week_of(day: dt.date, start: dt.date, end: dt.date) -> int | None:
     return -k if start <= shifted <= end else None
 
 
-def window_rows(engine, ledger, threshold: int) -> list[dict]:
-    out = []
+def window_rows(engine, ledger, threshold: int) -> tuple[list[dict], list[dict]]:
+    """(rows for out_operation_windows, rows for out_window_sources)."""
+    out, sources = [], []
     for slug, start, end, aors in _operations(ledger):
         try:
             res = measure(MeasureSpec(count="arrests", by=["day", "aor_code"], where={"aor_code": aors},
@@ -50,6 +55,9 @@ def window_rows(engine, ledger, threshold: int) -> list[dict]:
                           engine=engine)
         except IceledgerError:
             continue  # no arrests table loaded: the page says the window is not available
+        releases, _ = releases_and_runs([res.provenance])
+        sources.append({"operation_slug": slug, "release_ids": releases, "is_synthetic": res.is_synthetic,
+                        "provenance_json": json.dumps(clean_provenance(res.provenance), default=str)})
         counts: dict[tuple[int, str], int] = {}
         for r in res.rows:
             w = week_of(r["day"], start, end) if r["day"] else None
@@ -67,4 +75,4 @@ def window_rows(engine, ledger, threshold: int) -> list[dict]:
                         "window_end_date": first + (end - start) if first else None,
                         "aor_code": cell[1][0] if cell[1] else None, "event_count": None if hidden else value,
                         "is_suppressed": hidden, "is_synthetic": res.is_synthetic})
-    return out
+    return out, sources
