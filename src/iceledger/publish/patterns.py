@@ -67,29 +67,54 @@ def swap(index: CubeIndex, j: int, leaf: int, other: int) -> Move:
     return move
 
 
-def candidate_moves(index: CubeIndex, p: list[int], code: int, shape: tuple, j: int, partners: int = PARTNERS) -> list[Move]:
-    """Lifts from the biggest branches when ``p`` is at the root of ``j``; else swaps with the biggest
-    non-zero nodes of the same level on ``p``'s line (siblings first), and the lift of ``p``."""
-    d = index.dims[j]
-    node = p[j]
-    ctx = code - node * d.stride
-    depths = index.line_depths(j, shape)
-    if node == 0:
-        if 1 in depths:
-            tops = sorted(d.kids[0], key=lambda k: (-index.on_line(ctx, j, k), -d.marg[k]))[:partners]
-        else:
-            tops = d.roots_by_marg[:partners]
-        return [lift(index, j, index.descend(j, ctx, k, depths)) for k in tops]
-    every, by_parent = index.ranked(j, ctx, d.depth[node])
-    parent = d.parent[node]
-    picked = [n for n in by_parent.get(parent, ()) if n != node][:partners]
-    siblings = len(d.kids[parent]) - 1
-    if siblings < partners:
-        picked += [n for n in every if d.parent[n] != parent][:partners - siblings]
-    mine = index.descend(j, ctx, node, depths)
-    moves = [swap(index, j, mine, index.descend(j, ctx, n, depths)) for n in picked]
-    moves.append(lift(index, j, mine))
-    return moves
+class Options:
+    """The candidate moves of one dimension for a small cell ``p``: lifts from the biggest branches when
+    ``p`` is at the root; else swaps with the biggest non-zero nodes of the same level on ``p``'s line
+    (siblings first), then the lift of ``p``. Built lazily: the search often settles before it tries
+    the later dimensions, and the first move alone needs one descent instead of one per partner."""
+
+    def __init__(self, index: CubeIndex, p: list[int], code: int, shape: tuple, j: int, partners: int = PARTNERS):
+        d = self.dim = index.dims[j]
+        self.index, self.j = index, j
+        node = p[j]
+        self.ctx = code - node * d.stride
+        self.depths = index.line_depths(j, shape)
+        self._all: list[Move] | None = None
+        if node == 0:
+            self.mine = None
+            if 1 in self.depths:
+                values, ctx, stride = index.values, self.ctx, d.stride
+                self.nodes = sorted(d.kids[0], key=lambda k: (-values.get(ctx + k * stride, -1), -d.marg[k]))[:partners]
+            else:
+                self.nodes = d.roots_by_marg[:partners]
+            return
+        every, by_parent = index.ranked(j, self.ctx, d.depth[node])
+        parent = d.parent[node]
+        picked = [n for n in by_parent.get(parent, ()) if n != node][:partners]
+        siblings = len(d.kids[parent]) - 1
+        if siblings < partners:
+            picked += [n for n in every if d.parent[n] != parent][:partners - siblings]
+        self.nodes = picked
+        self.mine = index.descend(j, self.ctx, node, self.depths)
+
+    def __bool__(self) -> bool:
+        return bool(self.nodes) or self.mine is not None
+
+    def _move(self, k: int | None) -> Move:
+        index, j = self.index, self.j
+        if self.mine is None:
+            return lift(index, j, index.descend(j, self.ctx, k, self.depths))
+        if k is None:
+            return lift(index, j, self.mine)
+        return swap(index, j, self.mine, index.descend(j, self.ctx, k, self.depths))
+
+    def first(self) -> Move:
+        return self._move(self.nodes[0] if self.nodes else None)
+
+    def all(self) -> list[Move]:
+        if self._all is None:
+            self._all = [self._move(k) for k in self.nodes] + ([self._move(None)] if self.mine is not None else [])
+        return self._all
 
 
 def lift_all(index: CubeIndex, p: list[int]) -> list[Move] | None:
@@ -205,15 +230,21 @@ class Search:
                                                              new_cells + t[4])
             yield m, (zeros + min(up, down), new_value, new_cells, 0 if not (up or down) else 1)
 
-    def descent(self, options: list[list[Move]], choice: list[Move]) -> tuple[tuple, list[Move]]:
+    def descent(self, options: list, choice: list[Move]) -> tuple[tuple, list[Move]]:
         """Coordinate search from ``choice``: each dimension's options in turn, kept when the score drops."""
         best = self.score(choice)
         if best[:3] == (0, 0, 0):
             return best, choice
+        seen: dict[int, list[Move]] = {}  # per dimension, the choice its options were last scored against
         for _ in range(PASSES):
             improved = False
             for j, opts in enumerate(options):
                 current = choice[j]
+                others = choice[:j] + choice[j + 1:]
+                if seen.get(j) == others:  # the same scores as last time, none of which beat a best no lower
+                    continue
+                seen[j] = others
+                opts = opts.all() if isinstance(opts, Options) else opts
                 for m, s in self._options_scored(choice, j, [m for m in opts if m != current], current):
                     if s < best:
                         choice, best, improved = choice[:j] + [m] + choice[j + 1:], s, True
@@ -240,18 +271,18 @@ def find_pattern(index: CubeIndex, cell, hidden: set[int]) -> set[int] | None:
     code = index.encode(cell)
     shape = tuple(len(n) for n in cell)
     search = Search(index, hidden)
-    options = [candidate_moves(index, p, code, shape, j) for j in range(index.ndim)]
+    options = [Options(index, p, code, shape, j) for j in range(index.ndim)]
     if all(options):
-        best, choice = search.descent(options, [o[0] for o in options])
+        best, choice = search.descent(options, [o.first() for o in options])
         if best[0] == 0:
             return search.corners(choice)
-        wide = [candidate_moves(index, p, code, shape, j, WIDE_PARTNERS) for j in range(index.ndim)]
-        best, choice = search.descent(wide, [o[0] for o in wide])
+        wide = [Options(index, p, code, shape, j, WIDE_PARTNERS) for j in range(index.ndim)]
+        best, choice = search.descent(wide, [o.first() for o in wide])
         if best[0] == 0:
             return search.corners(choice)
     start = lift_all(index, p)
     if start is None:
         return None
-    options = [([m] + o) if m not in o else o for m, o in zip(start, options)]
-    best, choice = search.descent(options, start)
+    narrow = [o.all() for o in options]
+    best, choice = search.descent([([m] + o) if m not in o else o for m, o in zip(start, narrow)], start)
     return search.corners(choice) if best[0] == 0 else None
