@@ -85,10 +85,14 @@ def _plan(eng: Engine, spec: MeasureSpec) -> tuple:
         group.insert(0, "period")
     people = spec.unit == "people"
     if folded:  # one pass: the rows counted and, beside them, the rows the rules left out
-        kept = ~t._overlap & ~t._dup
-        aggs = {"n": t.person_id.nunique(where=kept) if people else t.count(where=kept), KEPT: t.count(where=kept),
-                **event_aggregates(t, frame, group, rows=False, people=people, where=kept),
-                **{QUALITY + k: v for k, v in quality_aggregates(t).items()}}
+        overlap, dup = bool(frame.selection.exclusions), not spec.count_duplicates  # else the flag is always false
+        kept = (~t._overlap & ~t._dup) if overlap and dup else ~t._overlap if overlap else ~t._dup if dup else None
+        aggs = {"n": t.person_id.nunique(where=kept) if people else t.count(where=kept)}
+        if people:
+            aggs[KEPT] = t.count(where=kept)
+        aggs.update(event_aggregates(t, frame, group, rows=False, people=people, where=kept))
+        aggs.update({QUALITY + k: v for k, v in quality_aggregates(t).items()
+                     if (overlap or k != "overlap_left_out") and (dup or k != "duplicates_left_out")})
         qual_expr = None
     else:  # stays: the first stint of each stay is a window over the kept rows, so the rule's counts take a pass of their own
         aggs = {"n": t.person_id.nunique() if people else t.count(),
@@ -106,17 +110,20 @@ def _plan(eng: Engine, spec: MeasureSpec) -> tuple:
 
 
 def _split_quality(rows: list[dict], people: bool, grouped: bool) -> tuple[list[dict], dict]:
-    """The rule's counts summed over the groups of a one-pass query, and the groups that hold counted rows."""
+    """The rule's counts summed over the groups of a one-pass query (a count the query left out because
+    its rule cannot leave anything out is 0), and the groups that hold counted rows."""
+    qual = {"rows_read": 0, "duplicates_flagged": 0, "duplicates_left_out": 0, "overlap_left_out": 0}
     names = [k for k in rows[0] if k.startswith(QUALITY)] if rows else []
-    qual = {k.removeprefix(QUALITY): sum(r.pop(k) or 0 for r in rows) for k in names}
+    for k in names:
+        qual[k.removeprefix(QUALITY)] = sum(r.pop(k) or 0 for r in rows)
     out = []
     for r in rows:
-        kept = r.pop(KEPT)
+        kept = r.pop(KEPT) if people else r["n"]
         if people:
             r["_rows"] = kept
         if kept or not grouped:
             out.append(r)
-    return out, qual or {"rows_read": 0, "duplicates_flagged": 0, "duplicates_left_out": 0, "overlap_left_out": 0}
+    return out, qual
 
 
 def run_measure(eng: Engine, spec: MeasureSpec) -> MeasureResult:
