@@ -6,9 +6,12 @@ one move per dimension; its **corners** are the cells where the product of the m
 
 Corners are counted family by family: a family's corners are the product of each move cut to the
 depth the family shows, and a cell that several families hold is counted by the first of them (its
-depth vector fits that family's), so the sums below count each corner once. Within one search a
-family's share of the score is cached by the moves it sees: the coordinate search changes one
-dimension at a time, and most families do not show that dimension.
+depth vector fits that family's), so the sums below count each corner once. The coordinate search
+changes one dimension at a time, so the options of a dimension are scored against the other
+dimensions' part expanded once, node by node of the option (options share nodes).
+
+The search, its orders and its tie-breaks are those of the first implementation (tuple cells, one
+pattern at a time): the same small cells get the same patterns.
 """
 
 from __future__ import annotations
