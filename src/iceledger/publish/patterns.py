@@ -170,19 +170,22 @@ class Search:
                 acc = [(c + a, s * b, g + h) for c, s, g in acc for a, b, h in ax]
         return acc
 
-    def _tally(self, f: int, corners: list[tuple]) -> tuple:
-        """(zeros, low going up, low going down, new count, new cells) over the corners family ``f`` holds first."""
+    def _tally(self, f: int, corners: list[tuple], shift: tuple = (0, 1, 0)) -> tuple:
+        """(zeros, low going up, low going down, new count, new cells) over the corners family ``f`` holds first,
+        each moved by ``shift`` (a node of one more dimension: code part, sign, depth part)."""
         owned, values, hidden = self.index.owned[f], self.index.values, self.hidden
+        a, b, h = shift
         zeros = up = down = new_value = new_cells = 0
         for c, s, g in corners:
-            w = owned.get(g)
+            w = owned.get(g + h)
             if w is None:  # an earlier family holds this cell
                 continue
+            c += a
             v = values.get(c, 0)
             if v == 0:
                 zeros += 1
             elif v < 2:
-                if s > 0:
+                if s * b > 0:
                     down += 1
                 else:
                     up += 1
@@ -227,8 +230,7 @@ class Search:
                 for node in m.axes[f]:
                     t = tallies.get(node)
                     if t is None:
-                        a, b, h = node
-                        t = tallies[node] = self._tally(f, [(c + a, s * b, g + h) for c, s, g in rest])
+                        t = tallies[node] = self._tally(f, rest, node)
                     zeros, up, down, new_value, new_cells = (zeros + t[0], up + t[1], down + t[2], new_value + t[3],
                                                              new_cells + t[4])
             yield m, (zeros + min(up, down), new_value, new_cells, 0 if not (up or down) else 1)
