@@ -10,7 +10,7 @@ from iceledger.errors import InputError
 from iceledger.measures import catalog, derive
 from iceledger.measures.engine import Engine, open_duckdb
 from iceledger.measures.events import build_frame
-from iceledger.measures.result import (MeasureResult, build_provenance, event_aggregates, quality_aggregates,
+from iceledger.measures.result import (MeasureResult, build_provenance, date_basis, event_aggregates, quality_aggregates,
                                        summarise_quality)
 from iceledger.measures.spec import MeasureSpec
 
@@ -76,9 +76,11 @@ def _plan(eng: Engine, spec: MeasureSpec) -> tuple:
                          fix=f"add namespace (--namespace {frame.selection.namespaces[-1].split(' ')[0]}) or pin releases of one era")
     folded = frame.subject.duplicate_rule != "stay"
     t = frame.flagged if folded else frame.events
+    counted = frame.events  # the rows counted, for the date basis (provenance)
     group = list(spec.by)
     if label is not None:
         t = t.mutate(**{WINDOW_LABEL: label(t._date)}).filter(lambda x: x[WINDOW_LABEL].notnull())
+        counted = counted.filter(label(counted._date).notnull())
         group.append(WINDOW_LABEL)
     if spec.compare == "before_after":
         t = t.mutate(period=ibis.ifelse(t._date < spec.compare_date, "before", "after"))
@@ -106,7 +108,7 @@ def _plan(eng: Engine, spec: MeasureSpec) -> tuple:
     if group:  # rows in dimension order, missing values last, sorted by the engine
         agg = agg.order_by([ibis.asc(c, nulls_first=False) for c in group])
     eng.sql(agg)
-    return frame, group, label is not None, agg, qual_expr
+    return frame, group, label is not None, agg, qual_expr, counted
 
 
 def _split_quality(rows: list[dict], people: bool, grouped: bool) -> tuple[list[dict], dict]:
@@ -127,7 +129,7 @@ def _split_quality(rows: list[dict], people: bool, grouped: bool) -> tuple[list[
 
 
 def run_measure(eng: Engine, spec: MeasureSpec) -> MeasureResult:
-    frame, group, labelled, agg, qual_expr = eng.memo(("measure", spec.model_dump_json()), lambda: _plan(eng, spec))
+    frame, group, labelled, agg, qual_expr, counted = eng.memo(("measure", spec.model_dump_json()), lambda: _plan(eng, spec))
     rows = eng.rows(agg)
     if qual_expr is None:
         rows, qual = _split_quality(rows, spec.unit == "people", bool(group))
@@ -152,7 +154,7 @@ def run_measure(eng: Engine, spec: MeasureSpec) -> MeasureResult:
     sql = [{"purpose": "measure", "sql": eng.sql(agg)}]
     if qual_expr is not None:
         sql.append({"purpose": "quality", "sql": eng.sql(qual_expr)})
-    extra = {"unit": spec.unit, "subject": catalog.subject(spec.count).description}
+    extra = {"unit": spec.unit, "subject": catalog.subject(spec.count).description, "date": date_basis(eng, frame, counted)}
     prov = build_provenance(eng, [frame], sql, quality, notes, extra)
     return MeasureResult("count", spec.model_dump(mode="json"), columns, rows, prov)
 
