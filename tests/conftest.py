@@ -70,3 +70,53 @@ def client(published):
 
     return TestClient(create_app(published, True))
 
+
+
+@pytest.fixture(scope="session")
+def real(tmp_path_factory):
+    """A home holding the registries (`iceledger build`) and both bundled real releases, ingested after them as a
+    user would, in the demo's order (the national release last, so the newer): (settings, {release: run summary},
+    {release: seconds}). About a minute and a half on the 2-core machine, once per session. Read it, never write
+    to it: tests that add releases copy it first (copy_home)."""
+    import time
+
+    from iceledger.demo import REAL_RELEASES
+    from iceledger.pipeline.build import build
+    from iceledger.pipeline.ingest import ingest
+    from iceledger.pipeline.releases import load_manifest
+    from iceledger.settings import DATA_DIR
+
+    settings = load_settings(tmp_path_factory.mktemp("real-records") / "home").ensure()
+    build(settings)
+    runs, seconds = {}, {}
+    for rid in REAL_RELEASES:
+        start = time.perf_counter()
+        runs[rid] = ingest(settings, load_manifest(DATA_DIR / "records" / rid / "release.yaml"))
+        seconds[rid] = time.perf_counter() - start
+    print(f"\ningest seconds: {seconds}")
+    return settings, runs, seconds
+
+
+@pytest.fixture(scope="session")
+def real_published(real, tmp_path_factory):
+    """The demo on real records, as a user builds it by hand: the `real` home, the demo's synthetic sample
+    (scale 0.1: only the later layouts, FY2023 on) ingested on top, then `iceledger publish`."""
+    from iceledger.demo import demo_releases, synthesize_release
+    from iceledger.pipeline.ingest import ingest
+    from iceledger.publish.build import publish
+
+    settings = copy_home(real[0], tmp_path_factory.mktemp("real-published") / "home")
+    for rid, era, tables in demo_releases(real=True):
+        ingest(settings, synthesize_release(rid, era, tables, settings.home / "synthetic" / rid, scale=0.1))
+    publish(settings)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def real_client(real_published):
+    """The real API app (with the web router) over the demo published from real records."""
+    from fastapi.testclient import TestClient
+
+    from iceledger.api.app import create_app
+
+    return TestClient(create_app(real_published, True))

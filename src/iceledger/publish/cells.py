@@ -105,16 +105,12 @@ def clean_provenance(prov: dict) -> dict:
             "code_version": prov.get("code_version"), "computed_at": prov.get("computed_at")}
 
 
-def releases_and_runs(provenances: list[dict]) -> tuple[list[str], list[str]]:
+def source_row(measure: str, counts) -> dict:
     releases, runs = set(), set()
-    for prov in provenances:
+    for prov in counts.provenance:
         for rel in prov.get("releases", []):
             releases.add(rel["release_id"])
             runs.update(r["run_id"] for r in rel.get("runs", []))
-    return sorted(releases), sorted(runs)
-
-
-def source_row(measure: str, counts) -> dict:
-    releases, runs = releases_and_runs(counts.provenance)
-    return {"measure_name": measure, "release_ids": releases, "run_ids": runs, "is_synthetic": counts.is_synthetic,
+    return {"measure_name": measure, "release_ids": sorted(releases), "run_ids": sorted(runs),
+            "is_synthetic": counts.is_synthetic,
             "provenance_json": json.dumps([clean_provenance(p) for p in counts.provenance], default=str)}

@@ -16,7 +16,7 @@ import json
 from iceledger.errors import IceledgerError
 from iceledger.measures import measure
 from iceledger.measures.spec import MeasureSpec
-from iceledger.publish.cells import clean_provenance, releases_and_runs
+from iceledger.publish.cells import clean_provenance
 from iceledger.publish.cube import build_cube
 from iceledger.publish.lattice import TIME
 from iceledger.publish.suppress import suppress
@@ -50,19 +50,20 @@ def window_rows(engine, ledger, threshold: int) -> tuple[list[dict], list[dict]]
     out, sources = [], []
     for slug, start, end, aors in _operations(ledger):
         try:
-            res = measure(MeasureSpec(count="arrests", by=["day", "aor_code"], where={"aor_code": aors},
+            res = measure(MeasureSpec(count="arrests", by=["day", "aor_code", "release_id"], where={"aor_code": aors},
                                       date_from=start - dt.timedelta(days=7 * BASELINE_WEEKS), date_to=end),
                           engine=engine)
         except IceledgerError:
             continue  # no arrests table loaded: the page says the window is not available
-        releases, _ = releases_and_runs([res.provenance])
-        sources.append({"operation_slug": slug, "release_ids": releases, "is_synthetic": res.is_synthetic,
-                        "provenance_json": json.dumps(clean_provenance(res.provenance), default=str)})
         counts: dict[tuple[int, str], int] = {}
+        counted: set[str] = set()  # releases with rows on the days counted (a release may be selected and add none)
         for r in res.rows:
             w = week_of(r["day"], start, end) if r["day"] else None
             if w is not None and r["aor_code"] in aors:
                 counts[(w, r["aor_code"])] = counts.get((w, r["aor_code"]), 0) + r["n"]
+                counted.add(r["release_id"])
+        sources.append({"operation_slug": slug, "release_ids": sorted(counted), "is_synthetic": res.is_synthetic,
+                        "provenance_json": json.dumps(clean_provenance(res.provenance), default=str)})
         weeks = list(range(-BASELINE_WEEKS, 1))
         finest = [[({TIME: (w,), "aor": (a,)}, counts.get((w, a), 0)) for w in weeks for a in aors]]
         cube = build_cube((TIME, "aor"), [{TIME: 1, "aor": 1}], finest)
