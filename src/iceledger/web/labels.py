@@ -40,7 +40,7 @@ VALUES = {
                        "in_custody_removed": N_("ICE custody, then removed"),
                        "in_custody_removal_unknown": N_("ICE custody, removal not known"),
                        "custody_unknown": N_("Custody not known")},
-    "level": {"aor": N_("ICE field office (AOR)"), "state": N_("state"), "county": N_("county"),
+    "level": {"aor": N_("ICE field office (AOR)"), "state": N_("state"), "county": N_("county"), "city": N_("city"),
               "facility": N_("facility"), "national": N_("United States")},
     "g287_status": {"participating": N_("Participating"), "pending": N_("Pending"),
                     "not in latest list": N_("Not in ICE's latest list")},
@@ -91,3 +91,12 @@ def withheld_label(f: Formatter, threshold: int) -> str:
     and the page must not say which (that would let a reader work the small one out), so the words
     cover both; they never say or imply zero."""
     return f.gettext("fewer than %(n)s or withheld", n=f.number(threshold + 1))
+
+# US states and territories whose Spanish names differ (USA.gov en español), found by either name and
+# shown in Spanish on Spanish pages; the names are ref_states.state_name, translated when shown.
+STATE_NAMES = (
+    N_("American Samoa"), N_("Commonwealth of the Northern Mariana Islands"), N_("District of Columbia"), N_("Hawaii"),
+    N_("Louisiana"), N_("Michigan"), N_("Mississippi"), N_("Missouri"), N_("New Hampshire"), N_("New Jersey"),
+    N_("New Mexico"), N_("New York"), N_("North Carolina"), N_("North Dakota"), N_("Oregon"), N_("Pennsylvania"),
+    N_("South Carolina"), N_("South Dakota"), N_("United States Virgin Islands"), N_("West Virginia"),
+)
