@@ -23,11 +23,11 @@ def facilities(data: WebData, f: Formatter, *, aor: str | None = None, state: st
     out = [{"name": {"text": r["detention_facility"], "href": f"/facility/{r['detention_facility_code']}"},
             "code": r["detention_facility_code"], "city": r["facility_city"], "state": r["facility_state_code"],
             "type": r["facility_type_detailed"] or r["facility_type"], "last": r["facility_last_use_date"]} for r in rows]
-    src, href = registry_source(data, f, {r["source_id"] for r in rows})
+    src = registry_source(data, f, {r["source_id"] for r in rows})
     return Table("facilities", f.gettext("Detention facilities"), [
-        Column("name", f.gettext("Facility"), "link"), Column("code", f.gettext("ICE code"), "code"),
+        Column("name", f.gettext("Facility"), "link", "en"), Column("code", f.gettext("ICE code"), "code"),
         Column("city", f.gettext("City")), Column("state", f.gettext("State")), Column("type", f.gettext("Type"), "code"),
-        Column("last", f.gettext("Last recorded use"), "date")], out, src, href,
+        Column("last", f.gettext("Last recorded use"), "date")], out, **src,
         params={"aor": aor, "state": state, "county": county},
         empty=f.gettext("ICE's facility lists name no detention facility here."))
 
@@ -48,11 +48,11 @@ def agreements(data: WebData, f: Formatter, *, aor: str | None = None, state: st
             "status": category_label(f, "g287_status", r["g287_status"]),
             "signed": r["g287_signed_date"], "first": r["g287_first_seen_date"], "last": r["g287_last_seen_date"]}
            for r in rows]
-    src, href = registry_source(data, f, {r["source_id"] for r in rows}, searched=lists_searched(data, f))
+    src = registry_source(data, f, {r["source_id"] for r in rows}, searched=lists_searched(data, f))
     return Table("agreements", f.gettext("287(g) agreements of agencies here"), [
-        Column("agency", f.gettext("Agency")), Column("model", f.gettext("Model"), "code"), Column("status", f.gettext("Status")),
+        Column("agency", f.gettext("Agency"), lang="en"), Column("model", f.gettext("Model"), "code"), Column("status", f.gettext("Status")),
         Column("signed", f.gettext("Signed (as ICE's latest list gives it)"), "date"),
-        Column("first", f.gettext("First listed"), "date"), Column("last", f.gettext("Last listed"), "date")], out, src, href,
+        Column("first", f.gettext("First listed"), "date"), Column("last", f.gettext("Last listed"), "date")], out, **src,
         params={"aor": aor, "state": state, "county": county},
         empty=f.gettext("No agency here appears on the 287(g) lists searched: %(lists)s.", lists=lists_searched(data, f)),
         note=f.gettext("Models: JEM jail enforcement, TFM task force, WSO warrant service officer. ICE overwrites the "
@@ -65,14 +65,14 @@ def policies(data: WebData, f: Formatter, *, level: str, code: str) -> Table:
             "from": r["effective_from_date"], "to": r["effective_to_date"],
             "kind": category_label(f, "policy_kind", r["policy_kind"]), "terms": r["policy_terms"],
             "source": {"text": r["described_by"] or f.gettext("source"), "href": r["source_url"]}} for r in coop["policies"]]
-    src, href = registry_source(data, f, {r["source_id"] for r in coop["policies"]},
+    src = registry_source(data, f, {r["source_id"] for r in coop["policies"]},
                                 searched=f.gettext("iceledger's registry of local policies (%(n)s jurisdictions)",
                                                    n=f.number(coop["jurisdictions_registered"])))
     return Table("policies", f.gettext("Policies on ICE detainers"), [
         Column("jurisdiction", f.gettext("Whose policy")), Column("kind", f.gettext("Policy")),
         Column("from", f.gettext("In effect from"), "date"), Column("to", f.gettext("Until"), "date"),
         Column("terms", f.gettext("Terms, as quoted"), "english"), Column("source", f.gettext("Source"), "url")],
-        out, src, href, params={"level": level, "code": code},
+        out, **src, params={"level": level, "code": code},
         empty=f.gettext("No recorded policy: iceledger's registry of %(n)s jurisdictions holds no policy on detainers "
                         "for this place or its state.", n=f.number(coop["jurisdictions_registered"])))
 
@@ -85,12 +85,12 @@ def figures(data: WebData, f: Formatter, *, operation: str | None = None, aor: s
             "value": r["figure_value"], "publisher": r["publisher_name"],
             "source": {"text": category_label(f, "citation_kind", r["citation_kind"]), "href": r["source_url"]}}
            for r in rows]
-    src, href = registry_source(data, f, {r["source_id"] for r in rows})
+    src = registry_source(data, f, {r["source_id"] for r in rows})
     return Table("figures", f.gettext("Official figures"), [
         Column("what", f.gettext("What")), Column("where", f.gettext("Where"), "english"),
         Column("from", f.gettext("From"), "date"), Column("to", f.gettext("To"), "date"),
-        Column("value", f.gettext("Figure"), "number"), Column("publisher", f.gettext("Published by")),
-        Column("source", f.gettext("Source"), "url")], out, src, href,
+        Column("value", f.gettext("Figure"), "number"), Column("publisher", f.gettext("Published by"), lang="en"),
+        Column("source", f.gettext("Source"), "url")], out, **src,
         params={"operation": operation, "aor": aor, "state": state},
         empty=f.gettext("No official figures are registered for this place."))
 

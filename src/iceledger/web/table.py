@@ -22,6 +22,7 @@ class Column:
     key: str
     label: str
     kind: str = "text"  # text | count | number | date | month | link | code | url | bool | english
+    lang: str = ""  # "en" for names as an English-language source writes them (agencies, facilities)
 
 
 @dataclass
@@ -41,6 +42,7 @@ class Table:
     place: str = ""
     period: str = ""
     unit: str = ""
+    source_names: list[str] = field(default_factory=list)  # registry titles, in English, within ``source``
 
     def csv_href(self, lang: str) -> str:
         return f"/download/{self.builder}.csv?" + urlencode({**{k: v for k, v in self.params.items() if v is not None},
@@ -88,13 +90,16 @@ def records_source(data: WebData, f: Formatter) -> tuple[str, str]:
                      "disclosure gate", ids=ids or f.gettext("none loaded")), "/data#releases"
 
 
-def registry_source(data: WebData, f: Formatter, source_ids, searched: str = "") -> tuple[str, str]:
-    """The registries a table's rows come from; with no rows, what was searched (``searched``)."""
+def registry_source(data: WebData, f: Formatter, source_ids, searched: str = "") -> dict:
+    """Table fields naming the registries a table's rows come from (their titles kept apart, being
+    English); with no rows, what was searched (``searched``)."""
     srcs = data.sources()
     names = sorted({srcs[s]["source_title"] for s in source_ids if s in srcs})
     if not names:
-        return (searched or f.gettext("Registry sources searched: see the list of sources")), "/data#sources"
-    return f.gettext("Registry sources: %(names)s", names="; ".join(names)), "/data#sources"
+        return {"source": searched or f.gettext("Registry sources searched: see the list of sources"),
+                "source_href": "/data#sources"}
+    return {"source": f.gettext("Registry sources: %(names)s", names="; ".join(names)), "source_href": "/data#sources",
+            "source_names": names}
 
 
 def month_period(f: Formatter, rows: list[dict]) -> str:
