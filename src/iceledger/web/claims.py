@@ -9,6 +9,7 @@ notes come in Spanish from the claim file's ``translations``.
 from __future__ import annotations
 
 import json
+import re
 
 from iceledger.web.data import WebData
 from iceledger.web.i18n import Formatter
@@ -35,6 +36,12 @@ def claim_view(row: dict, f: Formatter) -> dict:
             "related": (official or {}).get("related") or [], "source": detail.get("source") or {}}
 
 
+def period(f: Formatter, text: str | None) -> str:
+    """The checker's "YYYY-MM-DD to YYYY-MM-DD" in the page's words and date format."""
+    m = re.fullmatch(r"(\d{4}-\d{2}-\d{2}) to (\d{4}-\d{2}-\d{2})", text or "")
+    return f"{f.date(m[1])} – {f.date(m[2])}" if m else (text or "—")
+
+
 def number(f: Formatter, v) -> str:
     if isinstance(v, (int, float)) and not isinstance(v, bool):
         return f.number(v)
@@ -50,10 +57,10 @@ def reconcile(f: Formatter, c: dict) -> str:
     if off and off.get("official") and off["official"].get("value") is not None:
         o = off["official"]
         parts.append(f.gettext("the official figure (%(who)s, %(period)s) is %(v)s", who=o.get("publisher") or "—",
-                               period=o.get("period") or "—", v=number(f, o["value"])))
+                               period=period(f, o.get("period")), v=number(f, o["value"])))
     for r in c.get("related") or []:
         parts.append(f.gettext("a related official figure (%(who)s, %(period)s) is %(v)s", who=r.get("publisher") or "—",
-                               period=r.get("period") or "—", v=number(f, r.get("value"))))
+                               period=period(f, r.get("period")), v=number(f, r.get("value"))))
     rec = c.get("records_check")
     if rec:
         if rec.get("value") is None:

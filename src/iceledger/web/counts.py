@@ -7,7 +7,7 @@ from __future__ import annotations
 from iceledger.web import charts
 from iceledger.web.data import WebData
 from iceledger.web.i18n import Formatter
-from iceledger.web.labels import category_label, measure_label, withheld_label
+from iceledger.web.labels import NOT_RECORDED, category_label, measure_label, withheld_label
 from iceledger.web.table import Column, Table, count, fy_period, month_period, origin_of, records_source
 
 
@@ -101,13 +101,14 @@ def places(data: WebData, f: Formatter, *, measure: str, level: str = "county", 
     else:
         codes = list(cells)
     href = "/facility/{}" if level == "facility" else f"/area/{level}/{{}}"
-    out = [{"place": {"text": names.get(c, c), "href": href.format(c) if c in names else None},
+    out = [{"place": {"text": names.get(c) or category_label(f, "place", NOT_RECORDED if c == NOT_RECORDED else c),
+                      "href": href.format(c) if c in names else None},
             "count": count(cells[c]) if c in cells else None} for c in codes]
     out.sort(key=lambda r: r["place"]["text"])
     src, src_href = records_source(data, f)
     title = f.gettext("%(measure)s by place, fiscal year %(fy)s", measure=measure_label(f, measure), fy=fy)
     return Table(f"places-{measure}-{level}", title,
-                 [Column("place", f.gettext("Place"), "link"), Column("count", measure_label(f, measure), "count")],
+                 [Column("place", f.gettext("Place"), "link", "en"), Column("count", measure_label(f, measure), "count")],
                  out, src, src_href, origin_of(list(cells.values())),
                  params={"measure": measure, "level": level, "fy": fy, "parent": parent, "aor": aor},
                  period=fy_period(f, [fy]), unit=unit(f, measure),

@@ -14,7 +14,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from iceledger.errors import IceledgerError
 from iceledger.web import search, static
-from iceledger.web.claims import claim_view, claims_by_figure, headline_figures, reconcile
+from iceledger.web.claims import claim_view, claims_by_figure, headline_figures, period, reconcile
 from iceledger.web.data import WebData
 from iceledger.web.glosses import gloss
 from iceledger.web.i18n import LANGUAGES, NAMES, Formatter
@@ -193,7 +193,7 @@ def claim(request: Request, claim_id: str):
     if c is None:
         return not_found(request)
     view = claim_view(c, f)
-    return page(request, "claim.html", claim=view, reconciled=reconcile(f, view))
+    return page(request, "claim.html", claim=view, reconciled=reconcile(f, view), period=lambda t: period(f, t))
 
 
 @router.get("/map", response_class=HTMLResponse, include_in_schema=False)
