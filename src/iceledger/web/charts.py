@@ -9,10 +9,11 @@ the locale the page hands to Vega (i18n.Formatter.vega_locales).
 from __future__ import annotations
 
 from iceledger.web.i18n import Formatter
+from iceledger.web.static import asset_url
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"  # an identifier only; nothing is fetched
 BLUE, GREY, LIGHT = "#1d5a8a", "#b9b9b9", "#ececec"
-ATLAS_COUNTIES = "/static/atlas/counties-10m.json"
+ATLAS_COUNTIES = "atlas/counties-10m.json"  # served under its hashed name (static.asset_url)
 
 
 def _base(title: str, f: Formatter) -> dict:
@@ -91,7 +92,8 @@ def choropleth(values: list[dict], *, title: str, legend_title: str, f: Formatte
     withheld and for no published count beside the colour ramp."""
     lookup = {"lookup": "id", "from": {"data": {"name": "areas"}, "key": "fips",
                                         "fields": ["name", "count", "withheld", "text", "url"]}}
-    geo = {"url": ATLAS_COUNTIES, "format": {"type": "topojson", "feature": "counties"}}
+    atlas = asset_url(ATLAS_COUNTIES)
+    geo = {"url": atlas, "format": {"type": "topojson", "feature": "counties"}}
     tooltip = [{"field": "name", "type": "nominal", "title": f.gettext("Place")},
                {"field": "text", "type": "nominal", "title": legend_title}]
     status = {"type": "nominal", "scale": {"domain": [withheld_label, no_count_label], "range": [GREY, LIGHT]},
@@ -119,6 +121,6 @@ def choropleth(values: list[dict], *, title: str, legend_title: str, f: Formatte
                                                      "legend": {"format": ",d", "orient": "bottom-left",
                                                                 "direction": "horizontal"}},
                                            "tooltip": tooltip, "href": {"field": "url"}}})
-    spec["layer"].append({"data": {"url": ATLAS_COUNTIES, "format": {"type": "topojson", "mesh": "states"}},
+    spec["layer"].append({"data": {"url": atlas, "format": {"type": "topojson", "mesh": "states"}},
                           "mark": {"type": "geoshape", "fill": None, "stroke": "#555", "strokeWidth": 0.6, "aria": False}})
     return spec
