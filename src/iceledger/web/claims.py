@@ -42,9 +42,9 @@ def period(f: Formatter, text: str | None) -> str:
     return f"{f.date(m[1])} – {f.date(m[2])}" if m else (text or "—")
 
 
-def number(f: Formatter, v) -> str:
+def number(f: Formatter, v, unit: str | None = None) -> str:
     if isinstance(v, (int, float)) and not isinstance(v, bool):
-        return f.number(v)
+        return f.number(v) + ("%" if unit == "percent" else "")
     if isinstance(v, list):
         return "; ".join(map(str, v))
     return "—" if v is None else str(v)
@@ -52,24 +52,25 @@ def number(f: Formatter, v) -> str:
 
 def reconcile(f: Formatter, c: dict) -> str:
     """One sentence putting the claim's numbers side by side, each named by its origin."""
-    parts = [f.gettext("The claim says %(v)s", v=number(f, c.get("expected")))]
     off = c.get("official_check")
+    unit = ((off or {}).get("official") or {}).get("unit")
+    parts = [f.gettext("The claim says %(v)s", v=number(f, c.get("expected"), unit))]
     if off and off.get("official") and off["official"].get("value") is not None:
         o = off["official"]
         parts.append(f.gettext("the official figure (%(who)s, %(period)s) is %(v)s", who=o.get("publisher") or "—",
-                               period=period(f, o.get("period")), v=number(f, o["value"])))
+                               period=period(f, o.get("period")), v=number(f, o["value"], unit)))
     for r in c.get("related") or []:
         parts.append(f.gettext("a related official figure (%(who)s, %(period)s) is %(v)s", who=r.get("publisher") or "—",
-                               period=period(f, r.get("period")), v=number(f, r.get("value"))))
+                               period=period(f, r.get("period")), v=number(f, r.get("value"), r.get("unit"))))
     rec = c.get("records_check")
     if rec:
         if rec.get("value") is None:
             parts.append(f.gettext("the check against ICE's records is withheld or could not be made"))
         elif rec.get("is_synthetic"):
             parts.append(f.gettext("SYNTHETIC demonstration records give %(v)s, which does not count toward the verdict",
-                                   v=number(f, rec["value"])))
+                                   v=number(f, rec["value"], unit)))
         else:
-            parts.append(f.gettext("ICE's records (releases %(r)s) give %(v)s", v=number(f, rec["value"]),
+            parts.append(f.gettext("ICE's records (releases %(r)s) give %(v)s", v=number(f, rec["value"], unit),
                                    r=", ".join(c.get("releases") or []) or "—"))
     else:
         parts.append(f.gettext("ICE's records cannot test it"))

@@ -57,9 +57,10 @@ class Table:
         return any(isinstance(v, dict) and v.get("withheld") for r in self.rows for v in r.values())
 
     @property
-    def all_withheld(self) -> bool:
+    def nothing_to_draw(self) -> bool:
+        """Every count is withheld or zero: a chart would be an empty plot."""
         counts = [v for r in self.rows for v in r.values() if isinstance(v, dict) and "withheld" in v]
-        return bool(counts) and all(v["withheld"] for v in counts)
+        return bool(counts) and all(v["withheld"] or not v["value"] for v in counts)
 
 
 def origin_of(rows: list[dict]) -> str:

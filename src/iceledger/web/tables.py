@@ -4,7 +4,7 @@ A builder takes the public data, the page's Formatter and its parameters, and re
 (``web/table.py``): a title, typed columns, rows of raw values, where the numbers come from, and
 (for charts) the Vega-Lite spec drawn from the same rows, so the chart and its table alternative
 cannot disagree. ``build`` then finishes every table the same way: a chart whose every count is
-withheld is not drawn (the panel says so), and a drawn chart carries the lines an exported PNG or
+withheld or zero is not drawn (the panel says so), and a drawn chart carries the lines an exported PNG or
 SVG prints inside itself (place, period, unit, real or synthetic, source, publication date).
 """
 
@@ -41,10 +41,10 @@ def export_lines(t: Table, data: WebData, f: Formatter) -> list[str]:
 def build(name: str, data: WebData, f: Formatter, **params) -> Table:
     t = BUILDERS[name](data, f, **params)
     t.builder = name
-    if t.chart and t.all_withheld:
+    if t.chart and t.nothing_to_draw:
         t.chart = None
-        t.empty = f.gettext("Every count in this chart is withheld (“%(w)s”), so there is nothing to draw; the table "
-                            "lists them.", w=withheld_label(f, data.threshold))
+        t.empty = f.gettext("Every count in this chart is withheld (“%(w)s”) or zero, so there is nothing to draw; "
+                            "the table lists them.", w=withheld_label(f, data.threshold))
     if t.chart:
         t.chart["usermeta"]["export"] = {
             "width": EXPORT_WIDTH, "lines": export_lines(t, data, f),

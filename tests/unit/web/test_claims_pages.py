@@ -28,13 +28,13 @@ def test_a_claim_names_each_figure_by_origin(client):
     # the official 42 is not presented as computed from the records (it once was)
     assert not rows["Computed from ICE&#39;s records"].startswith("42")
     reconcile = re.search(r'<p class="reconcile" id="reconcile">(.*?)</p>', page, re.S).group(1)
-    for part in ("The claim says 43", "the official figure (ICE, Jan 20, 2017 – Sep 30, 2017) is 42",
-                 "110,568", "(ICE, Jan 22, 2017 – Sep 2, 2017) is 43", "Verdict: supported."):
+    for part in ("The claim says 43%", "the official figure (ICE, Jan 20, 2017 – Sep 30, 2017) is 42%",
+                 "is 110,568;", "(ICE, Jan 22, 2017 – Sep 2, 2017) is 43%", "Verdict: supported."):
         assert part in reconcile, part
 
 
 def test_a_claim_page_speaks_spanish(client):
     page = client.get("/claim/arrests-2017-up-43-percent?lang=es").text
     assert "<h1>Desde la toma de posesión de enero de 2017" in page
-    assert "La afirmación dice 43" in page and "Veredicto: respaldada." in page
+    assert "La afirmación dice 43%" in page and "Veredicto: respaldada." in page
     assert 'lang="en">Supported by the published figures' in page  # the checker's words, marked English
