@@ -149,3 +149,15 @@ def test_table_download_is_csv(watched):
     text = open(info.value.path(), encoding="utf-8").read()
     assert text.splitlines()[0].startswith("Place as announced,")
     assert "Philadelphia" in text and "107" in text
+
+
+def test_a_click_on_the_map_opens_the_place(watched):
+    """The map is a way in: a click on an area goes to its page (the list beside it is the keyboard's way)."""
+    page = watched.open("/map?measure=arrests&level=aor")
+    box = page.locator("#fig-map .chart svg").bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.55, box["y"] + box["height"] * 0.45)  # the middle of the country
+    page.wait_for_url("**/area/aor/*", timeout=10_000)
+    assert page.locator("h1").inner_text()
+    page = watched.open("/map?measure=arrests&level=aor")
+    assert page.locator(".map-list a[href^='/area/aor/']").count() >= 20  # every AOR, as a link beside the map
+    assert watched.problems == []

@@ -38,6 +38,8 @@ def test_the_year_picker_keeps_its_year(client, public_db):
     page = get(client, f"/?fy={fy}")
     assert re.search(rf'<option value="{fy}" selected>', page)
     assert f"fiscal year {fy}" in figures(page)["breakdown-arrests-criminality"]
+    for aor in ("CHI", "SEA"):  # an AOR page kept no year when it had no breakdowns
+        assert re.search(rf'<option value="{fy}" selected>', get(client, f"/area/aor/{aor}?fy={fy}")), aor
 
 
 def test_no_chart_is_an_empty_untitled_box(client):
