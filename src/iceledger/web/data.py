@@ -248,7 +248,7 @@ class WebData:
 
     def _jurisdictions(self, level: str, code: str) -> dict[str, str]:
         """Registered jurisdictions that speak for a place -> their scope: place (the place itself),
-        state (its state), city (a city within it), county or local (a county or city within a state or AOR)."""
+        state (its state; on an AOR page, a state it covers), city or county (one within the place)."""
         out: dict[str, str] = {}
         if level == "county":
             c = self.county(code)
