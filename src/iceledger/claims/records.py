@@ -16,7 +16,7 @@ from iceledger.claims.load import LoadedClaim
 from iceledger.claims.result import SYNTHETIC_LABEL, Check
 from iceledger.errors import IceledgerError
 from iceledger.measures import NotAvailable, measure, operation_window
-from iceledger.measures.catalog import subject
+from iceledger.measures.catalog import subject, subjects
 from iceledger.measures.derive import minus_year
 
 
@@ -92,6 +92,24 @@ def describe_value(result, kind: str, column: str, value, row: dict, who: str) -
     return f"{who} give {column} = {v} ({count} {days})"
 
 
+# A claim's date basis for removals → the core_removals column that dates them.
+DATE_BASIS_COLUMNS = {"removal": "removal_date", "departure": "departed_date"}
+
+
+def on_date_basis(spec, basis: str):
+    """(the spec counting the same records dated by the claim's basis, a note saying so), or (None, why not): the
+    subject of the same table whose date column is the basis's."""
+    wanted_column = DATE_BASIS_COLUMNS[basis]
+    own = subject(spec.count)
+    if own.date_column == wanted_column:
+        return spec, f"{spec.count} counted by {basis} date ({wanted_column}), as the claim says"
+    alike = [s for s in subjects().values() if s.table == own.table and s.date_column == wanted_column]
+    if not alike:
+        return None, (f"the claim counts {spec.count} by {basis} date ({wanted_column}), but the measures date {spec.count} "
+                      f"by {own.date_column} and offer no count of {own.table} by {wanted_column}")
+    return spec.model_copy(update={"count": alike[0].name}), f"{spec.count} counted by {basis} date ({wanted_column}), as the claim says"
+
+
 def check_records(engine, lc: LoadedClaim) -> Check | None:
     """The records check of a claim, or None when the claim has no records measure."""
     claim, rec = lc.claim, lc.claim.measure.records
@@ -101,6 +119,12 @@ def check_records(engine, lc: LoadedClaim) -> Check | None:
     kind, spec = ("window", rec.window) if rec.window is not None else ("count", rec.spec)
     base = dict(comparison=comparison, expected=expected, tolerance=tolerance)
     note = [rec.note] if rec.note else []
+    if rec.date_basis:
+        spec, basis_note = on_date_basis(spec, rec.date_basis)
+        if spec is None:
+            return Check("records", NOT_TESTABLE, True, **base, explanation=basis_note + ".",
+                         testable_when="a measure counting removals by that date (the measures' subjects.csv)", notes=note)
+        note.append(basis_note)
     try:
         result = operation_window(spec, engine=engine) if kind == "window" else measure(spec, engine=engine)
     except NotAvailable as exc:

@@ -101,22 +101,22 @@ def dimension_names() -> list[str]:
     return list(seen)
 
 
-def dimensions_for(subject_name: str) -> list[str]:
-    return [d for d, s in _dimension_rows() if s == subject_name]
+def dimensions_for(party_name: str) -> list[str]:
+    return [d for d, s in _dimension_rows() if s == party_name]
 
 
-def dimension(name: str, subject_name: str) -> Dimension:
-    """The dimension ``name`` for ``subject_name``; a clear error when unknown or not recorded for it."""
+def dimension(name: str, party_name: str) -> Dimension:
+    """The dimension ``name`` for ``party_name``; a clear error when unknown or not recorded for it."""
     rows = _dimension_rows()
-    if (name, subject_name) in rows:
-        return rows[(name, subject_name)]
+    if (name, party_name) in rows:
+        return rows[(name, party_name)]
     if name not in dimension_names():
         raise NotFoundError("unknown_dimension", f"there is no dimension {name!r}",
                             fix=f"use one of: {', '.join(dimension_names())}")
     has_it = sorted({s for d, s in rows if d == name})
-    raise InputError("dimension_not_recorded", f"{subject_name} do not record {name}",
-                     fix=f"{name} is available for {', '.join(has_it)}; for {subject_name} use one of: "
-                         f"{', '.join(dimensions_for(subject_name))}")
+    raise InputError("dimension_not_recorded", f"{party_name} do not record {name}",
+                     fix=f"{name} is available for {', '.join(has_it)}; for {party_name} use one of: "
+                         f"{', '.join(dimensions_for(party_name))}")
 
 
 def _date(text: str) -> dt.date | None:

@@ -175,10 +175,10 @@ def _columns(subject: catalog.Subject) -> tuple[str, ...]:
     return table(subject.table).columns
 
 
-def build_frame(engine, subject_name: str, query: LedgerQuery, dims: list[str], *, extra: tuple[str, ...] = (),
+def build_frame(engine, party_name: str, query: LedgerQuery, dims: list[str], *, extra: tuple[str, ...] = (),
                 policy: str | None = None, window: tuple[dt.date | None, dt.date | None] | None = None) -> Frame:
-    """The events of ``subject_name`` that ``query`` counts, with ``dims`` (plus the filter dimensions)."""
-    subject = catalog.subject(subject_name)
+    """The events of ``party_name`` that ``query`` counts, with ``dims`` (plus the filter dimensions)."""
+    subject = catalog.subject(party_name)
     sel = select_releases(engine, subject, query)
     if not sel.chosen:
         raise NotAvailable("no_releases", f"no release in this ledger has {subject.table.removeprefix('core_').replace('_', ' ')} "
