@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import re
 
+from markupsafe import Markup, escape
+
 from iceledger.web.data import WebData
 from iceledger.web.i18n import Formatter
 from iceledger.web.labels import category_label
@@ -50,17 +52,26 @@ def number(f: Formatter, v, unit: str | None = None) -> str:
     return "—" if v is None else str(v)
 
 
-def reconcile(f: Formatter, c: dict) -> str:
-    """One sentence putting the claim's numbers side by side, each named by its origin."""
+def reconcile(f: Formatter, c: dict) -> Markup:
+    """One sentence putting the claim's numbers side by side, each named by its origin (publishers' names,
+    as English, marked so)."""
+    names: list[str] = []
+
+    def en(name: str | None) -> str:
+        if f.lang == "en":
+            return name or "—"
+        names.append(name or "—")
+        return f"\x00{len(names) - 1}\x00"
+
     off = c.get("official_check")
     unit = ((off or {}).get("official") or {}).get("unit")
     parts = [f.gettext("The claim says %(v)s", v=number(f, c.get("expected"), unit))]
     if off and off.get("official") and off["official"].get("value") is not None:
         o = off["official"]
-        parts.append(f.gettext("the official figure (%(who)s, %(period)s) is %(v)s", who=o.get("publisher") or "—",
+        parts.append(f.gettext("the official figure (%(who)s, %(period)s) is %(v)s", who=en(o.get("publisher")),
                                period=period(f, o.get("period")), v=number(f, o["value"], unit)))
     for r in c.get("related") or []:
-        parts.append(f.gettext("a related official figure (%(who)s, %(period)s) is %(v)s", who=r.get("publisher") or "—",
+        parts.append(f.gettext("a related official figure (%(who)s, %(period)s) is %(v)s", who=en(r.get("publisher")),
                                period=period(f, r.get("period")), v=number(f, r.get("value"), r.get("unit"))))
     rec = c.get("records_check")
     if rec:
@@ -75,7 +86,8 @@ def reconcile(f: Formatter, c: dict) -> str:
     else:
         parts.append(f.gettext("ICE's records cannot test it"))
     verdict = category_label(f, "verdict", c.get("verdict")).lower()
-    return "; ".join(parts) + ". " + f.gettext("Verdict: %(v)s.", v=verdict)
+    text = str(escape("; ".join(parts) + ". " + f.gettext("Verdict: %(v)s.", v=verdict)))
+    return Markup(re.sub("\x00(\\d+)\x00", lambda m: f'<span lang="en">{escape(names[int(m[1])])}</span>', text))
 
 
 def claims_by_figure(data: WebData, f: Formatter) -> dict[str, dict]:

@@ -229,16 +229,30 @@ class WebData:
             "SELECT p.*, j.jurisdiction_name, j.place_level FROM ref_policies p JOIN ref_jurisdictions j "
             "USING (jurisdiction_id) WHERE list_contains(?, jurisdiction_id) "
             "ORDER BY p.effective_from_date NULLS LAST, j.jurisdiction_name", [ids])] if ids else []
-        designations = [r | {"scope": jur[r["jurisdiction_id"]]} for r in self.rows(
-            "SELECT d.*, l.designation_list_title, l.designated_by, l.designation_date, l.designation_kind, "
-            "l.source_url AS list_url FROM ref_policy_designations d JOIN ref_designation_lists l "
-            "USING (designation_list_id) WHERE list_contains(?, d.jurisdiction_id) ORDER BY l.designation_date DESC",
-            [ids])] if ids else []
+        designations = self._designations(level, code, jur)
         return {"policies": policies, "designations": designations,
                 "agreements": self.agreements(**{level: code}),
                 "g287_lists": self.g287_lists, "designation_lists": self.rows(
                     "SELECT * FROM ref_designation_lists ORDER BY designation_date DESC"),
                 "jurisdictions_registered": self.one("SELECT count(*) AS n FROM ref_jurisdictions")["n"]}
+
+    def _designations(self, level: str, code: str, jur: dict[str, str]) -> list[dict]:
+        """Government list entries naming the place, its state, or a county or city in it: by registered
+        jurisdiction, or by the counties and state an entry was matched to (DHS's 2025 list)."""
+        state = self.county(code)["state_code"] if level == "county" and self.county(code) else code
+        rows = self.rows("SELECT d.*, l.designation_list_title, l.designated_by, l.designation_date, l.designation_kind, "
+                         "l.designation_withdrawn_date, l.source_url AS list_url FROM ref_policy_designations d "
+                         "JOIN ref_designation_lists l USING (designation_list_id) WHERE list_contains(?, d.jurisdiction_id) "
+                         "OR (? = 'county' AND list_contains(d.county_fips_codes, ?)) "
+                         "OR (? IN ('county', 'state') AND d.jurisdiction_id IS NULL AND d.state_code = ? "
+                         "AND (d.matched_level = 'state' OR ? = 'state')) "
+                         "ORDER BY l.designation_date DESC, d.listed_name", [list(jur), level, code, level, state, level])
+        for r in rows:
+            matched = r.get("matched_level") or ""
+            r["scope"] = jur.get(r["jurisdiction_id"]) or (
+                "state" if matched == "state" and level == "county" else
+                "place" if matched == level or (matched == "state" and level == "state") else matched or "place")
+        return rows
 
     @cached_property
     def g287_lists(self) -> dict:

@@ -71,7 +71,7 @@ def policies(data: WebData, f: Formatter, *, level: str, code: str) -> Table:
     return Table("policies", f.gettext("Policies on ICE detainers"), [
         Column("jurisdiction", f.gettext("Whose policy")), Column("kind", f.gettext("Policy")),
         Column("from", f.gettext("In effect from"), "date"), Column("to", f.gettext("Until"), "date"),
-        Column("terms", f.gettext("Terms, as quoted"), "english"), Column("source", f.gettext("Source"), "url")],
+        Column("terms", f.gettext("Terms, as quoted"), "english"), Column("source", f.gettext("Source"), "url", "en")],
         out, **src, params={"level": level, "code": code},
         empty=f.gettext("No recorded policy: iceledger's registry of %(n)s jurisdictions holds no policy on detainers "
                         "for this place or its state.", n=f.number(coop["jurisdictions_registered"])))
