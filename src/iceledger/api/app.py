@@ -17,10 +17,10 @@ import re
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from starlette.middleware.gzip import GZipMiddleware
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.gzip import GZipMiddleware
 
 from iceledger.api.docs import render_docs
 from iceledger.api.middleware import ApiGate
