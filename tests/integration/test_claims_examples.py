@@ -55,10 +55,13 @@ def test_detention_statistic_names_its_cell(results):
     assert c.official["cell"] == "Detention FY19!N59" and "is not more than 60,000" in c.explanation
 
 
-def test_removals_by_removal_date_wait_for_a_measure_by_that_date(results):
+def test_removals_by_removal_date_wait_for_the_records(results):
+    """The registry build holds no removals: the records check is not testable until a release is loaded (the
+    bundled national release holds FY2018's 256,085, see tests/integration/test_real_records.py)."""
     records = results["ice-fy2018-removals-by-removal-date"].checks[1]
     assert records.kind == "records" and records.verdict == "not_testable"
-    assert "removal_date" in records.explanation
+    assert "removals" in records.explanation and "ingest" in records.testable_when
+    assert any("by removal date (removal_count_date)" in n for n in records.notes)
 
 
 def removal(departed: str, removed: str, aor: str, person: str) -> dict:
@@ -101,9 +104,12 @@ def test_departure_basis_counts_by_departure_date(removals_home, tmp_path):
     assert r.verdict == "supported" and c.value == 3 and any("by departure date (departed_date)" in n for n in c.notes)
 
 
-def test_removal_basis_is_said_not_testable_until_the_measures_count_by_removal_date(removals_home, tmp_path):
+def test_removal_basis_counts_by_ices_removal_date(removals_home, tmp_path):
+    """By ICE's removal date FY2018 holds r1 and r2 (r3 departed in FY2018 but was removed on 2018-10-01)."""
     r = check_claims([claim_file(tmp_path, "removal", 2)], home=removals_home.home)[0]
-    assert r.verdict == "not_testable" and "offer no count of core_removals by removal_date" in r.checks[0].explanation
+    c = r.checks[0]
+    assert r.verdict == "supported" and c.value == 2 and any("by removal date (removal_count_date)" in n for n in c.notes)
+    assert "dated by ICE's removal date" in c.explanation
 
 
 def test_date_basis_goes_with_removals_only(tmp_path):

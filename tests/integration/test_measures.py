@@ -232,7 +232,9 @@ def test_provenance(home):
 
 
 def test_sql_in_provenance_runs_again(home):
-    """The SQL recorded is the query that ran: run by hand it gives the same counts."""
+    """The SQL recorded is the query that ran: run by hand it gives the same counts. It also counts, per group,
+    the rows the release and duplicate rules left out, so a group all of whose rows were left out comes back
+    with n = 0: the result leaves such groups out."""
     import duckdb
 
     from iceledger.settings import load_settings as ls
@@ -245,4 +247,28 @@ def test_sql_in_provenance_runs_again(home):
         again = {row[names.index("method_group")]: row[names.index("n")] for row in cur.fetchall()}
     finally:
         con.close()
-    assert again == by(r, "method_group")
+    assert {k: n for k, n in again.items() if n} == by(r, "method_group")
+    assert "_q_duplicates_left_out" in names and len(r.provenance["sql"]) == 1
+
+
+def test_a_release_of_one_aor_overlaps_only_that_aor(tmp_path):
+    """A newer release of one AOR (the Seattle production beside a national one) stands in for the older
+    release's rows in that AOR only, over the days it covers; the other AORs keep the older release's rows."""
+    from measures_ledger import HandLedger
+
+    settings = load_settings(tmp_path / "home").ensure()
+    L = HandLedger(settings.ledger_path)
+    L.release("national", era="H-UWCHR-2019", received="2019-09-01")
+    L.add("core_arrests", "national", [dict(apprehension_datetime=f"2017-0{m}-10 10:00:00", apprehension_aor=aor)
+                                       for m in (1, 2, 3) for aor in ("Seattle Area of Responsibility", "NEW YORK CITY")])
+    L.release("seattle", era="H-UW-SEA", received="2019-09-10")
+    L.sql("UPDATE releases SET release_aor_code = 'SEA' WHERE release_id = 'seattle'")
+    L.add("core_arrests", "seattle", [dict(apprehension_datetime=f"2017-0{m}-11 10:00:00", aor_code="SEA") for m in (2, 3, 4, 5)])
+    L.close()
+    r = count(settings.home, count="arrests", by=["aor_code"])
+    # national's SEA arrests of 10 January and 10 February come before Seattle's first (11 February): they stay
+    assert by(r, "aor_code") == {"NYC": 3, "SEA": 2 + 4}
+    (left,) = r.provenance["selection"][0]["overlaps_left_out"]
+    assert left == {"release_id": "national", "from": D(2017, 2, 11), "to": D(2017, 3, 10), "covered_by": "seattle",
+                    "aor_code": "SEA"}
+    assert r.provenance["quality"]["rows_left_out_as_overlap"] == 1

@@ -18,6 +18,7 @@ from iceledger.errors import IceledgerError
 from iceledger.measures import NotAvailable, measure, operation_window
 from iceledger.measures.catalog import subject, subjects
 from iceledger.measures.derive import minus_year
+from iceledger.metadata import table as table_meta
 
 
 def periods(spec, window: dict | None) -> list[tuple[dt.date, dt.date]]:
@@ -72,6 +73,16 @@ def uncovered(spans: dict, needed: list[tuple[dt.date, dt.date]]) -> list[str]:
     return gaps
 
 
+def _dated_by(result) -> str:
+    """' (dated by …)' where the date counted needs saying: removals (ICE's removal date, or departure where a
+    release has none) and any count by another date than the one ICE counts its table by."""
+    date = result.provenance.get("date") or {}
+    subj = subject(result.spec["count"])
+    if date and (subj.basis_column or date["column"] != table_meta(subj.table).count_date):
+        return f" (dated by {date['basis']})"
+    return ""
+
+
 def describe_value(result, kind: str, column: str, value, row: dict, who: str) -> str:
     """The value found, in words: what was counted, over which days (``who``: whose records)."""
     count, v = result.spec["count"], format_number(value)
@@ -82,7 +93,7 @@ def describe_value(result, kind: str, column: str, value, row: dict, who: str) -
         if column == "window_n":
             return f"{who} hold {v} {count} from {w['from']} to {w['to']}{where}"
         return f"{who} give {column} = {v} for {w['from']} to {w['to']}{where}"
-    days = f"from {result.spec['date_from']} to {result.spec['date_to']}"
+    days = f"from {result.spec['date_from']} to {result.spec['date_to']}" + _dated_by(result)
     picked = result.rows[0] if not row and len(result.rows) == 1 else {}
     if column == "n":
         return f"{who} hold {v} {count} {days}"
@@ -92,8 +103,9 @@ def describe_value(result, kind: str, column: str, value, row: dict, who: str) -
     return f"{who} give {column} = {v} ({count} {days})"
 
 
-# A claim's date basis for removals → the core_removals column that dates them.
-DATE_BASIS_COLUMNS = {"removal": "removal_date", "departure": "departed_date"}
+# A claim's date basis for removals → the core_removals column that dates them: ICE's removal date is
+# removal_count_date (the removal date, or the departure date where a release has none; see docs/measures.md).
+DATE_BASIS_COLUMNS = {"removal": "removal_count_date", "departure": "departed_date"}
 
 
 def on_date_basis(spec, basis: str):

@@ -36,6 +36,8 @@ class Subject:
     duplicate_date: str
     coverage_date: tuple[str, ...]
     description: str
+    date_basis: str = ""  # the date counted, in words
+    basis_column: str | None = None  # a column saying, per row, which date it is (removals)
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ def _read_csv(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
+@cache
 def file_sha256(name: str) -> str:
     return hashlib.sha256((HERE / name).read_bytes()).hexdigest()
 
@@ -68,7 +71,8 @@ def file_sha256(name: str) -> str:
 @cache
 def subjects() -> dict[str, Subject]:
     return {r["subject"]: Subject(r["subject"], r["table"], r["date_column"], r["duplicate_rule"], r["duplicate_date"],
-                                  tuple(r["coverage_date"].split("|")), r["description"])
+                                  tuple(r["coverage_date"].split("|")), r["description"], r["date_basis"],
+                                  r["basis_column"] or None)
             for r in _read_csv("subjects.csv")}
 
 

@@ -156,6 +156,8 @@ def _with_dims(engine, t: ibis.Table, subject: catalog.Subject, dims: list[str],
 
 def select_columns(subject: catalog.Subject, dims: list[str], extra: tuple[str, ...]) -> list[str]:
     cols = KEY + ALWAYS + [subject.date_column, subject.duplicate_date, *subject.coverage_date, *extra]
+    if subject.basis_column:
+        cols.append(subject.basis_column)
     if subject.duplicate_rule == "episode":
         cols.append("is_episode_first")
     if subject.name in ("stays", "book_ins"):

@@ -63,6 +63,7 @@ class Table:
     provenance: str | None = None
     withheld: tuple[str, ...] = ()
     event: str | None = None
+    count_date: str | None = None  # the date ICE counts the table's records by
     aor_field: str | None = None  # AOR text that aor_code is normalised from
     state_field: str | None = None  # state text that state_code is resolved from
     county_field: str | None = None  # county text that county_fips is resolved from (within state_code)
@@ -151,6 +152,7 @@ def tables() -> dict[str, Table]:
             provenance=attrs.get("provenance"),
             withheld=tuple(attrs.get("withheld", ())),
             event=attrs.get("event"),
+            count_date=attrs.get("count_date"),
             aor_field=attrs.get("aor_field"),
             state_field=attrs.get("state_field"),
             county_field=attrs.get("county_field"),
