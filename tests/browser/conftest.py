@@ -58,18 +58,13 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(f"browser screenshots: {SCREENSHOTS}")
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory):
-    """The real app (API + dashboard) over the published home, served by uvicorn on 127.0.0.1."""
-    reason = _unavailable()
-    if reason:
-        skip_or_fail(reason)
+def _serve(settings):
+    """The real app (API + dashboard) over a published home, served by uvicorn on a free port of 127.0.0.1:
+    yields its address."""
     import uvicorn
 
     from iceledger.api.app import create_app
-    from tests.integration.publish_helpers import published_home
 
-    settings = published_home(tmp_path_factory.getbasetemp())
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -87,8 +82,31 @@ def server(tmp_path_factory):
     thread.join(timeout=10)
 
 
+def _need_browser() -> None:
+    reason = _unavailable()
+    if reason:
+        skip_or_fail(reason)
+
+
 @pytest.fixture(scope="session")
-def browser(server):
+def server(tmp_path_factory):
+    """The app over the session's small (all SYNTHETIC) published home."""
+    _need_browser()
+    from tests.integration.publish_helpers import published_home
+
+    yield from _serve(published_home(tmp_path_factory.getbasetemp()))
+
+
+@pytest.fixture(scope="session")
+def real_server(real_published):
+    """The app over the demo published from ICE's real records (tests/conftest.py: real_published)."""
+    _need_browser()
+    yield from _serve(real_published)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    _need_browser()
     from playwright.sync_api import sync_playwright
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -131,6 +149,15 @@ class Watched:
 def watched(browser, server):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     w = Watched(context.new_page(), server)
+    yield w
+    context.close()
+
+
+@pytest.fixture
+def real_watched(browser, real_server):
+    """A desktop page of the demo published from ICE's real records."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    w = Watched(context.new_page(), real_server)
     yield w
     context.close()
 

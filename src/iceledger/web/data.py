@@ -79,8 +79,9 @@ class WebData:
                          "sum(cells_count) FILTER (WHERE cell_status <> 'published') AS withheld "
                          "FROM out_suppression_audit GROUP BY measure_name ORDER BY measure_name")
 
-    def measure_sources(self) -> dict[str, dict]:
-        return {r["measure_name"]: r for r in self.rows("SELECT * FROM out_measure_sources")}
+    def measure_sources(self) -> list[dict]:
+        """How each measure was counted, its real and synthetic series apart."""
+        return self.rows("SELECT * FROM out_measure_sources ORDER BY measure_name, is_synthetic")
 
     def sources(self) -> dict[str, dict]:
         return {r["source_id"]: r for r in self.rows("SELECT * FROM ref_sources")} if self.has("ref_sources") else {}
@@ -89,10 +90,26 @@ class WebData:
         return self.public.dictionary()
 
     def coverage(self) -> list[dict]:
+        """The national months each measure's series covers, ICE's records and the synthetic sample apart."""
         return self.rows("SELECT measure_name AS measure, min(period_date) AS first_month, max(period_date) AS last_month, "
-                         "bool_or(is_synthetic) AS is_synthetic FROM out_tabulations "
+                         "is_synthetic FROM out_tabulations "
                          "WHERE time_grain = 'month' AND cell_place_level = 'national' AND category_1 IS NULL "
-                         "GROUP BY measure_name ORDER BY measure_name")
+                         "GROUP BY measure_name, is_synthetic ORDER BY measure_name, is_synthetic")
+
+    def series_of(self, measure: str, fiscal_years=None) -> list[dict]:
+        """Where a measure's counts come from, run of fiscal years by run (publish.query.PublicData.series_of)."""
+        return self.public.series_of(measure, fiscal_years)
+
+    def lead_years(self, measures: tuple[str, ...]) -> dict[str, dict[int, dict]]:
+        """National fiscal-year counts from ICE's records (never the synthetic sample), per measure."""
+        marks = ", ".join("?" for _ in measures)
+        out: dict[str, dict[int, dict]] = {m: {} for m in measures}
+        for r in self.rows(f"SELECT measure_name, cell_fy, event_count AS cell_count, is_suppressed AS is_withheld, is_synthetic "
+                           f"FROM out_tabulations WHERE measure_name IN ({marks}) AND time_grain = 'fy' AND "
+                           "cell_place_level = 'national' AND category_1 IS NULL AND NOT is_synthetic ORDER BY cell_fy",
+                           list(measures)):
+            out[r["measure_name"]][r["cell_fy"]] = r
+        return out
 
     def fiscal_years(self, measure: str) -> list[int]:
         return [r["fy"] for r in self.rows("SELECT DISTINCT cell_fy AS fy FROM out_tabulations WHERE measure_name = ? "
@@ -315,6 +332,21 @@ class WebData:
         return self.rows("SELECT operation_slug, week_offset, window_start_date, window_end_date, aor_code, "
                          "event_count AS cell_count, is_suppressed AS is_withheld, is_synthetic FROM out_operation_windows "
                          "WHERE operation_slug = ? ORDER BY week_offset NULLS LAST, aor_code NULLS FIRST", [slug])
+
+    def operation_window(self, slug: str) -> dict:
+        """An operation's days against the weeks before, by AOR and overall, with its query and releases
+        (publish.query.PublicData.operation_window); {} when the publication has none for it."""
+        try:
+            return self.public.operation_window(slug)
+        except IceledgerError:
+            return {}
+
+    def window_releases(self, slug: str) -> list[str] | None:
+        """The releases an operation's published window was counted from (None before out_window_sources)."""
+        if not self.has("out_window_sources"):
+            return None
+        row = self.one("SELECT release_ids FROM out_window_sources WHERE operation_slug = ?", [slug])
+        return list(row["release_ids"]) if row else []
 
     def official_figures(self, *, operation: str | None = None, aor: str | None = None,
                          state: str | None = None) -> list[dict]:
