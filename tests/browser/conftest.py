@@ -145,21 +145,21 @@ class Watched:
         return [v for v in found if v["impact"] in ("serious", "critical")]
 
 
+def _desktop(browser, base: str):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    yield Watched(context.new_page(), base)
+    context.close()
+
+
 @pytest.fixture
 def watched(browser, server):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    w = Watched(context.new_page(), server)
-    yield w
-    context.close()
+    yield from _desktop(browser, server)
 
 
 @pytest.fixture
 def real_watched(browser, real_server):
     """A desktop page of the demo published from ICE's real records."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    w = Watched(context.new_page(), real_server)
-    yield w
-    context.close()
+    yield from _desktop(browser, real_server)
 
 
 @pytest.fixture

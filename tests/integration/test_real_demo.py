@@ -129,3 +129,19 @@ def test_seed_claims_are_checked_against_real_records(real_published):
     (rec,) = [c for c in up["checks"] if c["kind"] == "records"]
     assert (rec["value"], rec["verdict"], rec["decides"]) == (42.1, "supported", True)
     assert claims["arrests-2017-up-43-percent"]["claim_verdict"] == "supported" and not claims["arrests-2017-up-43-percent"]["is_synthetic"]
+
+
+def _between(html: str, start: str, end: str) -> str:
+    i = html.index(start)
+    return html[i:html.index(end, i)]
+
+
+def test_home_page_coverage_names_the_one_aor_series(real_client):
+    rows = [" ".join(r.replace("</td><td>", " | ").split()) for r in
+            _between(real_client.get("/").text, 'id="table-coverage"', "</table>").split("<tr><td>")[1:]]
+    # the Seattle production's years are in no national count: the table gives them apart, for their AOR
+    assert "Detention book-ins | January 2012 | July 2019 | ICE records (SEA AOR only)</td></tr>" in rows
+    assert "Arrests | January 2012 | September 2015 | ICE records (SEA AOR only)</td></tr>" in rows
+    assert "Arrests | October 2015 | September 2019 | ICE records</td></tr>" in rows
+    es = _between(real_client.get("/?lang=es").text, 'id="table-coverage"', "</table>")
+    assert "Registros de ICE (solo el AOR SEA)" in es

@@ -90,11 +90,22 @@ class WebData:
         return self.public.dictionary()
 
     def coverage(self) -> list[dict]:
-        """The national months each measure's series covers, ICE's records and the synthetic sample apart."""
-        return self.rows("SELECT measure_name AS measure, min(period_date) AS first_month, max(period_date) AS last_month, "
-                         "is_synthetic FROM out_tabulations "
+        """The national months each measure's series covers, ICE's records and the synthetic sample apart; and
+        the months of the years only one AOR's releases hold (``aor_codes``), which no national count covers."""
+        rows = self.rows("SELECT measure_name AS measure, min(period_date) AS first_month, max(period_date) AS last_month, "
+                         "is_synthetic, NULL AS aor_codes FROM out_tabulations "
                          "WHERE time_grain = 'month' AND cell_place_level = 'national' AND category_1 IS NULL "
-                         "GROUP BY measure_name, is_synthetic ORDER BY measure_name, is_synthetic")
+                         "GROUP BY measure_name, is_synthetic")
+        if self.has("out_series"):
+            rows += self.rows("SELECT s.measure_name AS measure, min(t.period_date) AS first_month, "
+                              "max(t.period_date) AS last_month, s.is_synthetic, "
+                              "string_agg(DISTINCT t.place_code, ', ' ORDER BY t.place_code) AS aor_codes "
+                              "FROM out_series s JOIN out_tabulations t ON t.measure_name = s.measure_name "
+                              "AND t.cell_fy = s.cell_fy AND t.is_synthetic = s.is_synthetic "
+                              "WHERE len(s.series_aor_codes) > 0 AND t.time_grain = 'month' AND t.cell_place_level = 'aor' "
+                              "AND t.category_1 IS NULL AND list_contains(s.series_aor_codes, t.place_code) "
+                              "GROUP BY s.measure_name, s.is_synthetic")
+        return sorted(rows, key=lambda r: (r["measure"], r["is_synthetic"], r["first_month"]))
 
     def series_of(self, measure: str, fiscal_years=None) -> list[dict]:
         """Where a measure's counts come from, run of fiscal years by run (publish.query.PublicData.series_of)."""

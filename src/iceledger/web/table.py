@@ -85,16 +85,17 @@ def count(row: dict) -> dict:
 def records_source(data: WebData, f: Formatter, measure: str | tuple[str, ...] | None = None, years=None, *,
                    release_ids: list[str] | None = None) -> tuple[str, str]:
     """Where a table's counts come from: for a measure (or several), each series its ``years`` hold (its fiscal
-    years, ICE's records or the SYNTHETIC sample, and the citation of its releases); or the releases given;
-    else every release."""
+    years, ICE's records or the SYNTHETIC sample, and the citation of its releases); when those years hold
+    none (an empty table), that, and the years the measure is published for; or the releases given; else
+    (a publication without series) every release."""
     measures = (measure,) if isinstance(measure, str) else measure or ()
-    series: dict[tuple, dict] = {}  # runs of every measure with the same origin and releases, as one span
-    for s in (s for m in measures for s in data.series_of(m, years)):
-        key = (s["is_synthetic"], tuple(s["release_ids"]), tuple(s["aor_codes"]))
-        first = series.setdefault(key, dict(s))
-        first["fy_from"], first["fy_to"] = min(first["fy_from"], s["fy_from"]), max(first["fy_to"], s["fy_to"])
+    series = _spans(data, measures, years)
     if series:
-        what = "; ".join(_series_words(f, s) for s in sorted(series.values(), key=lambda s: (s["fy_from"], s["is_synthetic"])))
+        what = _spans_words(f, series)
+    elif measures and data.public.has("out_series"):  # never every release for a table that has no counts
+        every = _spans(data, measures, None)
+        what = f.gettext("no counts for these years; published for %(series)s", series=_spans_words(f, every)) \
+            if every else f.gettext("no release loaded holds these records")
     else:
         cites = data.public.citations()
         ids = release_ids if release_ids is not None else [r["release_id"] for r in data.releases()]
@@ -102,6 +103,21 @@ def records_source(data: WebData, f: Formatter, measure: str | tuple[str, ...] |
     if data.is_exact:
         what += " — " + f.gettext("EXACT figures for a local analyst, not passed through the disclosure gate")
     return f.gettext("%(series)s; counted by iceledger and passed through its disclosure gate", series=what), "/data#releases"
+
+
+def _spans(data: WebData, measures, years) -> list[dict]:
+    """The series of ``measures`` over ``years`` (every year for None), runs of every measure with the same
+    origin and releases as one span, oldest first."""
+    series: dict[tuple, dict] = {}
+    for s in (s for m in measures for s in data.series_of(m, years)):
+        key = (s["is_synthetic"], tuple(s["release_ids"]), tuple(s["aor_codes"]))
+        first = series.setdefault(key, dict(s))
+        first["fy_from"], first["fy_to"] = min(first["fy_from"], s["fy_from"]), max(first["fy_to"], s["fy_to"])
+    return sorted(series.values(), key=lambda s: (s["fy_from"], s["is_synthetic"]))
+
+
+def _spans_words(f: Formatter, series: list[dict]) -> str:
+    return "; ".join(_series_words(f, s) for s in series)
 
 
 def _series_words(f: Formatter, s: dict) -> str:
