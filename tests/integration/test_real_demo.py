@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import openpyxl
 from typer.testing import CliRunner
@@ -145,3 +146,15 @@ def test_home_page_coverage_names_the_one_aor_series(real_client):
     assert "Arrests | October 2015 | September 2019 | ICE records</td></tr>" in rows
     es = _between(real_client.get("/?lang=es").text, 'id="table-coverage"', "</table>")
     assert "Registros de ICE (solo el AOR SEA)" in es
+
+
+def test_place_pages_and_the_map_open_on_the_last_year_of_ices_records(real_client):
+    # FY2019, not the synthetic sample's last year (FY2026): ICE's records first, as on the home page
+    for path in ("/", "/area/aor/SEA", "/map", "/map?level=county&measure=removals"):
+        page = real_client.get(path).text
+        assert '<option value="2019" selected>' in page and '<option value="2026" selected>' not in page, path
+    detainers = real_client.get("/map?measure=detainers").text  # no real release holds them: a year of the sample
+    assert 2023 <= int(re.search(r'<option value="(\d+)" selected>', detainers).group(1)) <= 2026
+    sea = _between(real_client.get("/area/aor/SEA").text, 'id="fig-breakdown-arrests-criminality"', "</figure>")
+    assert "fiscal year 2019" in sea and "FY2019: ICE ERO-LESA, FOIA 2019-ICFO-53623" in sea
+    assert "Arrests by place, fiscal year 2019" in real_client.get("/area/state/WA").text

@@ -62,6 +62,13 @@ def chosen_fy(request: Request, years: list[int], default: int | None = None) ->
     return int(fy) if fy.isdigit() and int(fy) in years else (default or (years[-1] if years else None))
 
 
+def last_real_fy(data: WebData) -> int | None:
+    """The last fiscal year of ICE's records (national arrests), the year pages open on; None when every
+    count is synthetic."""
+    real_years = sorted(data.lead_years(("arrests",))["arrests"])
+    return real_years[-1] if real_years else None
+
+
 def trends(data: WebData, f: Formatter, measures, level: str = "national", code: str | None = None,
            place_name: str | None = None) -> list[Table]:
     """A trend per measure, and per series where a measure has both: ICE's records and the synthetic sample
@@ -92,8 +99,7 @@ def by_category(data: WebData, f: Formatter, level: str, code: str | None, fy: i
 def home(request: Request):
     data = web(request)
     f = fmt(request)
-    real_years = sorted(data.lead_years(("arrests",))["arrests"])
-    fy = chosen_fy(request, data.fiscal_years("arrests"), real_years[-1] if real_years else None)
+    fy = chosen_fy(request, data.fiscal_years("arrests"), last_real_fy(data))
     drawn = trends(data, f, HOME_MEASURES)
     return page(request, "home.html", lead=build("lead", data, f),
                 trends=[t for t in drawn if t.origin != SYNTHETIC], synthetic_trends=[t for t in drawn if t.origin == SYNTHETIC],
@@ -116,7 +122,7 @@ def area(request: Request, level: str, code: str):
     if place is None:
         return not_found(request)
     years = data.fiscal_years("arrests")
-    fy = chosen_fy(request, years)
+    fy = chosen_fy(request, years, last_real_fy(data))
     ctx: dict = {"level": level, "code": code, "place": place, "fy": fy, "fiscal_years": years,
                  "trends": trends(data, f, [m for m in HOME_MEASURES if m in data.measures_at(level)], level, code,
                                   place["name"]),
@@ -223,7 +229,9 @@ def map_page(request: Request):
     measure = q.get("measure") if q.get("measure") in measures else (measures[0] if measures else "arrests")
     years = data.fiscal_years(measure)
     shown = data.published_years(measure, level) or years
-    fy = int(q["fy"]) if q.get("fy", "").isdigit() and int(q["fy"]) in years else (shown[-1] if shown else None)
+    real = [y for y in sorted(data.lead_years((measure,))[measure]) if y in shown]  # ICE's records first
+    fy = int(q["fy"]) if q.get("fy", "").isdigit() and int(q["fy"]) in years else \
+        (real[-1] if real else shown[-1] if shown else None)
     table = build("map", data, f, measure=measure, level=level, fy=fy)
     return page(request, "map.html", table=table, level=level, measure=measure, fy=fy, measures=measures, years=years)
 
