@@ -116,9 +116,9 @@ def sentences(data: WebData, f: Formatter, c: dict) -> list[str]:
             text = f.gettext("In %(when)s %(b)s and %(a)s hold the same number of %(what)s: %(n)s.", when=when, a=a, b=b,
                              what=words, n=f.number(r["release_a_count"]))
         else:
-            more = "%(b)s has %(n)s more %(what)s than %(a)s in %(when)s." if d > 0 else \
-                "%(b)s has %(n)s fewer %(what)s than %(a)s in %(when)s."
-            text = f.gettext(more, b=b, a=a, n=f.number(abs(d)), what=words, when=when)
+            kw = {"b": b, "a": a, "n": f.number(abs(d)), "what": words, "when": when}
+            text = (f.gettext("%(b)s has %(n)s more %(what)s than %(a)s in %(when)s.", **kw) if d > 0 else
+                    f.gettext("%(b)s has %(n)s fewer %(what)s than %(a)s in %(when)s.", **kw))
         if r["matched_count"] is not None:
             text += " " + f.gettext("%(m)s of them match one to one on the fields both releases record.",
                                     m=f.number(r["matched_count"]))
