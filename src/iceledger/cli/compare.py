@@ -22,7 +22,7 @@ def compare_cmd(
     a: str = typer.Argument(..., help="Release A (see `iceledger status`)."),
     b: str = typer.Argument(..., help="Release B; differences are B - A."),
     table: str = typer.Option("arrests", "--table", help="What is compared: arrests, encounters, detainers, book_ins, removals, removals_by_departure."),
-    by: str = typer.Option("month", "--by", help="Up to three dimensions, one of time, e.g. month or month,gender."),
+    by: str = typer.Option("month", "--by", help="Up to three dimensions (at most one of time), e.g. month or month,gender."),
     where: Optional[list[str]] = WhereOption,
     date_from: Optional[dt.datetime] = FromOption, date_to: Optional[dt.datetime] = ToOption,
     on: Optional[str] = typer.Option(None, "--on", help="Fields to match rows on, comma-separated (default: every field both releases populate)."),
