@@ -15,7 +15,8 @@ pytestmark = pytest.mark.browser
 PAGES = {"home": "/", "places": "/areas", "aor": "/area/aor/CHI", "state": "/area/state/IL",
          "county": "/area/county/17031", "facilities": "/facilities?state=TX", "facility": "/facility/ABQHOLD",
          "operations": "/operations", "operation": "/operation/safe-city-2017", "claims": "/claims",
-         "map": "/map", "map-county": "/map?level=county", "data": "/data", "dictionary": "/data/dictionary"}
+         "map": "/map", "map-county": "/map?level=county", "releases": "/releases", "data": "/data",
+         "dictionary": "/data/dictionary"}
 WITHHELD = {"en": "fewer than 11 or withheld", "es": "menos de 11 o reservado"}
 
 

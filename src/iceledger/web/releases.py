@@ -69,6 +69,14 @@ def pick(data: WebData, a: str | None, b: str | None, measure: str | None) -> di
     return comps[0] if comps and not (a or b or measure) else None
 
 
+def comparison_source(data: WebData, f: Formatter, a: str, b: str) -> str:
+    text = f.gettext("ICE ERO-LESA records, releases %(a)s and %(b)s; compared by iceledger and passed through its "
+                     "disclosure gate", a=a, b=b)
+    if data.is_exact:
+        text += " — " + f.gettext("EXACT figures for a local analyst, not passed through the disclosure gate")
+    return text
+
+
 def comparison_table(data: WebData, f: Formatter, *, a: str, b: str, measure: str, grain: str = "month",
                      by: str | None = None) -> Table:
     """Both counts, their difference and the rows that match, by month, fiscal year or fiscal year and category."""
@@ -86,7 +94,7 @@ def comparison_table(data: WebData, f: Formatter, *, a: str, b: str, measure: st
     t = Table(f"compare-{grain}" + (f"-{by}" if by else ""), title[:1].upper() + title[1:], first + [
         Column("a", f.gettext("In %(release)s", release=a), "count"), Column("b", f.gettext("In %(release)s", release=b), "count"),
         Column("diff", f.gettext("Difference (second minus first)"), "count"),
-        Column("matched", f.gettext("Rows that match"), "count")], rows, *records_source(data, f),
+        Column("matched", f.gettext("Rows that match"), "count")], rows, comparison_source(data, f, a, b), "/releases",
         params={"a": a, "b": b, "measure": measure, "grain": grain, "by": by})
     if grain == "month" and rows:
         t.chart = charts.trend([{"period_date": r["period_date"], "cell_count": r["count_difference"],
