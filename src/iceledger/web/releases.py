@@ -14,7 +14,8 @@ from iceledger.web.data import WebData
 from iceledger.web.i18n import Formatter
 from iceledger.web.labels import N_, category_label, withheld_label
 from iceledger.web.pages import page, router, web
-from iceledger.web.tables import BUILDERS, Column, Table, records_source
+from iceledger.web.table import REAL, Column, Table, origin_of, records_source
+from iceledger.web.tables import BUILDERS, build
 
 WHAT = {"arrests": N_("arrests"), "encounters": N_("encounters"), "detainers": N_("detainers"),
         "book_ins": N_("detention book-ins"), "stays": N_("detention stays"), "removals": N_("removals"),
@@ -53,10 +54,10 @@ def release_list(data: WebData, f: Formatter) -> Table:
                     "coverage": cover, "tables": "; ".join(held.get(r["release_id"], [])),
                     "source": src["source_title"] if src else (r["release_description"] or "")})
     return Table("release-list", f.gettext("Releases in this publication"), [
-        Column("release", f.gettext("Release"), "code"), Column("foia", f.gettext("FOIA request")),
+        Column("release", f.gettext("Release"), "code"), Column("foia", f.gettext("FOIA request"), lang="en"),
         Column("kind", f.gettext("Records")), Column("area", f.gettext("Area")), Column("coverage", f.gettext("Says it covers")),
-        Column("tables", f.gettext("Tables")), Column("source", f.gettext("Source"))], out, *records_source(data, f),
-        synthetic=any(r["is_synthetic"] for r in data.releases()), empty=f.gettext("No release is loaded."))
+        Column("tables", f.gettext("Tables")), Column("source", f.gettext("Source"), lang="en")], out, *records_source(data, f),
+        origin_of(data.releases()), empty=f.gettext("No release is loaded."))
 
 
 def pick(data: WebData, a: str | None, b: str | None, measure: str | None) -> dict | None:
@@ -91,11 +92,14 @@ def comparison_table(data: WebData, f: Formatter, *, a: str, b: str, measure: st
     title = {("month", None): f.gettext("%(what)s by month", what=what(f, measure)),
              ("fy", None): f.gettext("%(what)s by fiscal year", what=what(f, measure))}.get(
         (grain, by), f.gettext("%(what)s by fiscal year and %(category)s", what=what(f, measure), category=category_label(f, by or "")))
+    place = data.place_names("aor").get(c["aor_code"], c["aor_code"]) if c["aor_code"] else f.gettext("United States")
     t = Table(f"compare-{grain}" + (f"-{by}" if by else ""), title[:1].upper() + title[1:], first + [
         Column("a", f.gettext("In %(release)s", release=a), "count"), Column("b", f.gettext("In %(release)s", release=b), "count"),
         Column("diff", f.gettext("Difference (second minus first)"), "count"),
         Column("matched", f.gettext("Rows that match"), "count")], rows, comparison_source(data, f, a, b), "/releases",
-        params={"a": a, "b": b, "measure": measure, "grain": grain, "by": by})
+        origin_of(c["cells"]) or REAL, params={"a": a, "b": b, "measure": measure, "grain": grain, "by": by}, place=place,
+        period=f"{f.date(c['comparison_from_date'])} – {f.date(c['comparison_to_date'])}",
+        unit=f.gettext("%(what)s in each release's records (events, not people)", what=what(f, measure)))
     if grain == "month" and rows:
         t.chart = charts.trend([{"period_date": r["period_date"], "cell_count": r["count_difference"],
                                  "is_withheld": r["count_difference"] is None} for r in c["cells"]],
@@ -146,18 +150,13 @@ def releases_page(request: Request):
         a, b, m = chosen["release_a_id"], chosen["release_b_id"], chosen["measure_name"]
         try:
             ctx.update(chosen=chosen, sentences=sentences(data, f, chosen),
-                       tables=[build_table(data, f, a=a, b=b, measure=m, grain=g, by=c)
-                               for g, c in [("month", None), ("fy", None)] + [("fy", c) for c in chosen["comparison_categories"]]])
+                       monthly=build("compare", data, f, a=a, b=b, measure=m, grain="month"),
+                       tables=[build("compare", data, f, a=a, b=b, measure=m, grain="fy", by=c)
+                               for c in [None, *chosen["comparison_categories"]]])
         except IceledgerError:
             ctx["chosen"] = None
     ctx["asked"] = bool(q.get("a") or q.get("b") or q.get("measure"))
     return page(request, "releases.html", **ctx)
-
-
-def build_table(data: WebData, f: Formatter, **params) -> Table:
-    t = comparison_table(data, f, **params)
-    t.builder = "compare"
-    return t
 
 
 BUILDERS.update({"compare": comparison_table, "release-list": release_list})
