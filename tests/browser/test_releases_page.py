@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import SCREENSHOTS, Watched, serve
+from tests.browser.conftest import PHONE_WIDTH, SCREENSHOTS, Watched, serve
+from tests.browser.test_dashboard import OWN_TEXT, is_english
 from tests.integration.compare_helpers import A, B
 
 pytestmark = pytest.mark.browser
@@ -49,5 +50,19 @@ def test_pick_two_releases_and_read_where_they_disagree(reporter, lang):
     february = page.locator("#table-compare-month tbody tr").nth(1).inner_text()
     withheld = "fewer than 11 or withheld" if lang == "en" else "menos de 11 o reservado"
     assert february.count(withheld) == 3 and "33" in february
-    page.screenshot(path=str(SCREENSHOTS / f"releases-{lang}.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / f"releases-compared-{lang}.png"), full_page=True)
     assert reporter.problems == []
+    assert reporter.axe() == []
+    if lang == "es":
+        assert [t for t in page.evaluate(OWN_TEXT) if is_english(t)] == []
+
+
+def test_the_comparison_fits_a_phone(browser, compare_server):
+    context = browser.new_context(viewport={"width": PHONE_WIDTH, "height": 844}, device_scale_factor=2, is_mobile=True)
+    phone = Watched(context.new_page(), compare_server)
+    page = phone.open(f"/releases?a={A}&b={B}&measure=arrests&lang=es")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH
+    assert page.locator("#fig-compare-month .chart[data-drawn=true] > svg").bounding_box()["width"] >= 300
+    page.screenshot(path=str(SCREENSHOTS / "releases-compared-es-390.png"), full_page=True)
+    assert phone.problems == []
+    context.close()
