@@ -29,10 +29,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from iceledger.errors import InputError, NotFoundError
 from iceledger.measures import catalog
 from iceledger.measures.count import engine_for
+from iceledger.measures.derive import sort_rows
 from iceledger.measures.events import build_frame, time_expr
 from iceledger.measures.result import MeasureResult, build_provenance, quality_aggregates
 from iceledger.measures.selection import list_releases
-from iceledger.measures.spec import LedgerQuery, _check_dims, _split
+from iceledger.measures.spec import LedgerQuery, _check_dims, _split, split_where
 from iceledger.metadata import field_, table as table_meta
 
 POPULATED_SHARE = 0.5
@@ -49,7 +50,7 @@ class CompareSpec(BaseModel):
     a: str = Field(description="The first release id.")
     b: str = Field(description="The second release id (the difference is b - a).")
     count: str = Field("arrests", description="What is counted: arrests, encounters, detainers, book_ins, removals...")
-    by: list[str] = Field(default_factory=lambda: ["month"], description="Up to three dimensions, one of them of time.")
+    by: list[str] = Field(default_factory=lambda: ["month"], description="Up to three dimensions, at most one of time.")
     where: dict[str, str | int | list[str | int]] = Field(default_factory=dict, description="Filters, as for measures.")
     date_from: dt.date | None = Field(None, description="Narrow the shared period: first day.")
     date_to: dt.date | None = Field(None, description="Narrow the shared period: last day.")
@@ -61,10 +62,7 @@ class CompareSpec(BaseModel):
     def _lists(cls, v):
         return _split(v)
 
-    @field_validator("where", mode="before")
-    @classmethod
-    def _where(cls, v):
-        return {k: (_split(x) if isinstance(x, str) and "," in x else x) for k, x in (v or {}).items()}
+    _where = field_validator("where", mode="before")(split_where)
 
     @model_validator(mode="after")
     def _check(self):
@@ -246,8 +244,6 @@ def _combine(dims: list[str], counts: list[list[dict]], matched: list[dict]) -> 
             k = tuple(r[d] for d in dims)
             by_dims.setdefault(k, [0, 0, 0])[slot] += r[col] or 0
             by_fy.setdefault(r[FY], [0, 0, 0])[slot] += r[col] or 0
-    from iceledger.measures.derive import sort_rows
-
     rows = sort_rows([{**dict(zip(dims, k)), **_cell(*v)} for k, v in by_dims.items()], dims)
     fy_rows = [{"fy": fy, **_cell(*v)} for fy, v in sorted(by_fy.items(), key=lambda kv: kv[0])]
     return rows, fy_rows
