@@ -270,9 +270,11 @@ class PublicData:
         grain = grain or ("fy" if category else "month")
         if grain not in GRAINS:
             raise bad("grain", f"unknown grain {grain!r}", list(GRAINS))
-        if category is not None and (grain != "fy" or category not in summary["comparison_categories"]):
-            raise bad("by", f"{measure} is compared by {category!r} only by fiscal year, if at all",
+        if category is not None and category not in summary["comparison_categories"]:
+            raise bad("by", f"{measure} in {a} and {b} is not compared by {category!r}",
                       summary["comparison_categories"] or ["(no category)"])
+        if category is not None and grain != "fy":
+            raise bad("grain", "a comparison by category is by fiscal year only", ["fy"])
         where = "category_1 = ?" if category else "category_1 IS NULL"
         cells = self.fetch(f"SELECT * FROM out_release_comparison_cells "
                            f"WHERE release_a_id = ? AND release_b_id = ? AND measure_name = ? AND time_grain = ? AND {where} "
