@@ -63,6 +63,8 @@ def release_list(data: WebData, f: Formatter) -> Table:
 def pick(data: WebData, a: str | None, b: str | None, measure: str | None) -> dict | None:
     """The comparison asked for (a, b, measure), or the first one; None when there is none."""
     comps = data.public.comparisons()
+    if a and a == b:
+        return None
     for c in comps:
         if (not a or a in (c["release_a_id"], c["release_b_id"])) and (not b or b in (c["release_a_id"], c["release_b_id"])) \
                 and (not measure or c["measure_name"] == measure):
