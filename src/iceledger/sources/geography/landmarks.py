@@ -31,13 +31,12 @@ from iceledger.sources.geography.registry import Geography
 COUNTY_WORDS = {"county": None, "co": None, "cnty": None, "cty": None, "parish": ("parish",),
                 "borough": ("borough", "city and borough"), "city": ("independent city",)}
 NOT_COUNTY_KINDS = ("independent city",)
-MAX_NAME_WORDS = 3  # "san luis obispo", "prince george s" (folded), "st john the baptist" needs squeezing
+MAX_NAME_WORDS = 4  # words of a county name before its county word: "st john the baptist parish"
 TRAILING_NOISE = {"state", "doc", "287g", "287", "g", "usa", "us"}
 AGENCY_WORDS = {"state", "dept", "department", "doc", "prison", "probation", "parole", "correctional",
                 "corrections", "highway", "police"}
-NOT_STATE_AFTER = {"county", "co", "cnty", "parish", "city", "beach", "borough", "heights", "river", "ave",
-                   "avenue", "st", "street", "blvd", "road", "rd", "hwy"}
 PROGRAM_PREFIX = re.compile(r"^\s*(?:[A-Z]{2,5}(?:-[A-Z]{2,5})?\s*[-:]\s*|C\s*-\s*)", re.I)  # "CAP - ", "ORL - ", "DOC CAP: "
+PARENS = re.compile(r"\([^()]*\)")  # "(MASON)": a city written after the facility
 PAREN_CODE = re.compile(r"\(\s*([A-Za-z]{2})\s*\)")
 ORI = re.compile(r"^([a-z]{2})\d{7}$")
 BASES = ("county-name", "facility", "city")
@@ -64,10 +63,6 @@ class LandmarkPlace:
     outcome: str = "no-place"  # resolved, ambiguous, conflict, state-only, no-place
     note: str = ""
 
-    @property
-    def is_resolved(self) -> bool:
-        return self.county_fips is not None
-
 
 @dataclass
 class LandmarkIndex:
@@ -79,7 +74,6 @@ class LandmarkIndex:
     def __post_init__(self):
         self.state_codes = {s.code.casefold(): s.code for s in self.geo.states.values()}
         self.state_names = {key(s.name): s.code for s in self.geo.states.values()}
-        self.state_fips = {s.code: s.fips for s in self.geo.states.values()}
         self.code_of_fips = {s.fips: s.code for s in self.geo.states.values()}
         self.counties: dict[str, list] = {}
         for c in self.geo.counties.values():
@@ -158,7 +152,7 @@ def _state_names(tokens: list[str], idx: LandmarkIndex) -> set[str]:
             continue
         name, n = hit
         after = tokens[i + n] if i + n < len(tokens) else None
-        if after is None or (after in AGENCY_WORDS and after not in NOT_STATE_AFTER):
+        if after is None or after in AGENCY_WORDS:
             out.add(idx.state_names[name])
         i += n
     return out
@@ -193,29 +187,29 @@ def read_cities(text: str, idx: LandmarkIndex, states: set[str]) -> set[str] | N
     (state,) = states
     found: set[str] = set()
     for seg in _segments(text):
-        core = _strip_noise(seg)
-        while core and (core[-1] in idx.state_codes or " ".join(core[-1:]) in idx.state_names):
-            if idx.state_codes.get(core[-1]) == state or idx.state_names.get(core[-1]) == state:
-                core = core[:-1]
-                continue
-            break
-        for n in (2, 1):  # a trailing two-word state name ("NEW YORK", "SOUTH DAKOTA")
-            if len(core) > n and idx.state_names.get(" ".join(core[-n:])) == state:
-                core = core[:-n]
-                break
-        counties = idx.cities.get((" ".join(core), state))
+        counties = idx.cities.get((" ".join(_drop_state(seg, state, idx)), state))
         if counties:
             found.update(counties)
     return found or None
 
 
+def _drop_state(tokens: list[str], state: str, idx: LandmarkIndex) -> list[str]:
+    """A segment without its trailing noise and the state it ends with ("ventura ca" → "ventura")."""
+    core = _strip_noise(tokens)
+    for n in (2, 1):  # "SOUTH DAKOTA" before "DAKOTA"
+        tail = " ".join(core[-n:])
+        if len(core) > n and (idx.state_names.get(tail) == state or (n == 1 and idx.state_codes.get(tail) == state)):
+            return core[:-n]
+    return core
+
+
 def read_facilities(text: str, idx: LandmarkIndex, states: set[str]) -> list[FacilityName]:
     """Registry facilities whose name is exactly the text, its first part, or the text without a program
-    prefix ("CAP - ") or a trailing state; within the states named, if any."""
+    prefix ("CAP - "), a parenthesis or a trailing state; within the states named, if any."""
     variants = {_words(text)}
     first = text.split(",")[0]
     bare = PROGRAM_PREFIX.sub("", text, count=1)
-    variants |= {_words(first), _words(bare), _words(bare.split(",")[0])}
+    variants |= {_words(first), _words(bare), _words(bare.split(",")[0]), _words(PARENS.sub(" ", bare))}
     for v in list(variants):
         core = _strip_noise(v.split())
         if core and core[-1] in idx.state_codes:
