@@ -35,15 +35,38 @@ LEDGER_COPIES = {  # public table: (ledger table, columns); never file_path
     "out_release_files": "release_files",
     "out_ingest_runs": "ingest_runs",
 }
-WORKERS = 2
 
 
-def _suppress_all(cubes: dict, threshold: int) -> dict:
-    if threshold < 1 or len(cubes) < 2:
-        return {fy: suppress(c, threshold) for fy, c in cubes.items()}
-    with ProcessPoolExecutor(max_workers=WORKERS) as pool:
-        futures = {fy: pool.submit(suppress, c, threshold) for fy, c in cubes.items()}
-        return {fy: f.result() for fy, f in futures.items()}
+def workers() -> int:
+    """Processes for the suppression: the cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class _Gate:
+    """Suppression of every cube, in worker processes (one per core) while the next measure is counted;
+    in this process when there is one core or nothing to withhold. Biggest cubes go first."""
+
+    def __init__(self, threshold: int):
+        self.threshold = threshold
+        n = workers()
+        self.pool = ProcessPoolExecutor(max_workers=n) if threshold >= 1 and n > 1 else None
+
+    def submit(self, cubes: dict) -> dict:
+        order = sorted(cubes, key=lambda fy: -len(cubes[fy].values))
+        if self.pool is None:
+            return {fy: suppress(cubes[fy], self.threshold) for fy in order}
+        return {fy: self.pool.submit(suppress, cubes[fy], self.threshold) for fy in order}
+
+    @staticmethod
+    def result(pending: dict) -> dict:
+        return {fy: (p.result() if hasattr(p, "result") else p) for fy, p in sorted(pending.items())}
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
 
 
 def _insert(con, name: str, rows: list[dict]) -> int:
@@ -96,24 +119,31 @@ def publish(settings: Settings, *, threshold: int | None = None, exact: bool = F
             if t.kind == "public":
                 con.execute(create_table_sql(t))
         has_synthetic, notes, audit, lattice_rows, sources = False, [], [], [], []
-        for m in lat.measures.values():
-            progress("step", name=f"publish: count {m.name}")
-            counts = count_measure(engine, lat, m, progress, threshold, max_small_share)
-            report.extend(counts.findings)
-            notes += [f.message for f in counts.findings if f.severity != "info" or f.code == "family_coarsened"]
-            progress("step", name=f"publish: suppress {m.name}")
-            outcome = _suppress_all(counts.cubes, threshold)
-            rows = []
-            for fy, cube in counts.cubes.items():
-                rows += cellrows.rows_for_cube(lat, m, fy, cube, outcome[fy], counts.is_synthetic)
-            n = _insert(con, "out_tabulations", rows)
-            audit += cellrows.audit_rows(m.name, rows, outcome, counts.cubes)
-            lattice_rows += cellrows.lattice_rows(m, rows, counts.is_synthetic)
-            sources.append(cellrows.source_row(m.name, counts))
-            has_synthetic |= counts.is_synthetic and n > 0
-            if any(o.fallback for o in outcome.values()):
-                report.add(Finding("warning", "cube_fully_withheld", f"{m.name}: in some fiscal years no protecting "
-                                   "pattern was found and every non-zero cell was withheld"))
+        gate = _Gate(threshold)
+        try:
+            counted = []
+            for m in lat.measures.values():
+                progress("step", name=f"publish: count {m.name}")
+                counts = count_measure(engine, lat, m, progress, threshold, max_small_share)
+                report.extend(counts.findings)
+                notes += [f.message for f in counts.findings if f.severity != "info" or f.code == "family_coarsened"]
+                counted.append((m, counts, gate.submit(counts.cubes)))
+            for m, counts, pending in counted:
+                progress("step", name=f"publish: suppress {m.name}")
+                outcome = gate.result(pending)
+                rows = []
+                for fy, cube in counts.cubes.items():
+                    rows += cellrows.rows_for_cube(lat, m, fy, cube, outcome[fy], counts.is_synthetic)
+                n = _insert(con, "out_tabulations", rows)
+                audit += cellrows.audit_rows(m.name, rows, outcome, counts.cubes)
+                lattice_rows += cellrows.lattice_rows(m, rows, counts.is_synthetic)
+                sources.append(cellrows.source_row(m.name, counts))
+                has_synthetic |= counts.is_synthetic and n > 0
+                if any(o.fallback for o in outcome.values()):
+                    report.add(Finding("warning", "cube_fully_withheld", f"{m.name}: in some fiscal years no protecting "
+                                       "pattern was found and every non-zero cell was withheld"))
+        finally:
+            gate.close()
         _insert(con, "out_suppression_audit", audit)
         _insert(con, "out_lattice", lattice_rows)
         _insert(con, "out_measure_sources", sources)
