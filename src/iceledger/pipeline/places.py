@@ -83,18 +83,20 @@ def read_record_landmarks(con, table: Table, release_id: str) -> list[Finding]:
     if rows:
         cols = table_meta("record_landmarks").columns
         con.executemany(f"INSERT INTO record_landmarks ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", rows)
-    placed = 0
+    placed = (0, 0)
     if "place_basis" in table.columns:
         con.execute(f"UPDATE {t} SET place_basis = 'fields' WHERE release_id = {rel} AND state_code IS NOT NULL")
-        placed = con.execute(f"""
+        con.execute(f"""
             UPDATE {t} AS x SET state_code = l.state_code, county_fips = l.county_fips, place_basis = 'landmark'
             FROM record_landmarks l
             WHERE x.release_id = {rel} AND x.state_code IS NULL AND l.release_id = x.release_id
-              AND l.table_name = {sql_str(t)} AND l.landmark_text = x.{lm} AND l.state_code IS NOT NULL""").fetchall()[0][0]
+              AND l.table_name = {sql_str(t)} AND l.landmark_text = x.{lm} AND l.state_code IS NOT NULL""")
+        placed = con.execute(f"SELECT count(*), count(county_fips) FROM {t} WHERE release_id = {rel} "
+                             "AND place_basis = 'landmark'").fetchall()[0]
     return findings + [landmark_finding(t, release_id, rows, sum(n for _, n in texts), placed)]
 
 
-def landmark_finding(t: str, release_id: str, rows: list[list], with_text: int, placed: int) -> Finding:
+def landmark_finding(t: str, release_id: str, rows: list[list], with_text: int, placed: tuple[int, int]) -> Finding:
     by: dict[str, list[int]] = {}
     for r in rows:
         by.setdefault(r[4], [0, 0])
@@ -105,8 +107,10 @@ def landmark_finding(t: str, release_id: str, rows: list[list], with_text: int, 
     pct = f"{resolved[1] / with_text:.1%}" if with_text else "0%"
     message = (f"{t}: {resolved[0]:,} of {len(rows):,} distinct landmarks of release {release_id} name one county; "
                f"they cover {resolved[1]:,} of the {with_text:,} rows with a landmark ({pct})")
-    if placed:
-        message += f"; {placed:,} rows with no state or county field take the landmark's place (place_basis = landmark)"
+    if placed[0]:
+        message += (f"; {placed[0]:,} rows with no state or county field take the landmark's place (place_basis = "
+                    f"landmark): {placed[1]:,} a county, the rest a state only")
     return Finding("info", "landmarks_read", message, fix="ambiguous and conflicting landmarks are never guessed: "
-                   "see record_landmarks for their candidates", detail={"table": t, "release_id": release_id, "outcomes": share,
-                                                                          "rows_placed": placed}, count=resolved[1])
+                   "see record_landmarks for their candidates",
+                   detail={"table": t, "release_id": release_id, "outcomes": share, "rows_placed": placed[0],
+                           "rows_placed_in_a_county": placed[1]}, count=resolved[1])
