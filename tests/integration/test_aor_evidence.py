@@ -54,6 +54,15 @@ def test_landmarks_read_share(con):
     assert [r[0] for r in placed] == ["landmark", None]  # the national release has no state or county field
 
 
+def test_the_ingest_reports_landmarks_and_the_check(real):
+    found = {(f.code, f.detail.get("table")): f for f in real[1][NATIONAL].findings}
+    read = found[("landmarks_read", "core_arrests")]
+    assert read.count == 172732 and read.detail["rows_placed"] == 242276 and read.detail["rows_placed_in_a_county"] == 172732
+    outside = found[("records_outside_registry_aor", "core_encounters")]
+    assert outside.severity == "warning" and outside.detail["examples"][0].startswith("Malheur County, OR (SLC 48;")
+    assert found[("records_outside_registry_aor", "core_arrests")].severity == "info"  # none with 10 or more arrests
+
+
 def test_ambiguous_landmarks_stay_unplaced(con):
     rows = con.execute("""SELECT l.landmark_outcome, l.county_candidates, x.county_fips, x.state_code
         FROM record_landmarks l JOIN core_arrests x ON x.release_id = l.release_id AND x.apprehension_landmark = l.landmark_text

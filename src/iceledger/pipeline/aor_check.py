@@ -21,9 +21,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass
 
+import pyarrow as pa
+
 from iceledger.metadata import quote, tables
 from iceledger.sources.geography.registry import Geography, geography
 from iceledger.sources.lesa.cleaning import sql_str
+from iceledger.validation import Finding
+from iceledger.validation.report import examples
 
 STATUS_ORDER = ("differs", "unsettled", "dated", "agrees")
 
@@ -62,22 +66,25 @@ def landmark_tables(con) -> list:
 
 
 def check_aors(con, geo: Geography | None = None, *, include_synthetic: bool = False,
-               release_id: str | None = None) -> list[AorEvidence]:
+               release_id: str | None = None, table_name: str | None = None) -> list[AorEvidence]:
     """Every count of every county whose records place it somewhere other than the registry or today's list."""
     geo = geo or geography()
     counties = [r[0] for r in con.execute(
         "SELECT DISTINCT county_fips FROM record_landmarks WHERE county_fips IS NOT NULL ORDER BY 1").fetchall()]
     spans = [(f, start, end, list(codes), ok) for f in counties for start, end, codes, ok in geo.aor_timeline(f)]
-    con.execute("CREATE OR REPLACE TEMP TABLE aor_spans (county_fips VARCHAR, span_from DATE, span_to DATE, "
-                "registry_aor_codes VARCHAR[], is_established BOOLEAN)")
-    if spans:
-        con.executemany("INSERT INTO aor_spans VALUES (?, ?, ?, ?, ?)", spans)
+    names = ["county_fips", "span_from", "span_to", "registry_aor_codes", "is_established"]
+    types = [pa.string(), pa.date32(), pa.date32(), pa.list_(pa.string()), pa.bool_()]
+    con.register("_aor_spans", pa.table({n: pa.array([s[i] for s in spans], t) for i, (n, t) in enumerate(zip(names, types))}))
+    con.execute("CREATE OR REPLACE TEMP TABLE aor_spans AS SELECT * FROM _aor_spans")
+    con.unregister("_aor_spans")
     geographic = ", ".join(sql_str(a.code) for a in geo.aors.values() if a.is_geographic)
     where = "" if include_synthetic else " AND NOT x.is_synthetic"
     if release_id:
         where += f" AND x.release_id = {sql_str(release_id)}"
     raw = []
     for t in landmark_tables(con):
+        if table_name and t.name != table_name:
+            continue
         lm, day = quote(t.landmark_field), quote(t.count_date)
         raw += con.execute(f"""
             SELECT l.county_fips, x.aor_code, x.release_id, bool_or(x.is_synthetic), s.registry_aor_codes,
@@ -143,3 +150,21 @@ def county_summary(rows: list[AorEvidence]) -> list[dict]:
                     "first_date": min(e.first_date for e in es), "last_date": max(e.last_date for e in es)})
     return sorted(out, key=lambda c: (STATUS_ORDER.index(c["status"]), not c["is_mostly_outside_registry"],
                                       not c["is_mostly_elsewhere"], -c["records_elsewhere"], c["county_fips"]))
+
+
+def check_release(con, release_id: str, table_name: str) -> list[Finding]:
+    """The ingest's word on the check: counties where most of this release's records of the table lie outside the
+    registry's AORs for their dates (a warning from 10 such records on: the registry may need a dated row)."""
+    summary = county_summary(check_aors(con, include_synthetic=True, release_id=release_id, table_name=table_name))
+    outside = [c for c in summary if c["is_mostly_outside_registry"]]
+    if not outside:
+        return []
+    said = [f"{c['county_name']}, {c['state_code']} ({', '.join(f'{a} {n:,}' for a, n in c['records_by_table'][table_name].items())};"
+            f" registry {'/'.join(c['registry_aor_codes'])})" for c in outside]
+    strong = sum(1 for c in outside if c["records_elsewhere"] >= 10)
+    return [Finding("warning" if strong else "info", "records_outside_registry_aor",
+                    f"{table_name}: in {len(outside)} counties most records of release {release_id} whose landmark names the "
+                    f"county lie outside the AORs the county → AOR registry gives for their dates ({strong} with 10 or more)",
+                    fix="see `iceledger places check-aors`; the registry takes a dated row from 10 or more arrests, most of "
+                        "the county's, when a second source agrees (docs/geography.md)",
+                    detail={"table": table_name, "release_id": release_id, **examples(said)}, count=len(outside))]

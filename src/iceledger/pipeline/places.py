@@ -93,7 +93,9 @@ def read_record_landmarks(con, table: Table, release_id: str) -> list[Finding]:
               AND l.table_name = {sql_str(t)} AND l.landmark_text = x.{lm} AND l.state_code IS NOT NULL""")
         placed = con.execute(f"SELECT count(*), count(county_fips) FROM {t} WHERE release_id = {rel} "
                              "AND place_basis = 'landmark'").fetchall()[0]
-    return findings + [landmark_finding(t, release_id, rows, sum(n for _, n in texts), placed)]
+    from iceledger.pipeline.aor_check import check_release
+
+    return findings + [landmark_finding(t, release_id, rows, sum(n for _, n in texts), placed)] + check_release(con, release_id, t)
 
 
 def landmark_finding(t: str, release_id: str, rows: list[list], with_text: int, placed: tuple[int, int]) -> Finding:

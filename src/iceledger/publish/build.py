@@ -3,8 +3,9 @@ swapped in with one rename, so a reader never sees half a publication.
 
 It holds only: the lattice's tabulations (suppressed), the AOR check's counts (suppressed), the
 registries (every ``ref_*`` table), release metadata without local paths, claim results (gated), the
-suppression audit, and one row describing the publication. ``exact=True`` writes a local analyst database instead: the same
-tables without suppression, marked ``is_exact`` so that the public server refuses it.
+suppression audit, and one row describing the publication. ``exact=True`` writes a local analyst
+database instead: the same tables without suppression, marked ``is_exact`` so that the public server
+refuses it.
 """
 
 from __future__ import annotations

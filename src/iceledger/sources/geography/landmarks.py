@@ -6,8 +6,10 @@ A landmark is read four ways, each giving a set of counties or nothing:
 - ``county-name``: a county written as a county ("GWINNETT COUNTY JAIL", "FRANKLIN CO. JAIL", "ORLEANS
   PARISH", "BALTIMORE CITY" for an independent city), within the state the text names, else among every
   county of that name in the country;
-- ``facility``: the text (or its first part, or without a leading program word such as "CAP -") is exactly
-  the name of detention facilities in the facility registry, which records their county;
+- ``facility``: the text (or its first part, or without a leading program word such as "CAP -", a
+  parenthesis or a trailing state) is exactly the name of detention facilities in the facility registry,
+  which records their county; with no state written it confirms a county name but never picks among the
+  states that share it (a jail of that name may stand outside the registry);
 - ``city``: a part of the text is exactly a city of the gazetteer (ref_places) in the state the text names;
 - ``state``: the state the text names: a trailing USPS code or state name ("…, TX", "VENTURA CA", "TN
   STATE", "(SC)"), a code after "DIST" ("N DIST TX …"), the state of an ORI code ("TX0150000"), or a state

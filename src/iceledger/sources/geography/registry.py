@@ -127,7 +127,12 @@ class Geography:
         return [c for c in self.counties.values() if c.state_fips == state_fips and c.is_valid_on(day)]
 
     def aor_rows(self, county_fips: str) -> list[CountyAor]:
-        return [r for r in self.county_aor if r.county_fips == county_fips]
+        by = self.__dict__.get("_aor_rows_by_county")
+        if by is None:
+            by = self.__dict__["_aor_rows_by_county"] = {}
+            for r in self.county_aor:
+                by.setdefault(r.county_fips, []).append(r)
+        return list(by.get(county_fips, ()))
 
     def aors_for_county(self, county_fips: str, day: dt.date | None = None) -> tuple[tuple[str, ...], bool]:
         """(AOR codes, established) for a county on a day (today when None). Several codes when the day
