@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from tests.conftest import copy_home
@@ -34,20 +32,3 @@ def with_records(tmp_path_factory, registry_build):
     L.close()
     return settings
 
-
-@pytest.fixture(scope="session")
-def real(tmp_path_factory):
-    """A home holding both bundled real releases, ingested once per session (the national one takes 1-2
-    minutes): (settings, {release: run summary}, {release: seconds}). Read it, never write to it."""
-    from iceledger.pipeline.ingest import ingest
-    from iceledger.pipeline.releases import load_manifest
-    from iceledger.settings import DATA_DIR, load_settings
-
-    settings = load_settings(tmp_path_factory.mktemp("real-records") / "home").ensure()
-    runs, seconds = {}, {}
-    for rid in (SEATTLE, NATIONAL):
-        start = time.perf_counter()
-        runs[rid] = ingest(settings, load_manifest(DATA_DIR / "records" / rid / "release.yaml"))
-        seconds[rid] = time.perf_counter() - start
-    print(f"\ningest seconds: {seconds}")
-    return settings, runs, seconds
