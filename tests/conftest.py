@@ -44,6 +44,28 @@ def registry_build(tmp_path_factory):
     return settings, build(settings)
 
 
+@pytest.fixture(scope="session")
+def real(tmp_path_factory, registry_build):
+    """The registries (``registry_build``) and both bundled real releases ingested after them as a user would, in
+    the demo's order (the national release last, so the newer), once per session: (settings, {release: run
+    summary}, {release: seconds}). Read it, never write to it: tests that add releases copy it first (copy_home)."""
+    import time
+
+    from iceledger.demo import REAL_RELEASES
+    from iceledger.pipeline.ingest import ingest
+    from iceledger.pipeline.releases import load_manifest
+    from iceledger.settings import DATA_DIR
+
+    settings = copy_home(registry_build[0], tmp_path_factory.mktemp("real-records") / "home")
+    runs, seconds = {}, {}
+    for rid in REAL_RELEASES:
+        start = time.perf_counter()
+        runs[rid] = ingest(settings, load_manifest(DATA_DIR / "records" / rid / "release.yaml"))
+        seconds[rid] = time.perf_counter() - start
+    print(f"\ningest seconds: {seconds}")
+    return settings, runs, seconds
+
+
 def copy_home(src, dst: Path):
     """A writable copy of a built home (ledger and release store) at ``dst``."""
     import shutil
@@ -62,6 +84,15 @@ def published(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def compared(tmp_path_factory, registry_build):
+    """A published home holding two hand-made productions of the same arrests and two releases that
+    compare with nothing (tests/integration/compare_helpers.py), built once per session."""
+    from tests.integration.compare_helpers import compare_home
+
+    return compare_home(tmp_path_factory.getbasetemp(), registry_build[0])
+
+
+@pytest.fixture(scope="session")
 def client(published):
     """The real API app (with the web router) over the published home."""
     from fastapi.testclient import TestClient
@@ -69,32 +100,6 @@ def client(published):
     from iceledger.api.app import create_app
 
     return TestClient(create_app(published, True))
-
-
-
-@pytest.fixture(scope="session")
-def real(tmp_path_factory):
-    """A home holding the registries (`iceledger build`) and both bundled real releases, ingested after them as a
-    user would, in the demo's order (the national release last, so the newer): (settings, {release: run summary},
-    {release: seconds}). About a minute and a half on the 2-core machine, once per session. Read it, never write
-    to it: tests that add releases copy it first (copy_home)."""
-    import time
-
-    from iceledger.demo import REAL_RELEASES
-    from iceledger.pipeline.build import build
-    from iceledger.pipeline.ingest import ingest
-    from iceledger.pipeline.releases import load_manifest
-    from iceledger.settings import DATA_DIR
-
-    settings = load_settings(tmp_path_factory.mktemp("real-records") / "home").ensure()
-    build(settings)
-    runs, seconds = {}, {}
-    for rid in REAL_RELEASES:
-        start = time.perf_counter()
-        runs[rid] = ingest(settings, load_manifest(DATA_DIR / "records" / rid / "release.yaml"))
-        seconds[rid] = time.perf_counter() - start
-    print(f"\ningest seconds: {seconds}")
-    return settings, runs, seconds
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ Without chromium (or Playwright) the tests skip and say why, except in CI (ICELE
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -58,9 +59,10 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(f"browser screenshots: {SCREENSHOTS}")
 
 
-def _serve(settings):
-    """The real app (API + dashboard) over a published home, served by uvicorn on a free port of 127.0.0.1:
-    yields its address."""
+@contextlib.contextmanager
+def serve(settings):
+    """The real app (API + dashboard) over a published home, served by uvicorn on 127.0.0.1."""
+    require_browser()
     import uvicorn
 
     from iceledger.api.app import create_app
@@ -82,7 +84,7 @@ def _serve(settings):
     thread.join(timeout=10)
 
 
-def _need_browser() -> None:
+def require_browser() -> None:
     reason = _unavailable()
     if reason:
         skip_or_fail(reason)
@@ -90,23 +92,24 @@ def _need_browser() -> None:
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
-    """The app over the session's small (all SYNTHETIC) published home."""
-    _need_browser()
+    """The app over the session's small published home."""
     from tests.integration.publish_helpers import published_home
 
-    yield from _serve(published_home(tmp_path_factory.getbasetemp()))
+    require_browser()
+    with serve(published_home(tmp_path_factory.getbasetemp())) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
 def real_server(real_published):
     """The app over the demo published from ICE's real records (tests/conftest.py: real_published)."""
-    _need_browser()
-    yield from _serve(real_published)
+    with serve(real_published) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
 def browser():
-    _need_browser()
+    require_browser()
     from playwright.sync_api import sync_playwright
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

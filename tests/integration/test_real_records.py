@@ -14,9 +14,8 @@ from iceledger.pipeline.ledger import connect
 from iceledger.pipeline.releases import manifest_from_paths
 from iceledger.settings import load_settings
 from iceledger.validation.checks import validate
+from tests.integration.conftest import NATIONAL, SEATTLE
 
-NATIONAL = "uwchr-2019-icfo-53623"
-SEATTLE = "uwchr-seattle-uw-v-dhs"
 WORKBOOK = "redacted UW v. DHS - ICE Productions_LESA-STU_FINAL.xlsx"
 
 

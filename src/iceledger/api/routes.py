@@ -273,6 +273,20 @@ def series(request: Request, measure: Optional[str] = Query(None, description="a
 FIPS_RE = re.compile(r"^\d{5}$")
 
 
+@router.get("/places/aor-evidence", summary="Counties whose records place them in another AOR than the county → AOR "
+                                              "registry: records per county and AOR, after the disclosure gate")
+def aor_evidence(request: Request, limit: int = Limit, offset: int = Offset, format: str = Format):
+    """Records whose landmark names one county, per release, table, county and the AOR ICE recorded (aor_code
+    null: the county's total), with the registry's AORs for their dates and today's; filter with column=value
+    (county_fips, aor_code, aor_check_status, …). No landmark text is published."""
+    d = data_of(request)
+    if not d.has("out_aor_evidence"):
+        check_params(request, PAGE_PARAMS)
+        return answer(request, [], format, name="aor_evidence", total=0, limit=limit, offset=offset, returned=0,
+                      note="this publication has no AOR check (published before it existed)")
+    return _registry(request, "out_aor_evidence", limit, offset, format, what="table")
+
+
 @router.get("/places/{fips}/status", summary="A county's cooperation with ICE on a day: detainers, 287(g), government lists, "
                                              "each fact dated and cited")
 def place_status(request: Request, fips: str, on: Optional[str] = Query(None, description="Day, YYYY-MM-DD (default today).")):
@@ -293,7 +307,7 @@ def releases(request: Request, limit: int = Limit, offset: int = Offset, format:
     return answer(request, page.rows, format, name="releases", **page_meta(page))
 
 
-@router.get("/releases/{release_id}", summary="One release with its files (hashes) and ingest runs")
+@router.get("/releases/{release_id}", summary="One release with its files (hashes), ingest runs and the tables it holds")
 def release(request: Request, release_id: str):
     check_params(request, set())
     if not re.fullmatch(r"[A-Za-z0-9._-]{1,120}", release_id):
@@ -304,7 +318,34 @@ def release(request: Request, release_id: str):
         raise NotFoundError("unknown_release", f"no release {release_id!r} in this publication", fix="list them at /api/v1/releases")
     files = d.table_rows("out_release_files", {"release_id": release_id}).rows
     runs = d.table_rows("out_ingest_runs", {"release_id": release_id}).rows
-    return answer(request, {**rows[0], "files": files, "runs": runs}, "json")
+    held = d.table_rows("out_release_tables", {"release_id": release_id}).rows if d.has("out_release_tables") else []
+    return answer(request, {**rows[0], "files": files, "runs": runs, "tables": held}, "json")
+
+
+@router.get("/comparisons", summary="Pairs of releases compared over what both cover")
+def comparisons(request: Request):
+    check_params(request, set())
+    return answer(request, data_of(request).comparisons(), "json")
+
+
+@router.get("/comparisons/{a}/{b}", summary="Two releases side by side: both counts, their difference and the rows "
+                                            "that match, after the disclosure gate")
+def comparison(request: Request, a: str, b: str,
+               measure: Optional[str] = Query(None, description="The subject compared (see /comparisons); default the first."),
+               grain: Optional[str] = Query(None, description="month (default) or fy."),
+               by: Optional[str] = Query(None, description="A category the comparison holds by fiscal year (see comparison_categories)."),
+               format: str = Format):
+    """Each cell has `release_a_count`, `release_b_count`, `count_difference` (B - A) and `matched_count`;
+    a withheld value is null. The period is what both releases cover (`comparison_from_date`..`comparison_to_date`)."""
+    check_params(request, {"measure", "grain", "by", "format"})
+    for name, value in (("a", a), ("b", b)):
+        if not re.fullmatch(r"[A-Za-z0-9._-]{1,120}", value):
+            raise bad(name, "not a release id", "letters, digits, . _ -")
+    one = split(by, "by", re.compile(r"^[a-z_]{1,40}$"))
+    if len(one) > 1:
+        raise bad("by", "one category at a time", "one of the comparison's categories")
+    data = data_of(request).comparison(a, b, measure, grain, one[0] if one else None)
+    return answer(request, data, format, rows=data["cells"], name=f"compare_{a}_{b}_{data['measure_name']}")
 
 
 @router.get("/claims", summary="Claim verdicts, after the disclosure gate")

@@ -1,10 +1,11 @@
 """`iceledger publish`: the public database, written through the gate into a temporary file and
 swapped in with one rename, so a reader never sees half a publication.
 
-It holds only: the lattice's tabulations (suppressed), the registries (every ``ref_*`` table),
-release metadata without local paths, claim results (gated), the suppression audit, and one row
-describing the publication. ``exact=True`` writes a local analyst database instead: the same
-tables without suppression, marked ``is_exact`` so that the public server refuses it.
+It holds only: the lattice's tabulations (suppressed), the AOR check's counts (suppressed), the
+registries (every ``ref_*`` table), release metadata without local paths, claim results (gated), the
+suppression audit, and one row describing the publication. ``exact=True`` writes a local analyst
+database instead: the same tables without suppression, marked ``is_exact`` so that the public server
+refuses it.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ import pyarrow as pa
 from iceledger.metadata import create_table_sql, table, tables
 from iceledger.pipeline.ledger import code_version, connect, open_ledger
 from iceledger.publish import cells as cellrows
+from iceledger.publish.aor_evidence import aor_evidence_rows
 from iceledger.publish.claims import gate_claims
+from iceledger.publish.comparisons import comparison_rows, release_table_rows
 from iceledger.publish.lattice import load_lattice, load_policy
 from iceledger.publish.series import ORIGINS, in_scope, plan_series, synthetic_note
 from iceledger.publish.suppress import suppress
@@ -171,6 +174,13 @@ def publish(settings: Settings, *, threshold: int | None = None, exact: bool = F
         windows, window_sources = window_rows(engine, ledger, threshold)  # publish/windows.py (web, API)
         _insert(con, "out_operation_windows", windows)
         _insert(con, "out_window_sources", window_sources)
+        progress("step", name="publish: compare releases")
+        compared, compared_cells, compared_audit = comparison_rows(engine, threshold)  # publish/comparisons.py
+        _insert(con, "out_release_comparisons", compared)
+        _insert(con, "out_release_comparison_cells", compared_cells)
+        _insert(con, "out_suppression_audit", compared_audit)
+        _insert(con, "out_release_tables", release_table_rows(ledger, threshold))
+        _insert(con, "out_aor_evidence", aor_evidence_rows(ledger, threshold))  # publish/aor_evidence.py
         claims, claim_note = gate_claims(engine, threshold)
         _insert(con, "out_claim_results", claims)
         if claim_note:
