@@ -248,15 +248,17 @@ class PublicData:
         return name in self.table_names
 
     # --- a place's cooperation with ICE ---------------------------------------------------------------
-    def place_status(self, fips: str, on: dt.date | None = None) -> dict:
-        """A county's status on a day (detainers, 287(g), designations) from the published registries."""
-        from iceledger.sources.cooperation.status import STATUS_TABLES, county_status
+    def place_status(self, level: str, code: str, on: dt.date | None = None) -> dict:
+        """A county's, a state's or an AOR's cooperation with ICE on a day (detainers, 287(g), designations), from
+        the published registries: the answers' codes and facts, with English sentences (`label`, `text`)."""
+        from iceledger.sources.cooperation.english import describe
+        from iceledger.sources.cooperation.status import STATUS_TABLES, place_status
 
         missing = [n for n in STATUS_TABLES if not self.has(n)]
         if missing:
             raise NotFoundError("registry_not_published", f"this publication lacks {', '.join(missing)}",
                                 fix="publish again from a ledger built with the registries (`iceledger build`, then `iceledger publish`)")
-        return county_status(self.con, fips, on)
+        return describe(place_status(self.con, level, code, on))
 
     def dictionary(self) -> list[dict]:
         declared = declared_tables()
