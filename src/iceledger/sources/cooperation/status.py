@@ -32,7 +32,7 @@ LAWS = ("local_policy", "state_law")
 FACT_COLUMNS = ("cooperation_kind", "cooperation_code", "state_code", "county_fips", "place_level", "party_name",
                 "policy_instrument", "policy_terms", "designation_list_title", "from_date", "from_precision", "to_date",
                 "until_date", "designation_withdrawn_date", "designation_withdrawn_precision", "g287_snapshot_count",
-                "said_by", "source_url", "record_ref")
+                "said_by", "source_url", "source_id", "record_ref")
 PARTS = ("detainers", "g287", "designations")
 
 
@@ -108,10 +108,10 @@ def designation_lists(con, on: dt.date) -> list[dict]:
         GROUP BY designation_list_title ORDER BY from_date DESC, designation_list_title""", [on])
 
 
-def registries_through(con, lists: dict) -> dt.date | None:
+def registries_through(con) -> dt.date | None:
     """The latest day the registries speak of: the latest 287(g) list, policy or listing."""
-    latest = _rows(con, "SELECT max(from_date) AS d FROM ref_place_cooperation", [])[0]["d"]
-    return max((d for d in (latest, lists["latest_list"]) if d), default=None)
+    return _rows(con, """SELECT greatest(max(from_date), (SELECT max(g287_snapshot_date) FROM ref_287g_snapshots)) AS d
+        FROM ref_place_cooperation""", [])[0]["d"]
 
 
 # --- one county -------------------------------------------------------------------------------------
@@ -126,7 +126,7 @@ def county_status(con, fips: str, on: dt.date | None = None) -> dict:
         "county_fips": fips, "county_name": county["county_full_name"], "state_code": county["state_code"],
         "state_name": county["state_name"], "on": on, **county_answers(facts, on, lists),
         "designation_lists": designation_lists(con, on), "timeline": facts,
-        "registries_through": registries_through(con, lists),
+        "registries_through": registries_through(con),
     })
 
 
@@ -228,7 +228,7 @@ def area_status(con, level: str, code: str, on: dt.date | None = None) -> dict:
     return jsonable({
         "level": level, "code": code, "name": name, "on": on, "states": states, **parts,
         "counties": counties, "designation_lists": designation_lists(con, on), "timeline": facts,
-        "registries_through": registries_through(con, lists),
+        "registries_through": registries_through(con),
     })
 
 
