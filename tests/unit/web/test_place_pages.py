@@ -72,6 +72,8 @@ def test_harris_county_shows_texas_law_as_the_states_and_no_other_countys_policy
     assert "Holds only with a judicial warrant or court order: Travis County, Travis County Sheriff" in policy
     assert "Willing to accept requests accompanied by a court order (since January 2017;" in policy
     assert "Texas (the state), Senate Bill 4" in policy
+    assert "iceledger does not decide which one applies" in policy  # the state's mandate and the county's limits, both shown
+    assert 'id="glance-conflict"' not in harris
     johnson = text(client, "/area/county/19103")  # Johnson County, IA, home of Iowa City
     assert "Iowa City (a city in this place)" in section(johnson, "glance-policy")
 
