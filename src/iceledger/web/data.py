@@ -185,6 +185,23 @@ class WebData:
     def county_aor(self) -> dict[str, str]:
         return self._county_aor
 
+    def aor_evidence(self) -> list[dict]:
+        """Counties where an AOR outside today's list holds most of a table's records in a real release (counts
+        the gate shows), from out_aor_evidence (publish/aor_evidence.py)."""
+        if not self.has("out_aor_evidence"):
+            return []
+        return self.rows("""
+            SELECT e.release_id, e.table_name, e.county_fips, c.county_full_name || ', ' || e.state_code AS county_name,
+                   e.aor_code, e.records_count, t.records_count AS county_records_count, e.registry_aor_codes,
+                   e.listed_aor_codes, e.aor_check_status
+            FROM out_aor_evidence e
+            JOIN out_aor_evidence t ON t.release_id = e.release_id AND t.table_name = e.table_name
+                 AND t.county_fips = e.county_fips AND t.aor_code IS NULL
+            JOIN ref_counties c ON c.county_fips = e.county_fips
+            WHERE e.aor_code IS NOT NULL AND NOT e.is_synthetic AND NOT list_contains(e.listed_aor_codes, e.aor_code)
+              AND e.records_count * 2 > t.records_count
+            ORDER BY e.table_name, e.records_count DESC, e.county_fips""")
+
     # --- facilities, 287(g), policies ---------------------------------------------------------
     def _filtered(self, sql: str, filters: tuple, order: str) -> list[dict]:
         params: list = []
