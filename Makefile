@@ -22,11 +22,11 @@ test: $(STAMP)
 docs: $(STAMP)
 	$(BIN)/python -m iceledger.docsgen
 
-# Re-extract the dashboard's strings (and the code lists' labels, web/babel.cfg) and merge them into the .po catalogues (translate new ones by hand).
+# Re-extract the dashboard's strings (and the code lists' labels: web/babel.cfg) and merge them into the .po catalogues (translate new ones by hand).
 # The .po files are read at start-up (compiled in memory), so there is no .mo to build.
 WEB := src/iceledger/web
 translations: $(STAMP)
-	$(BIN)/pybabel extract -F $(WEB)/babel.cfg -k N_ --no-location --sort-output -o $(WEB)/translations/messages.pot src/iceledger
+	$(BIN)/pybabel extract -F $(WEB)/babel.cfg -k N_ --no-location --sort-output -o $(WEB)/translations/messages.pot $(WEB)
 	$(BIN)/pybabel update -i $(WEB)/translations/messages.pot -d $(WEB)/translations --no-fuzzy-matching --ignore-obsolete --width 100
 
 bench: $(STAMP)

@@ -42,10 +42,13 @@ def translations(lang: str) -> gettext.NullTranslations:
 
 
 def extract_code_labels(fileobj, keywords, comment_tags, options):
-    """Babel extraction method for metadata/codes/*.csv (babel.cfg): each row's `label` is a message to translate."""
-    for line, row in enumerate(csv.DictReader(io.TextIOWrapper(fileobj, encoding="utf-8")), start=2):
-        if row.get("label"):
-            yield line, None, row["label"], []
+    """Babel extraction method for the marker web/code_labels.txt (babel.cfg): each row's `label` in the code lists
+    (metadata/codes/*.csv) is a message to translate."""
+    for path in sorted((Path(__file__).resolve().parent.parent / "metadata" / "codes").glob("*.csv")):
+        with path.open(encoding="utf-8", newline="") as fh:
+            for line, row in enumerate(csv.DictReader(fh), start=2):
+                if row.get("label"):
+                    yield line, None, row["label"], []
 
 
 def pick(lang: str | None) -> str:

@@ -18,11 +18,11 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
 def extracted() -> set[str]:
-    """What `make translations` extracts: the map in web/babel.cfg, read from src/iceledger."""
+    """What `make translations` extracts: the map in web/babel.cfg, read from src/iceledger/web."""
     with (WEB / "babel.cfg").open() as fh:
         method_map, options_map = parse_mapping_cfg(fh)
     keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
-    found = extract_from_dir(str(WEB.parent), method_map, options_map, keywords=keywords)
+    found = extract_from_dir(str(WEB), method_map, options_map, keywords=keywords)
     return {m[2] if isinstance(m[2], str) else m[2][0] for m in found}
 
 
