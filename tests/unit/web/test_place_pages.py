@@ -141,6 +141,9 @@ def test_states_and_aors_answer_for_themselves_and_count_their_counties(client):
     assert "Local policies in effect: Holds only with a judicial warrant or court order: Travis County (a county in this place)" in policy
     ca = text(client, "/area/state/CA?on=2025-06-01")
     assert answers(ca)["detainers"] == "limits_detainers" and answers(ca)["designations"] == "listed"
+    lists = plain(section(ca, "glance-lists"))  # the state named once per list, not twice
+    assert lists.startswith("The state itself: On a government list Sanctuary Jurisdictions Defying Federal Immigration "
+                            "Law (DHS, May 29, 2025; withdrawn in June 2025, day not established, source): California.")
     hou = text(client, "/area/aor/HOU?on=2025-06-01")  # an AOR has no laws of its own and no list names one
     assert answers(hou) == {"on": "2025-06-01", "detainers": None, "g287": "yes", "designations": None}
     assert "Its 57 counties on Jun 1, 2025: 57 Required by state law to honour ICE detainers" in plain(section(hou, "glance-policy"))
