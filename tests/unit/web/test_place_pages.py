@@ -129,6 +129,12 @@ def test_government_lists_name_the_place_or_its_state(client):
     assert ("(DHS, May 29, 2025; withdrawn in June 2025, day not established, source): Los Angeles County; California "
             "(the state); Baldwin Park (a city in this place);") in la_county
     assert "; and 1 more." in la_county  # DHS named ten cities of the county, and the county and its state
+    assert 'id="glance-one-time"' not in text(client, "/area/county/06037")
+    travis = text(client, "/area/county/48453")  # named only in ICE's weekly report of March 2017
+    assert answers(travis)["designations"] == "listed"
+    lists = plain(section(travis, "glance-lists"))
+    assert "Named only in one-time publications (a weekly report, a press release) as of their dates" in lists
+    assert "(ICE, Mar 20, 2017; a one-time publication, not a standing list, source): Travis County, Texas (San Antonio)." in lists
 
 
 def test_states_and_aors_answer_for_themselves_and_count_their_counties(client):
