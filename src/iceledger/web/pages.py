@@ -107,6 +107,7 @@ def area(request: Request, level: str, code: str):
                  "trends": [build("trend", data, f, measure=m, level=level, code=code, place_name=place["name"])
                             for m in HOME_MEASURES if m in data.measures_at(level)],
                  "coop": data.place_cooperation(level, code, as_of(request)),
+                 "jurisdictions_registered": data.jurisdictions_registered,
                  "scope": lambda fact: scope_words(f, fact, level)}
     ctx["api_href"] = (f"/api/v1/places/{code}/status" if level == "county" else f"/api/v1/places/{level}/{code}/status") \
         + f"?on={ctx['coop']['on']}"

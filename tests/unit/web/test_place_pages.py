@@ -98,6 +98,7 @@ def test_a_county_with_nothing_recorded_says_so_and_names_what_was_searched(clie
     policy = plain(section(page, "glance-policy"))
     assert policy.startswith("No recorded policy on ICE detainers")
     assert "a place without a recorded policy may still have one" in policy
+    assert "Searched: iceledger's registry of local policies (50 jurisdictions), for this place, the cities in it and its state." in policy
     g287 = plain(section(page, "glance-287g"))
     assert g287.startswith("No agency here is on ICE's 287(g) list: ICE's list of Jul 18, 2025") and LATEST_LISTS in g287
     lists = plain(section(page, "glance-lists"))
