@@ -153,6 +153,7 @@ def test_states_and_aors_answer_for_themselves_and_count_their_counties(client):
                             "Law (DHS, May 29, 2025; withdrawn in June 2025, day not established, source): California.")
     hou = text(client, "/area/aor/HOU?on=2025-06-01")  # an AOR has no laws of its own and no list names one
     assert answers(hou) == {"on": "2025-06-01", "detainers": None, "g287": "yes", "designations": None}
+    assert "At a glance: the counties of ICE's Houston area" in plain(section(hou, "glance"))  # not the city of Houston
     assert "Its 57 counties on Jun 1, 2025: 57 Required by state law to honour ICE detainers" in plain(section(hou, "glance-policy"))
 
 
