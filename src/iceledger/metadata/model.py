@@ -70,6 +70,7 @@ class Table:
     aor_field: str | None = None  # AOR text that aor_code is normalised from
     state_field: str | None = None  # state text that state_code is resolved from
     county_field: str | None = None  # county text that county_fips is resolved from (within state_code)
+    landmark_field: str | None = None  # place text (jail, office, city) read to a county (record_landmarks)
     declared_in: str = ""
 
     @property
@@ -159,6 +160,7 @@ def tables() -> dict[str, Table]:
             aor_field=attrs.get("aor_field"),
             state_field=attrs.get("state_field"),
             county_field=attrs.get("county_field"),
+            landmark_field=attrs.get("landmark_field"),
             declared_in=origin,
         )
         if t.kind not in TABLE_KINDS:

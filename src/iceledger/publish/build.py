@@ -1,10 +1,11 @@
 """`iceledger publish`: the public database, written through the gate into a temporary file and
 swapped in with one rename, so a reader never sees half a publication.
 
-It holds only: the lattice's tabulations (suppressed), the registries (every ``ref_*`` table),
-release metadata without local paths, claim results (gated), the suppression audit, and one row
-describing the publication. ``exact=True`` writes a local analyst database instead: the same
-tables without suppression, marked ``is_exact`` so that the public server refuses it.
+It holds only: the lattice's tabulations (suppressed), the AOR check's counts (suppressed), the
+registries (every ``ref_*`` table), release metadata without local paths, claim results (gated), the
+suppression audit, and one row describing the publication. ``exact=True`` writes a local analyst
+database instead: the same tables without suppression, marked ``is_exact`` so that the public server
+refuses it.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import pyarrow as pa
 from iceledger.metadata import create_table_sql, table, tables
 from iceledger.pipeline.ledger import code_version, connect, open_ledger
 from iceledger.publish import cells as cellrows
+from iceledger.publish.aor_evidence import aor_evidence_rows
 from iceledger.publish.claims import gate_claims
 from iceledger.publish.lattice import load_lattice, load_policy
 from iceledger.publish.suppress import suppress
@@ -156,6 +158,7 @@ def publish(settings: Settings, *, threshold: int | None = None, exact: bool = F
                 "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
                 [name]).fetchall()])
         _insert(con, "out_operation_windows", window_rows(engine, ledger, threshold))  # publish/windows.py (web)
+        _insert(con, "out_aor_evidence", aor_evidence_rows(ledger, threshold))  # publish/aor_evidence.py
         claims, claim_note = gate_claims(engine, threshold)
         _insert(con, "out_claim_results", claims)
         if claim_note:
