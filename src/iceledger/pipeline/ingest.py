@@ -27,9 +27,8 @@ from iceledger.validation import Finding
 
 Progress = Callable[..., None]
 WRONG_TABLE_RATIO = 1.5
-SLICE_ROWS = 131_072  # rows loaded per DuckDB statement: bounds the ledger's working memory
-# DuckDB's memory while chunks are loaded (it spills beyond): loads stream, and without a cap
-# DuckDB keeps about 300 MiB of written data per 500,000 rows, next to the sheet parser's gigabyte.
+# DuckDB's memory while files and sheets are loaded (it spills beyond): each is one streaming INSERT, and without
+# a cap DuckDB keeps about 300 MiB of written data per 500,000 rows, next to the sheet parser's gigabyte.
 LOAD_MEMORY_LIMIT = "256MB"
 
 
@@ -183,6 +182,8 @@ def load_release(con, manifest: Manifest, run_id: str, *, progress: Progress = _
     summaries: list[tuple[extract.SheetOutcome, list[RecordsSheet]]] = []
     era = manifest.era
     con.execute(f"SET memory_limit = '{LOAD_MEMORY_LIMIT}'")
+    next_base: dict[str, int] = {}  # per table: the release row number after its sheets so far (dedupe.load_defaults)
+    sheet_bases: dict[tuple[str, str | None], int] = {}
     for f in manifest.files:
         path = Path(f.path or f.name)
         hints = hints_of(f)
@@ -201,22 +202,24 @@ def load_release(con, manifest: Manifest, run_id: str, *, progress: Progress = _
             era = era or item.guess.era
             if forced:
                 _check_table(item, table, hints.columns)
-            ctx = LoadContext(con, manifest.release_id, run_id, era, manifest.id_namespace or era, manifest.synthetic,
-                              hints.columns)
             _check_event_column(item, table, plan_columns(item.headers, table, era, hints.columns))
             used_tables[table.name] = table
             file_tables.setdefault(f.name, set()).add(table.name)
             sheet = sheets.setdefault(item.sheet, SheetTotals(file_name=f.name, sheet=item.sheet, table=table.name,
                                                               header_row=item.header_row, note=f"{table.name} under the header on row {item.header_row}"))
             records.append(RecordsSheet(f.name, item.sheet, table.name, tuple(item.banner)))
-            for chunk in extract.slice_chunk(item, SLICE_ROWS):
-                res = load_chunk(ctx, chunk, table)
-                summary.tables.setdefault(table.name, TableTotals()).add(res)
-                sheet.add(res)
-                profiles.extend(res.profiles)
-                progress("chunk", name=f.name, sheet=chunk.sheet, rows=res.rows_read)
-                del chunk
-            del item  # a slice holds its whole sheet: let it go before the next sheet is parsed
+            # the sheet's rows are numbered after the rows of the table's earlier sheets (source_row - header_row is the
+            # row's place in the sheet, whichever of its chunks it comes in): the sheet's base is fixed at its first chunk
+            base = sheet_bases.setdefault((f.name, item.sheet), next_base.get(table.name, 0))
+            ctx = LoadContext(con, manifest.release_id, run_id, era, manifest.id_namespace or era, manifest.synthetic,
+                              hints.columns, dedupe.load_defaults(table, base - item.header_row))
+            res = load_chunk(ctx, item, table)
+            next_base[table.name] = max(next_base.get(table.name, 0), base + res.last_row - item.header_row)
+            summary.tables.setdefault(table.name, TableTotals()).add(res)
+            sheet.add(res)
+            profiles.extend(res.profiles)
+            progress("chunk", name=f.name, sheet=item.sheet, rows=res.rows_read)
+            del item  # the sheet's cells are freed before the next sheet is parsed
         _check_file(f.name, list(sheets.values()))
         summary.sheets.extend(sheets.values())
         summaries += [(o, records) for o in outcomes if o.kind == "summary"]
