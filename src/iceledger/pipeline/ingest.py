@@ -14,7 +14,7 @@ from pathlib import Path
 from iceledger.errors import BuildError, InputError, Location
 from iceledger.metadata import Table, table as table_meta
 from iceledger.pipeline import dedupe, release_values
-from iceledger.pipeline.ledger import atomic_ledger, build_lock, code_version, connect
+from iceledger.pipeline.ledger import atomic_ledger, build_lock, code_version, connect, insert_rows
 from iceledger.pipeline.places import resolve_record_places
 from iceledger.pipeline.releases import Manifest, ManifestFile, ReleaseStore, check_immutable, hash_files
 from iceledger.pipeline.summaries import RecordsSheet, check_summary
@@ -319,8 +319,7 @@ def _record_run(con, s: RunSummary, m: Manifest, started: dt.datetime, profiles:
             merged[key] = dict(p)
     cols = ["run_id", "release_id", "table_name", "source_file", "source_sheet", "column_position", "column_name",
             "field_name", "column_status", *counters]
-    con.executemany(f"INSERT INTO source_columns ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                    [[p[c] for c in cols] for p in merged.values()])
+    insert_rows(con, "source_columns", cols, [[p[c] for c in cols] for p in merged.values()])
     _insert(con, "build_findings", [[s.run_id, "ingest", fnd.severity, fnd.code, fnd.message, fnd.fix,
                                      json.dumps(fnd.detail, default=str), fnd.count] for fnd in s.findings])
 
