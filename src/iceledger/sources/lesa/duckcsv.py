@@ -22,11 +22,13 @@ import codecs
 import re
 from pathlib import Path
 
+import numpy as np
+
 from iceledger.sources.lesa.delimited import TextHead
 from iceledger.sources.lesa.formats import FileFormat, open_bytes
 
 SCAN_BYTES = 1 << 24
-BLANK_LINES = (b"\n\n", b"\n\r\n")
+NL, CR, SPACE, TAB = 10, 13, 32, 9
 LONE_CR = re.compile(rb"\r(?!\n)")
 
 
@@ -57,7 +59,7 @@ def plain_text(path: Path, fmt: FileFormat, head: TextHead, workdir: Path) -> Pa
         return None
     target = path if fmt.compression is None else workdir / "text"
     out = None if fmt.compression is None else target.open("wb")
-    spaced = _spaced_quote(layout.delimiter, layout.quotechar)
+    delimiter, quote = layout.delimiter.encode(), layout.quotechar.encode()
     start = max(layout.body_offset - 1, 0)  # from the newline that ends the header: a blank line right below it counts
     seen = 0
     tail = b""
@@ -74,7 +76,7 @@ def plain_text(path: Path, fmt: FileFormat, head: TextHead, workdir: Path) -> Pa
                 if not body:
                     continue
                 window = tail + body
-                if any(p in window for p in BLANK_LINES) or _lone_cr(window, at_end=False) or spaced.search(window):
+                if _declined(window, delimiter, quote):
                     return None
                 spaces = len(window) - len(window.rstrip(b" \t"))  # (a tab too: no harm in a longer tail)
                 tail = window[-(spaces + 2):]  # a blank line, a CR or a spaced quote across the blocks' edge
@@ -89,13 +91,48 @@ def plain_text(path: Path, fmt: FileFormat, head: TextHead, workdir: Path) -> Pa
     return target
 
 
-def _spaced_quote(delimiter: str, quotechar: str) -> re.Pattern:
-    """A quote with blanks between it and its delimiter or line end: DuckDB drops the blanks and reads the quoted
-    value (``a, "b c"`` is ``b c``), pyarrow and csv keep the field as written (`` "b c"``)."""
-    d, q = re.escape(delimiter.encode()), re.escape(quotechar.encode())
-    blank = rb"[ ]+" if delimiter == "\t" else rb"[ \t]+"  # a tab delimits tab-separated text: it is no blank there
-    return re.compile(rb"(?:^|" + d + rb")" + blank + q + rb"|" + q + blank + rb"(?:" + d + rb"|\r?$)", re.M)
-
+def _declined(window: bytes, delimiter: bytes, quote: bytes) -> bool:
+    """Whether ``window`` (of the body) holds what DuckDB would read otherwise: a blank line, a lone carriage return
+    (one in the last byte is decided with the next block), or a quote with blanks between it and its delimiter or
+    line end (DuckDB drops the blanks and reads the quoted value: ``a, "b c"`` is ``b c``; pyarrow and csv keep the
+    field as written, `` "b c"``). Vectorised with NumPy: bytes.find and regular expressions took 0.5 to 15 s on
+    155 MB."""
+    a = np.frombuffer(window, np.uint8)
+    n = len(a)
+    if n < 2:
+        return False
+    nl = a == NL
+    if (nl[:-1] & nl[1:]).any():
+        return True
+    cr = np.flatnonzero(a[:-1] == CR)
+    if cr.size:
+        if (a[cr + 1] != NL).any():
+            return True
+        inner = cr[cr > 0]
+        if (a[inner - 1] == NL).any():  # \n\r\n: a blank line in CRLF text
+            return True
+    blank = a == SPACE
+    if delimiter != b"\t":
+        blank |= a == TAB
+    q = np.flatnonzero(a == quote[0])
+    if not q.size:
+        return False
+    ends = set(delimiter + b"\r\n")
+    before = q[q > 0]
+    after = q[q < n - 1]
+    for k in before[blank[before - 1]].tolist():  # a blank before a quote: what is before the blanks?
+        j = k - 1
+        while j > 0 and blank[j - 1]:
+            j -= 1
+        if j == 0 or window[j - 1] in ends:
+            return True
+    for k in after[blank[after + 1]].tolist():  # a blank after a quote: what is after the blanks?
+        j = k + 1
+        while j < n and blank[j]:
+            j += 1
+        if j == n or window[j] in ends:
+            return True
+    return False
 
 def _lone_cr(window: bytes, *, at_end: bool) -> bool:
     """Whether ``window`` holds a carriage return not followed by a line feed (an old Mac line end, or a stray one).
