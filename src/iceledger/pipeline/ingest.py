@@ -223,13 +223,15 @@ def load_release(con, manifest: Manifest, run_id: str, *, progress: Progress = _
         _check_file(f.name, list(sheets.values()))
         summary.sheets.extend(sheets.values())
         summaries += [(o, records) for o in outcomes if o.kind == "summary"]
-    con.execute("RESET memory_limit")
     manifest.era = era
     summary.findings.extend(column_findings(profiles, era or ""))
     for table in used_tables.values():
         dedupe.finalize_release(con, table, manifest.release_id)
         summary.findings.extend(_release_values(con, table, manifest))
         summary.findings.extend(resolve_record_places(con, table, manifest.release_id))
+    # the cap holds through the release-wide updates too (duplicate flags, AOR codes, places): without it they took a
+    # 10M-row file's peak from 0.41 to 1.70 GiB (bench/RESULTS.md)
+    con.execute("RESET memory_limit")
     checks = []
     for outcome, records in summaries:
         rows, found = check_summary(con, run_id, manifest.release_id, outcome, records)
