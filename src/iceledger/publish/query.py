@@ -22,6 +22,7 @@ from iceledger.publish.lattice import GRAINS, load_lattice, table_key
 
 PUBLIC_PREFIXES = ("out_", "ref_")
 MAX_LIMIT = 10_000
+MAX_OFFSET = 1_000_000_000  # far beyond any table; keeps the number inside the database's 64-bit integers
 DEFAULT_LIMIT = 1_000
 TABULATION_COLUMNS = ["period_date", "cell_fy", "time_grain", "cell_place_level", "place_code", "place_parent_code",
                       "category_1", "category_1_value", "category_2", "category_2_value", "event_count", "is_suppressed",
@@ -44,6 +45,13 @@ def check_public_tables(names: list[str]) -> list[str]:
         elif n.startswith("out_") and kinds.get(n) != "public":
             refused.append(n)
     return refused
+
+
+def check_page(limit: int, offset: int) -> None:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise bad("limit", f"{limit} is out of range", f"1 to {MAX_LIMIT}")
+    if not 0 <= offset <= MAX_OFFSET:
+        raise bad("offset", f"{str(offset)[:24]} is out of range", f"0 to {MAX_OFFSET:,}")
 
 
 @dataclass
@@ -195,10 +203,7 @@ class PublicData:
             slot = 1 + self._ordered(measure, by).index(name)
             where.append(f"category_{slot}_value IN ({', '.join('?' for _ in values)})")
             params += values
-        if not 1 <= limit <= MAX_LIMIT:
-            raise bad("limit", f"{limit} is out of range", f"1 to {MAX_LIMIT}")
-        if offset < 0:
-            raise bad("offset", "must not be negative", "0 or more")
+        check_page(limit, offset)
         cond = " AND ".join(where)
         total = self.fetch(f"SELECT count(*) AS n FROM out_tabulations WHERE {cond}", params)[0]["n"]
         rows = self.fetch(f"SELECT {', '.join(TABULATION_COLUMNS)} FROM out_tabulations WHERE {cond} "
@@ -234,10 +239,7 @@ class PublicData:
                 raise bad(col, f"{name} has no column {col!r}", cols)
             where.append(f'CAST("{col}" AS VARCHAR) = ?')
             params.append(value)
-        if not 1 <= limit <= MAX_LIMIT:
-            raise bad("limit", f"{limit} is out of range", f"1 to {MAX_LIMIT}")
-        if offset < 0:
-            raise bad("offset", "must not be negative", "0 or more")
+        check_page(limit, offset)
         cond = (" WHERE " + " AND ".join(where)) if where else ""
         total = self.fetch(f'SELECT count(*) AS n FROM "{name}"{cond}', params)[0]["n"]
         order = ", ".join(f'"{c}"' for c in cols[:3])

@@ -47,6 +47,12 @@ def page(request: Request, template: str, status: int = 200, **ctx) -> HTMLRespo
     return HTMLResponse(html, status_code=status, headers={"Content-Language": f.lang})
 
 
+def year_param(request: Request) -> int | None:
+    """The ``fy`` parameter as a year, or None: only ASCII digits count (``²`` is a digit to Python, not to int)."""
+    fy = request.query_params.get("fy") or ""
+    return int(fy) if fy.isascii() and fy.isdigit() and len(fy) <= 4 else None
+
+
 def fmt(request: Request) -> Formatter:
     return Formatter(request.query_params.get("lang"))
 
@@ -74,8 +80,7 @@ def area(request: Request, level: str, code: str):
     place = find_place(data, level, code)
     if place is None:
         return not_found(request)
-    fy = request.query_params.get("fy")
-    fy = int(fy) if fy and fy.isdigit() else None
+    fy = year_param(request)
     measures = [m for m in HOME_MEASURES if m in data.measures_at(level)]
     ctx: dict = {"level": level, "code": code, "place": place,
                  "trends": [build("trend", data, f, measure=m, level=level, code=code, place_name=place["name"])
@@ -168,7 +173,8 @@ def map_page(request: Request):
     measure = q.get("measure") if q.get("measure") in measures else (measures[0] if measures else "arrests")
     years = data.fiscal_years(measure)
     shown = data.published_years(measure, level) or years
-    fy = int(q["fy"]) if q.get("fy", "").isdigit() and int(q["fy"]) in years else (shown[-1] if shown else None)
+    fy = year_param(request)
+    fy = fy if fy in years else (shown[-1] if shown else None)
     table = build("map", data, f, measure=measure, level=level, fy=fy)
     return page(request, "map.html", table=table, level=level, measure=measure, fy=fy, measures=measures, years=years)
 
@@ -200,7 +206,16 @@ def download(request: Request, name: str):
         raise HTTPException(400, f"bad parameters for {name}: {exc}") from None
     body = table_csv(table, f, withheld_label(f, data.threshold))
     return Response(body, media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="iceledger-{table.id}-{f.lang}.csv"'})
+                    headers={"Content-Disposition": f'attachment; filename="{download_name(name, params, f.lang)}"'})
+
+
+def download_name(builder: str, params: dict, lang: str) -> str:
+    """The file name of a download: the table's builder, its measure when it is one we publish, the language.
+    Built from known words only, never from what the request wrote (a header cannot carry quotes, CR/LF, NUL
+    or non-Latin-1 text)."""
+    measure = params.get("measure")
+    parts = [builder] + ([measure] if measure in MEASURES else []) + [lang]
+    return "iceledger-" + "-".join(parts) + ".csv"
 
 router.add_api_route("/static/{path:path}", static.serve, methods=["GET"], include_in_schema=False)
 
