@@ -63,8 +63,14 @@ def _pid_alive(pid: int) -> bool:
 
 def remove_stale_temps(settings: Settings) -> list[Path]:
     """Temporary ledgers left by a build that was killed (its process is gone)."""
+    return remove_stale_copies(settings.ledger_path)
+
+
+def remove_stale_copies(path: Path) -> list[Path]:
+    """Temporary copies of ``path`` (``NAME.tmp-PID`` and their ``.wal``) whose process is gone: what a
+    killed build or publish leaves behind. A live process's copy is left alone."""
     removed = []
-    for p in settings.home.glob(settings.ledger_path.name + TEMP_SUFFIX + "*"):
+    for p in path.parent.glob(path.name + TEMP_SUFFIX + "*"):
         pid_part = p.name.split(TEMP_SUFFIX, 1)[1].split(".", 1)[0]
         if pid_part.isdigit() and not _pid_alive(int(pid_part)):
             p.unlink(missing_ok=True)

@@ -18,7 +18,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from iceledger.metadata import create_table_sql, table, tables
-from iceledger.pipeline.ledger import code_version, connect, open_ledger
+from iceledger.pipeline.ledger import code_version, connect, open_ledger, remove_stale_copies
 from iceledger.publish import cells as cellrows
 from iceledger.publish.claims import gate_claims
 from iceledger.publish.lattice import load_lattice, load_policy
@@ -37,10 +37,36 @@ LEDGER_COPIES = {  # public table: (ledger table, columns); never file_path
 WORKERS = 2
 
 
+def _die_with_parent(parent: int) -> None:
+    """Pool worker start-up: end this worker when the process that started it ends, even by ``kill -9``
+    (Linux: the kernel sends SIGKILL; elsewhere a thread watches for the parent to change)."""
+    import signal
+
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        armed = libc.prctl(1, signal.SIGKILL, 0, 0, 0) == 0  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        armed = False
+    if os.getppid() != parent:  # the parent went before the signal was armed
+        os._exit(1)
+    if not armed:
+        import threading
+        import time
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(0.5)
+            os._exit(1)
+
+        threading.Thread(target=watch, name="parent watch", daemon=True).start()
+
+
 def _suppress_all(cubes: dict, threshold: int) -> dict:
     if threshold < 1 or len(cubes) < 2:
         return {fy: suppress(c, threshold) for fy, c in cubes.items()}
-    with ProcessPoolExecutor(max_workers=WORKERS) as pool:
+    with ProcessPoolExecutor(max_workers=WORKERS, initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
         futures = {fy: pool.submit(suppress, c, threshold) for fy, c in cubes.items()}
         return {fy: f.result() for fy, f in futures.items()}
 
@@ -84,8 +110,11 @@ def publish(settings: Settings, *, threshold: int | None = None, exact: bool = F
     lat = load_lattice()
     report = Report(f"iceledger publish → {out.name}")
     ledger = open_ledger(settings)
+    for target in {out, settings.public_path, settings.home / "analyst.duckdb"}:
+        remove_stale_copies(target)  # left by a publish that was killed
     tmp = out.with_name(f"{out.name}.tmp-{os.getpid()}")
-    tmp.unlink(missing_ok=True)
+    for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+        leftover.unlink(missing_ok=True)
     con = connect(tmp)
     try:
         from iceledger.measures.engine import duckdb_engine
@@ -147,7 +176,8 @@ def publish(settings: Settings, *, threshold: int | None = None, exact: bool = F
             con.close()
         except Exception:  # noqa: BLE001 - already failing; the temporary file goes either way
             pass
-        tmp.unlink(missing_ok=True)
+        for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+            leftover.unlink(missing_ok=True)
         raise
     finally:
         ledger.close()
