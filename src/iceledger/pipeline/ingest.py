@@ -103,7 +103,9 @@ def _chunks_of(path: Path, file_name: str, fmt: str, con, encoding: str, finding
             del item
         if not loaded:
             reasons = "; ".join(f"sheet {s.sheet!r}: {s.reason}" for s in skipped) or "it has no sheets"
-            code = "empty_workbook" if all(s.reason_code == "empty_sheet" for s in skipped) else "no_header"
+            codes = {s.reason_code for s in skipped}
+            code = {"empty_sheet": "empty_workbook", "too_many_columns": "too_many_columns"}.get(
+                codes.pop() if len(codes) == 1 else "", "no_header")
             raise InputError(code, f"no sheet holds a LESA table ({reasons})",
                              fix="check that this is an ICE ERO-LESA workbook with its header row within the first 60 rows",
                              location=Location(file=file_name))

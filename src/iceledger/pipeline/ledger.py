@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -22,7 +23,16 @@ TEMP_SUFFIX = ".tmp-"
 
 
 def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(str(path), read_only=read_only)
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        if "lock" not in str(exc).lower():
+            raise
+        pid = re.search(r"\(PID (\d+)\)", str(exc))
+        raise BuildError("database_locked", f"{path} is open in another process ({'PID ' + pid.group(1) if pid else 'PID unknown'}) "
+                         "that may write to it, so it cannot be opened now",
+                         fix="wait for that command to finish, or close the program holding it (a script, a notebook, "
+                             "an `iceledger serve`), then run this again") from None
     con.execute("SET enable_progress_bar = false")
     return con
 

@@ -26,6 +26,7 @@ from iceledger.errors import InputError, Location
 from iceledger.sources.lesa.headers import HEADER_SCAN_ROWS, HeaderGuess, detect_header
 
 CSV_CHUNK_ROWS = 200_000
+MAX_COLUMNS = 1_000  # ICE's widest LESA table has under a hundred columns; a sheet can have 16,384
 XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0"
 PARQUET_MAGIC = b"PAR1"
@@ -189,6 +190,8 @@ def _sheet_chunk(reader, path: Path, file_name: str, sheet: str, first_row: int)
     del batch
     if table.num_rows == 0:
         return SkippedSheet(file_name, sheet, "empty_sheet", "the sheet has no cells")
+    if table.num_columns > MAX_COLUMNS:
+        return SkippedSheet(file_name, sheet, "too_many_columns", _too_wide(table.num_columns))
     head = table.slice(0, HEADER_SCAN_ROWS)
     rows = [list(r) for r in zip(*(c.to_pylist() for c in head.columns))]
     guess = detect_header(rows)
@@ -271,6 +274,20 @@ def _decode_error(path: Path, encoding: str, exc: UnicodeDecodeError, line: int)
                       location=Location(file=path.name, row=line))
 
 
+def _too_wide(n: int) -> str:
+    return f"it has {n:,} columns, more than any LESA table could (at most {MAX_COLUMNS:,} are read)"
+
+
+def _csv_error(file_name: str, exc: csv.Error, line: int) -> InputError:
+    if "field larger than field limit" in str(exc):
+        return InputError("csv_field_too_long", f"a field is longer than {csv.field_size_limit():,} characters ({exc})",
+                          fix="the file is probably damaged or not delimited as it seems (a quote left open runs to the "
+                              "end of the file); check that line, or export the table again",
+                          location=Location(file=file_name, row=line))
+    return InputError("bad_csv", f"the file cannot be read as CSV ({exc})", fix="check that line, or export the table again",
+                      location=Location(file=file_name, row=line))
+
+
 def iter_csv(path: Path, *, file_name: str | None = None, encoding: str = "utf-8",
              chunk_rows: int = CSV_CHUNK_ROWS) -> Iterator[RawChunk]:
     """A CSV export (UWCHR's per-FY files, DDP's cleaned CSV), banner lines skipped by header detection."""
@@ -287,6 +304,13 @@ def iter_csv(path: Path, *, file_name: str | None = None, encoding: str = "utf-8
                     break
         except UnicodeDecodeError as exc:
             raise _decode_error(path, encoding, exc, reader.line_num + 1) from exc
+        except csv.Error as exc:
+            raise _csv_error(file_name, exc, reader.line_num) from None
+        widest = max((len(r) for _, r in head), default=0)
+        if widest > MAX_COLUMNS:
+            raise InputError("too_many_columns", f"the file cannot be a LESA table: {_too_wide(widest)}",
+                             fix="check that this is the right file; if the extra columns are empty, remove them and "
+                                 "export it again", location=Location(file=file_name))
         guess = detect_header([r for _, r in head])
         if guess is None:
             raise InputError("no_header", f"no line among the first {HEADER_SCAN_ROWS} looks like a LESA header",
@@ -305,6 +329,8 @@ def iter_csv(path: Path, *, file_name: str | None = None, encoding: str = "utf-8
                     yield reader.line_num, row
             except UnicodeDecodeError as exc:
                 raise _decode_error(path, encoding, exc, reader.line_num + 1) from exc
+            except csv.Error as exc:
+                raise _csv_error(file_name, exc, reader.line_num) from None
 
         width = len(headers)
         batch_rows: list[list[str | None]] = []
