@@ -29,7 +29,10 @@ def render_dictionary() -> str:
             continue
         lines += [f"## {title}", ""]
         for t in sorted(group, key=lambda t: t.name):
-            lines += [f"### `{t.name}`", "", t.description, "", f"- Grain: {t.grain}", f"- Key: {', '.join(t.key) or '—'}", ""]
+            lines += [f"### `{t.name}`", "", t.description, "", f"- Grain: {t.grain}", f"- Key: {', '.join(t.key) or '—'}"]
+            if t.kind == "registry":
+                lines.append("- Public: " + ("yes, published with these columns" if t.public else "no, never published"))
+            lines.append("")
             lines += ["| column | type | description | codes | redaction |", "|---|---|---|---|---|"]
             for c in t.columns:
                 f = field_(c)

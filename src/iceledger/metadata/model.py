@@ -66,6 +66,7 @@ class Table:
     aor_field: str | None = None  # AOR text that aor_code is normalised from
     state_field: str | None = None  # state text that state_code is resolved from
     county_field: str | None = None  # county text that county_fips is resolved from (within state_code)
+    public: bool = False  # a registry that publish copies and the public server serves (the allow-list)
     declared_in: str = ""
 
     @property
@@ -154,10 +155,13 @@ def tables() -> dict[str, Table]:
             aor_field=attrs.get("aor_field"),
             state_field=attrs.get("state_field"),
             county_field=attrs.get("county_field"),
+            public=bool(attrs.get("public", False)),
             declared_in=origin,
         )
         if t.kind not in TABLE_KINDS:
             raise ValueError(f"tables/{origin}: {name}: kind must be one of {sorted(TABLE_KINDS)}")
+        if t.public and t.kind != "registry":
+            raise ValueError(f"tables/{origin}: {name}: only a registry is declared public (out_ tables are public by kind)")
         for col in t.columns + t.withheld:
             field_(col)  # every column must be declared
         out[name] = t
@@ -176,6 +180,12 @@ def table(name: str) -> Table:
 
 def core_tables() -> list[Table]:
     return [t for t in tables().values() if t.kind == "core"]
+
+
+def public_tables() -> dict[str, Table]:
+    """The allow-list: every table a publication may hold (the out_ tables, and the registries declared
+    ``public: true``), each with its declared columns only."""
+    return {n: t for n, t in tables().items() if t.kind == "public" or (t.kind == "registry" and t.public)}
 
 
 @cache

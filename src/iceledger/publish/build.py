@@ -1,9 +1,9 @@
 """`iceledger publish`: the public database, written through the gate into a temporary file and
 swapped in with one rename, so a reader never sees half a publication.
 
-It holds only: the lattice's tabulations (suppressed), the registries (every ``ref_*`` table),
-release metadata without local paths, claim results (gated), the suppression audit, and one row
-describing the publication. ``exact=True`` writes a local analyst database instead: the same
+It holds only: the lattice's tabulations (suppressed), the registries the metadata declares public
+(with their declared columns), release metadata without local paths, claim results (gated), the
+suppression audit, and one row describing the publication. ``exact=True`` writes a local analyst database instead: the same
 tables without suppression, marked ``is_exact`` so that the public server refuses it.
 """
 
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from iceledger.metadata import create_table_sql, table, tables
+from iceledger.metadata import create_table_sql, public_tables, table, tables
 from iceledger.pipeline.ledger import code_version, connect, open_ledger, remove_stale_copies
 from iceledger.publish import cells as cellrows
 from iceledger.publish.claims import gate_claims
@@ -148,12 +148,10 @@ def publish(settings: Settings, *, threshold: int | None = None, exact: bool = F
         _insert(con, "out_categories", [{"category_name": k, "category_description": v} for k, v in lat.categories.items()])
         for target, source in LEDGER_COPIES.items():
             _copy_from_ledger(ledger, con, source, target, list(table(target).columns))
-        registries = [r[0] for r in ledger.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'ref\\_%' ESCAPE '\\' ORDER BY 1").fetchall()]
-        for name in registries:
-            _copy_from_ledger(ledger, con, name, name, [r[0] for r in ledger.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
-                [name]).fetchall()])
+        in_ledger = {r[0] for r in ledger.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        registries = sorted(n for n, t in public_tables().items() if t.kind == "registry" and n in in_ledger)
+        for name in registries:  # the allow-list: declared public, declared columns only
+            _copy_from_ledger(ledger, con, name, name, list(table(name).columns))
         _insert(con, "out_operation_windows", window_rows(engine, ledger, threshold))  # publish/windows.py (web)
         claims, claim_note = gate_claims(engine, threshold)
         _insert(con, "out_claim_results", claims)

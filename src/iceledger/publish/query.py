@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 
 from iceledger.errors import BuildError, InputError, Location, NotFoundError
-from iceledger.metadata import tables as declared_tables
+from iceledger.metadata import public_tables, tables as declared_tables
 from iceledger.pipeline.ledger import connect
 from iceledger.publish.lattice import GRAINS, load_lattice, table_key
 
@@ -35,15 +35,17 @@ def bad(param: str, message: str, allowed: list | str) -> InputError:
                       location=Location(column=param))
 
 
-def check_public_tables(names: list[str]) -> list[str]:
-    """Names of tables that must never be served: record-level, ledger bookkeeping, or unknown."""
-    kinds = {t.name: t.kind for t in declared_tables().values()}
+def check_public_tables(columns: dict[str, list[str]]) -> list[str]:
+    """What must never be served, from a database's tables and their columns: any table outside the
+    allow-list (record-level, ledger bookkeeping, a registry not declared public, anything unknown) and
+    any column a table does not declare (as ``table.column``)."""
+    allowed = public_tables()
     refused = []
-    for n in names:
-        if not n.startswith(PUBLIC_PREFIXES) or kinds.get(n) in ("core", "ledger"):
+    for n, cols in sorted(columns.items()):
+        if n not in allowed:
             refused.append(n)
-        elif n.startswith("out_") and kinds.get(n) != "public":
-            refused.append(n)
+        else:
+            refused += [f"{n}.{c}" for c in cols if c not in allowed[n].columns]
     return refused
 
 
@@ -80,12 +82,17 @@ class PublicData:
                                 fix="run `iceledger publish` first (or pass --home)")
         con = connect(path, read_only=True)
         try:
-            names = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables ORDER BY 1").fetchall()]
-            refused = check_public_tables(names)
+            columns: dict[str, list[str]] = {}
+            for t, c in con.execute("SELECT table_name, column_name FROM information_schema.columns "
+                                    "ORDER BY table_name, ordinal_position").fetchall():
+                columns.setdefault(t, []).append(c)
+            names = sorted(columns)
+            refused = check_public_tables(columns)
             if refused:
-                raise BuildError("not_a_publication", f"{path} holds tables that are never served: "
-                                 f"{', '.join(refused[:8])}{' …' if len(refused) > 8 else ''} (record-level or ledger tables)",
-                                 fix="serve public.duckdb written by `iceledger publish`, never ledger.duckdb")
+                raise BuildError("not_a_publication", f"{path} holds tables or columns that are never served: "
+                                 f"{', '.join(refused[:8])}{' …' if len(refused) > 8 else ''} (record-level, ledger "
+                                 "or undeclared)", fix="serve public.duckdb written by `iceledger publish`, never "
+                                 "ledger.duckdb; a registry is public only when the metadata declares it (public: true)")
             if "out_publication" not in names:
                 raise BuildError("not_a_publication", f"{path} has no out_publication table",
                                  fix="write it with `iceledger publish`")
