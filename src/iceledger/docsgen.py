@@ -36,7 +36,7 @@ def render_dictionary() -> str:
             lines += ["| column | type | description | codes | redaction |", "|---|---|---|---|---|"]
             for c in t.columns:
                 f = field_(c)
-                lines.append(f"| `{c}` | {f.type} | {_cell(f.description)} | {f.codes or ''} | {f.redaction} |")
+                lines.append(f"| `{c}` | {f.type} | {_cell(f.description)} | {f.codes or f.values_from or ''} | {f.redaction} |")
             if t.withheld:
                 lines += ["", "Read from the source but never stored: " + ", ".join(f"`{w}`" for w in t.withheld) + "."]
             lines.append("")

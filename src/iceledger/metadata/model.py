@@ -34,6 +34,7 @@ class Field:
     type: str
     description: str
     codes: str | None = None
+    values_from: str | None = None  # REGISTRY.column whose values this field takes (when no code list fits)
     redaction: str = "nullable"
     derived_from: str | None = None
     unit: str | None = None
@@ -120,6 +121,7 @@ def fields() -> dict[str, Field]:
             type=attrs["type"],
             description=str(attrs["description"]).strip(),
             codes=attrs.get("codes"),
+            values_from=attrs.get("values_from"),
             redaction=attrs.get("redaction", "nullable"),
             derived_from=attrs.get("derived_from"),
             unit=attrs.get("unit"),

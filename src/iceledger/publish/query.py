@@ -21,6 +21,7 @@ from iceledger.pipeline.ledger import connect
 from iceledger.publish.lattice import GRAINS, load_lattice, table_key
 
 PUBLIC_PREFIXES = ("out_", "ref_")
+OTHER = load_lattice().other_label  # a category or place outside its declared list, or blank (codes.py)
 MAX_LIMIT = 10_000
 MAX_OFFSET = 1_000_000_000  # far beyond any table; keeps the number inside the database's 64-bit integers
 DEFAULT_LIMIT = 1_000

@@ -3,6 +3,7 @@ with ``N_`` and translated when shown. A code with no entry is shown as the data
 
 from __future__ import annotations
 
+from iceledger.publish.query import OTHER
 from iceledger.web.i18n import Formatter
 
 
@@ -69,7 +70,6 @@ VALUES = {
     "verdict": {"supported": N_("Supported"), "contradicted": N_("Contradicted"),
                 "not_testable": N_("Not testable with the loaded data")},
 }
-NOT_RECORDED = "(not recorded)"
 
 
 def measure_label(f: Formatter, measure: str) -> str:
@@ -80,8 +80,8 @@ def category_label(f: Formatter, category: str, value: str | None = None) -> str
     """The category's own name (no value), or the words for one of its values."""
     if value is None:
         return f.gettext(CATEGORIES[category]) if category in CATEGORIES else category
-    if value == NOT_RECORDED:
-        return f.gettext("Not recorded")
+    if value == OTHER:
+        return f.gettext("Other or not recorded")
     words = VALUES.get(category, {}).get(value)
     return f.gettext(words) if words else str(value)
 
