@@ -24,7 +24,8 @@ from iceledger.publish.claims import gate_claims
 from iceledger.publish.lattice import load_lattice, load_policy
 from iceledger.publish.suppress import suppress
 from iceledger.publish.tabulate import count_measure
-from iceledger.publish.windows import window_rows
+from iceledger.publish.history import History
+from iceledger.publish.windows import window_key, window_rows
 from iceledger.settings import Settings
 from iceledger.validation import Finding, Report
 
@@ -71,6 +72,18 @@ def _suppress_all(cubes: dict, threshold: int) -> dict:
         return {fy: f.result() for fy, f in futures.items()}
 
 
+def _gate_cubes(lat, m, cubes: dict, threshold: int, history: History) -> dict:
+    """The gate on one measure's cubes, over time as well (history.py): each cube is suppressed through its
+    effective values; when no pattern is found, every non-zero count of the cube is withheld."""
+    effective = {fy: history.effective_cube(c, cellrows.cell_keys(lat, m, fy, c), threshold) if threshold else c
+                 for fy, c in cubes.items()}
+    outcome = _suppress_all(effective, threshold)
+    for fy, o in outcome.items():
+        if o.fallback and effective[fy] is not cubes[fy]:
+            o.complementary = cubes[fy].nonzero() - o.primary
+    return outcome
+
+
 def _insert(con, name: str, rows: list[dict]) -> int:
     cols = list(table(name).columns)
     if not rows:
@@ -110,6 +123,8 @@ def publish(settings: Settings, *, threshold: int | None = None, exact: bool = F
     lat = load_lattice()
     report = Report(f"iceledger publish → {out.name}")
     ledger = open_ledger(settings)
+    history = History.none() if exact else History.load(settings.home)
+    shown: dict[str, int] = {}  # the counts this publication shows, for the history once it is written
     for target in {out, settings.public_path, settings.home / "analyst.duckdb"}:
         remove_stale_copies(target)  # left by a publish that was killed
     tmp = out.with_name(f"{out.name}.tmp-{os.getpid()}")
@@ -130,10 +145,11 @@ def publish(settings: Settings, *, threshold: int | None = None, exact: bool = F
             report.extend(counts.findings)
             notes += [f.message for f in counts.findings if f.severity != "info" or f.code == "family_coarsened"]
             progress("step", name=f"publish: suppress {m.name}")
-            outcome = _suppress_all(counts.cubes, threshold)
+            outcome = _gate_cubes(lat, m, counts.cubes, threshold, history)
             rows = []
             for fy, cube in counts.cubes.items():
-                rows += cellrows.rows_for_cube(lat, m, fy, cube, outcome[fy], counts.is_synthetic)
+                rows += cellrows.rows_for_cube(lat, m, fy, cube, outcome[fy], counts.is_synthetic, threshold)
+            shown.update((cellrows.row_key(r), r["event_count"]) for r in rows if not r["is_suppressed"])
             n = _insert(con, "out_tabulations", rows)
             audit += cellrows.audit_rows(m.name, rows, outcome, counts.cubes)
             lattice_rows += cellrows.lattice_rows(m, rows, counts.is_synthetic)
@@ -152,8 +168,11 @@ def publish(settings: Settings, *, threshold: int | None = None, exact: bool = F
         registries = sorted(n for n, t in public_tables().items() if t.kind == "registry" and n in in_ledger)
         for name in registries:  # the allow-list: declared public, declared columns only
             _copy_from_ledger(ledger, con, name, name, list(table(name).columns))
-        _insert(con, "out_operation_windows", window_rows(engine, ledger, threshold))  # publish/windows.py (web)
-        claims, claim_note = gate_claims(engine, threshold)
+        windows = window_rows(engine, ledger, threshold, history)  # publish/windows.py (web)
+        _insert(con, "out_operation_windows", windows)
+        shown.update((window_key(r), r["event_count"]) for r in windows if not r["is_suppressed"])
+        claims, claim_note, claim_counts = gate_claims(engine, threshold, history=history)
+        shown.update(claim_counts)
         _insert(con, "out_claim_results", claims)
         if claim_note:
             notes.append(claim_note)
@@ -169,6 +188,7 @@ def publish(settings: Settings, *, threshold: int | None = None, exact: bool = F
         con.execute("CHECKPOINT")
         con.close()
         os.replace(tmp, out)
+        history.record(shown)
     except BaseException:
         try:
             con.close()

@@ -10,6 +10,7 @@ import datetime as dt
 import json
 
 from iceledger.publish.cube import ROOT, Cube
+from iceledger.publish.history import cell_key
 from iceledger.publish.lattice import NATIONAL, TIME, Lattice, MeasureLattice, table_key
 from iceledger.publish.suppress import Suppression
 
@@ -45,7 +46,20 @@ def describe_cell(lat: Lattice, m: MeasureLattice, fy: int, cell: tuple) -> dict
     return out
 
 
-def rows_for_cube(lat: Lattice, m: MeasureLattice, fy: int, cube: Cube, outcome: Suppression, synthetic: bool) -> list[dict]:
+def row_key(row: dict) -> str:
+    """The name of a cell's count across publications (history.py)."""
+    return cell_key("cell", row["measure_name"], row["tabulation_key"], row["cell_fy"], row["period_date"], row["place_code"],
+                    row["place_parent_code"], row["category_1_value"], row["category_2_value"])
+
+
+def cell_keys(lat: Lattice, m: MeasureLattice, fy: int, cube: Cube) -> dict:
+    return {cell: row_key(describe_cell(lat, m, fy, cell)) for cell in cube.values}
+
+
+def rows_for_cube(lat: Lattice, m: MeasureLattice, fy: int, cube: Cube, outcome: Suppression, synthetic: bool,
+                  threshold: int = 0) -> list[dict]:
+    """One row per cell of ``cube`` (the true counts). A primary cell of ``outcome`` that is not itself small
+    was withheld because it changed by little since it was last shown (history.py): ``withheld_changed``."""
     withheld = outcome.withheld
     rows = []
     for cell, value in cube.values.items():
@@ -54,7 +68,12 @@ def rows_for_cube(lat: Lattice, m: MeasureLattice, fy: int, cube: Cube, outcome:
         row["event_count"] = None if hidden else value
         row["is_suppressed"] = hidden
         row["is_synthetic"] = synthetic
-        row["_status"] = ("withheld_small" if cell in outcome.primary else "withheld_complementary") if hidden else "published"
+        if not hidden:
+            row["_status"] = "published"
+        elif cell not in outcome.primary:
+            row["_status"] = "withheld_complementary"
+        else:
+            row["_status"] = "withheld_small" if not threshold or value <= threshold else "withheld_changed"
         rows.append(row)
     return rows
 
@@ -79,6 +98,18 @@ def lattice_rows(m: MeasureLattice, rows: list[dict], synthetic: bool) -> list[d
     return [seen[k] for k in sorted(seen)]
 
 
+def public_notes(notes: list[str]) -> list[str]:
+    """A measure's notes as the publication may carry them: none that states a count (notes that open with
+    one are left out; the synthetic share is said without its number)."""
+    out = []
+    for n in notes:
+        if n.startswith("SYNTHETIC:"):
+            out.append("SYNTHETIC: some or all of the rows counted come from synthetic releases, not from ICE")
+        elif not n[:1].isdigit():
+            out.append(n)
+    return out
+
+
 def source_row(measure: str, counts) -> dict:
     releases, runs, clean = set(), set(), []
     for prov in counts.provenance:
@@ -87,7 +118,7 @@ def source_row(measure: str, counts) -> dict:
             runs.update(r["run_id"] for r in rel.get("runs", []))
         clean.append({"engine": prov.get("engine"), "sql": prov.get("sql"), "selection": prov.get("selection"),
                       "quality": {k: v for k, v in prov.get("quality", {}).items() if k in QUALITY_KEPT},
-                      "notes": [n for n in prov.get("notes", []) if not n[:1].isdigit()],
+                      "notes": public_notes(prov.get("notes", [])),
                       "code_version": prov.get("code_version"), "computed_at": prov.get("computed_at")})
     return {"measure_name": measure, "release_ids": sorted(releases), "run_ids": sorted(runs),
             "is_synthetic": counts.is_synthetic, "provenance_json": json.dumps(clean, default=str)}

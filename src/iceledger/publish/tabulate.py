@@ -158,10 +158,11 @@ def _supported(lat: Lattice, m: MeasureLattice, fam: Family, rows, threshold: in
         fam, rows = step
         share = small_share(rows, threshold)
     if fam != start:
-        findings.append(Finding("info", "family_coarsened",
-                                f"{m.name} by {', '.join(_family_by(start))} has too many small cells to publish usefully; "
-                                f"published by {', '.join(_family_by(fam))} instead ({share:.0%} of its cells are small)",
-                                fix=f"the limit (lattice.yaml max_small_share) is {limit:.0%}"))
+        findings.append(Finding("info", "family_coarsened",  # its message is a publication note: no computed figure
+                                f"{m.name} by {', '.join(_family_by(start))} has too many small cells to publish usefully "
+                                f"(more than {limit:.0%}); published by {', '.join(_family_by(fam))} instead",
+                                fix=f"{share:.0%} of the cells published are small; the limit is lattice.yaml's "
+                                    "max_small_share"))
     return fam, rows
 
 

@@ -3,7 +3,7 @@ with ``N_`` and translated when shown. A code with no entry is shown as the data
 
 from __future__ import annotations
 
-from iceledger.publish.query import OTHER
+from iceledger.publish.query import NOT_SHOWN, OTHER
 from iceledger.web.i18n import Formatter
 
 
@@ -76,10 +76,12 @@ def measure_label(f: Formatter, measure: str) -> str:
     return f.gettext(MEASURES.get(measure, measure))
 
 
-def category_label(f: Formatter, category: str, value: str | None = None) -> str:
+def category_label(f: Formatter, category: str, value: str | None = None, threshold: int | None = None) -> str:
     """The category's own name (no value), or the words for one of its values."""
     if value is None:
         return f.gettext(CATEGORIES[category]) if category in CATEGORIES else category
+    if category == "verdict" and value == NOT_SHOWN:  # the gate withheld it: it rests on a small count
+        return f.gettext("Not shown: rests on fewer than %(n)s", n=f.number(threshold + 1))
     if value == OTHER:
         return f.gettext("Other or not recorded")
     words = VALUES.get(category, {}).get(value)

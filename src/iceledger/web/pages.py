@@ -241,7 +241,7 @@ def context(request: Request, f: Formatter, data: WebData) -> dict:
         "switch_href": request.url.path + ("?" + urlencode(switch) if switch else ""), "switch_lang": other,
         "switch_name": NAMES[other], "languages": LANGUAGES, "measure_label": lambda m: measure_label(f, m),
         "measure_help": lambda m: f.gettext(MEASURE_HELP[m]) if m in MEASURE_HELP else "",
-        "label": lambda cat, v=None: category_label(f, cat, v), "values": VALUES,
+        "label": lambda cat, v=None: category_label(f, cat, v, data.threshold), "values": VALUES,
         "vega_locale": f.vega_locales(), "published_at": data.published_at(),
     }
 
