@@ -20,7 +20,7 @@ import pyarrow as pa
 from iceledger.metadata import create_table_sql, public_tables, table, tables
 from iceledger.pipeline.ledger import code_version, connect, open_ledger, remove_stale_copies
 from iceledger.publish import cells as cellrows
-from iceledger.publish.claims import gate_claims
+from iceledger.publish.claims import PublishedCells, gate_claims
 from iceledger.publish.lattice import load_lattice, load_policy
 from iceledger.publish.suppress import suppress
 from iceledger.publish.tabulate import count_measure
@@ -125,6 +125,7 @@ def publish(settings: Settings, *, threshold: int | None = None, exact: bool = F
     ledger = open_ledger(settings)
     history = History.none() if exact else History.load(settings.home)
     shown: dict[str, int] = {}  # the counts this publication shows, for the history once it is written
+    published_cells: list[dict] = []  # month cells, so that no claim repeats a sum of withheld ones
     for target in {out, settings.public_path, settings.home / "analyst.duckdb"}:
         remove_stale_copies(target)  # left by a publish that was killed
     tmp = out.with_name(f"{out.name}.tmp-{os.getpid()}")
@@ -150,6 +151,7 @@ def publish(settings: Settings, *, threshold: int | None = None, exact: bool = F
             for fy, cube in counts.cubes.items():
                 rows += cellrows.rows_for_cube(lat, m, fy, cube, outcome[fy], counts.is_synthetic, threshold)
             shown.update((cellrows.row_key(r), r["event_count"]) for r in rows if not r["is_suppressed"])
+            published_cells += [r for r in rows if r["time_grain"] == "month"]
             n = _insert(con, "out_tabulations", rows)
             audit += cellrows.audit_rows(m.name, rows, outcome, counts.cubes)
             lattice_rows += cellrows.lattice_rows(m, rows, counts.is_synthetic)
@@ -171,7 +173,8 @@ def publish(settings: Settings, *, threshold: int | None = None, exact: bool = F
         windows = window_rows(engine, ledger, threshold, history)  # publish/windows.py (web)
         _insert(con, "out_operation_windows", windows)
         shown.update((window_key(r), r["event_count"]) for r in windows if not r["is_suppressed"])
-        claims, claim_note, claim_counts = gate_claims(engine, threshold, history=history)
+        claims, claim_note, claim_counts = gate_claims(engine, threshold, history=history,
+                                                       cells=PublishedCells(published_cells))
         shown.update(claim_counts)
         _insert(con, "out_claim_results", claims)
         if claim_note:

@@ -14,6 +14,7 @@ words. Quality counts and provenance notes of a records check never leave the le
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
 from dataclasses import fields as dataclass_fields
@@ -21,9 +22,12 @@ from decimal import Decimal
 
 from iceledger.claims import check_claims
 from iceledger.claims.compare import CONTRADICTED, SUPPORTED
+from iceledger.claims.load import load_claims
 from iceledger.claims.result import Check, decide
+from iceledger.measures.derive import minus_year
 from iceledger.publish.codes import ValueLists
 from iceledger.publish.history import History, cell_key
+from iceledger.publish.lattice import NATIONAL
 from iceledger.publish.query import NOT_SHOWN
 
 # What a public records check may say: its verdict and terms, the query and the releases behind it.
@@ -92,21 +96,92 @@ def public_verdict(checks: list[dict], hidden: list[int], threshold: int) -> tup
     return outcomes.pop(), f"{text} {names[:1].upper() + names[1:]}: {not_shown_text(threshold)}.".strip()
 
 
+PLACE_DIMS = {"aor_code": "aor", "facility": "facility", "state": "state", "county": "county"}
+
+
+class PublishedCells:
+    """The month cells of this publication's tables, to find a records count that repeats some of them: a count
+    over whole months whose filters are a table's dimensions is the sum of that table's cells, so it must not
+    be shown when one of them is withheld (it would be a new total that could give the withheld one away)."""
+
+    def __init__(self, rows: list[dict] | None = None):
+        self.tables: dict[tuple, list[tuple]] = {}
+        for r in rows or []:
+            if r["time_grain"] != "month":
+                continue
+            cats = {r[f"category_{i}"]: r[f"category_{i}_value"] for i in (1, 2) if r[f"category_{i}"]}
+            key = (r["measure_name"], r["cell_place_level"], frozenset(cats))
+            self.tables.setdefault(key, []).append((r["period_date"], r["place_code"], cats, r["is_suppressed"]))
+
+    def repeats_withheld(self, subject: str, months: set, filters: dict[str, list]) -> bool:
+        place = [d for d in filters if d in PLACE_DIMS]
+        if len(place) > 1:
+            return False
+        level = PLACE_DIMS[place[0]] if place else NATIONAL
+        cats = frozenset(d for d in filters if d not in PLACE_DIMS)
+        for month, code, values, hidden in self.tables.get((subject, level, cats), []):
+            if hidden and month in months and (not place or code in filters[place[0]]) \
+                    and all(values.get(c) in filters[c] for c in cats):
+                return True
+        return False
+
+
+def _months(lo: dt.date, hi: dt.date) -> set[dt.date] | None:
+    """The months from ``lo`` to ``hi`` when the span is made of whole months, else None."""
+    if lo.day != 1 or (hi + dt.timedelta(days=1)).day != 1:
+        return None
+    out, m = set(), lo
+    while m <= hi:
+        out.add(m)
+        m = (m.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return out
+
+
+def repeats_withheld_cells(spec, rows: list[dict], cells: PublishedCells) -> bool:
+    """Whether a records count (a claim's ``count`` spec, or one of its rows) is the sum of month cells of a
+    published table of which one is withheld."""
+    if spec is None or cells is None:
+        return False
+    spans = [(spec.date_from, spec.date_to)] + ([(minus_year(spec.date_from), minus_year(spec.date_to))]
+                                                 if getattr(spec, "compare", None) == "year_earlier" else [])
+    where = {k: [str(x) for x in (v if isinstance(v, list) else [v])] for k, v in (spec.where or {}).items()}
+    for lo, hi in spans:
+        months = _months(lo, hi) if lo and hi else None
+        if months is None:
+            continue
+        for row in rows or [{}]:
+            keep, filters = set(months), dict(where)
+            for d in spec.by or []:
+                v = row.get(d)
+                if d == "month" and v is not None:
+                    keep &= {dt.date.fromisoformat(str(v)[:10])}
+                elif d == "fy" and v is not None:
+                    keep = {m for m in keep if m.year + (m.month >= 10) == int(v)}
+                elif d in ("day", "week", "year") or v is None:
+                    keep = set()
+                else:
+                    filters[d] = [str(v)]
+            if keep and cells.repeats_withheld(spec.count, keep, filters):
+                return True
+    return False
+
+
 def claim_key(claim_id: str, position: int, name: str) -> str:
     """The name of a claim check's count across publications (history.py)."""
     return cell_key("claim", claim_id, position, name)
 
 
-def gate_result(data: dict, threshold: int, lists: ValueLists | None = None,
-                history: History | None = None) -> tuple[dict, bool, dict[str, int]]:
+def gate_result(data: dict, threshold: int, lists: ValueLists | None = None, history: History | None = None,
+                spec=None, cells: PublishedCells | None = None) -> tuple[dict, bool, dict[str, int]]:
     """The public form of one claim result (``ClaimResult.to_dict()``), whether anything was withheld, and the
-    counts it shows (for the history)."""
+    counts it shows (for the history). ``spec``: the claim's records count, checked against ``cells``."""
     history = history or History.none()
     checks, hidden, shown = [], [], {}
     for i, check in enumerate(data.get("checks") or []):
         if check.get("kind") == "records":
             counts = {claim_key(data["claim_id"], i, k): v for k, v in counts_of(check).items()}
-            changed = any(history.changed_by_little(k, v, threshold) for k, v in counts.items())
+            changed = any(history.changed_by_little(k, v, threshold) for k, v in counts.items()) \
+                or (check.get("value") is not None and repeats_withheld_cells(spec, check.get("rows"), cells))
             public, withheld = gate_records_check(check, threshold, lists, changed)
             if withheld:
                 hidden.append(len(checks))
@@ -126,12 +201,15 @@ def gate_result(data: dict, threshold: int, lists: ValueLists | None = None,
     return out, True, shown
 
 
-def gate_claims(engine, threshold: int, paths=None, history: History | None = None) -> tuple[list[dict], str | None, dict]:
-    """(rows for out_claim_results, a note when there are none to give, the counts they show)."""
+def gate_claims(engine, threshold: int, paths=None, history: History | None = None,
+                cells: PublishedCells | None = None) -> tuple[list[dict], str | None, dict]:
+    """(rows for out_claim_results, a note when there are none to give, the counts they show). ``cells``: this
+    publication's cells, so that no claim shows a sum of withheld ones."""
     rows, shown = [], {}
     lists = ValueLists(engine)
+    specs = {lc.claim.id: lc.claim.measure.records.spec for lc in load_claims(paths) if lc.claim.measure.records}
     for res in check_claims(paths, engine=engine):
-        data, hidden, counts = gate_result(res.to_dict(), threshold, lists, history)
+        data, hidden, counts = gate_result(res.to_dict(), threshold, lists, history, specs.get(res.claim_id), cells)
         shown.update(counts)
         rows.append({"claim_id": data.get("claim_id"), "claim_statement": data.get("statement"),
                      "claim_verdict": data.get("verdict"), "computed_value": data.get("computed_value"),
