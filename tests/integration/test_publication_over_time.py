@@ -91,3 +91,19 @@ def test_the_audit_says_which_cells_were_withheld_for_their_change(publications)
     finally:
         con.close()
     assert statuses.get("withheld_changed", 0) > 0
+
+
+def test_publishing_an_unchanged_ledger_again_gives_the_same_publication(publications):
+    """Each cube that has not changed keeps its decision: the same cells shown and withheld, and no count
+    shown before is withheld for nothing."""
+    settings, _ = publications
+    before = duckdb.connect(str(settings.public_path), read_only=True)
+    cells = CELLS + " ORDER BY ALL"
+    first = before.execute(cells).fetchall()
+    before.close()
+    publish(settings, max_small_share=1.0)
+    again = duckdb.connect(str(settings.public_path), read_only=True)
+    try:
+        assert again.execute(cells).fetchall() == first
+    finally:
+        again.close()

@@ -24,7 +24,7 @@ from iceledger.publish.claims import PublishedCells, gate_claims
 from iceledger.publish.lattice import load_lattice, load_policy
 from iceledger.publish.suppress import suppress
 from iceledger.publish.tabulate import count_measure
-from iceledger.publish.history import History
+from iceledger.publish.history import History, cell_key
 from iceledger.publish.windows import window_key, window_rows
 from iceledger.settings import Settings
 from iceledger.validation import Finding, Report
@@ -73,15 +73,16 @@ def _suppress_all(cubes: dict, threshold: int) -> dict:
 
 
 def _gate_cubes(lat, m, cubes: dict, threshold: int, history: History) -> dict:
-    """The gate on one measure's cubes, over time as well (history.py): each cube is suppressed through its
-    effective values; when no pattern is found, every non-zero count of the cube is withheld."""
-    effective = {fy: history.effective_cube(c, cellrows.cell_keys(lat, m, fy, c), threshold) if threshold else c
-                 for fy, c in cubes.items()}
-    outcome = _suppress_all(effective, threshold)
-    for fy, o in outcome.items():
-        if o.fallback and effective[fy] is not cubes[fy]:
-            o.complementary = cubes[fy].nonzero() - o.primary
-    return outcome
+    """The gate on one measure's cubes, over time as well (history.py): a cube that has not changed since the
+    last publication keeps its decision; the others are searched (in the pool) through their effective values."""
+    if not threshold:
+        return _suppress_all(cubes, threshold)
+    keys = {fy: cellrows.cell_keys(lat, m, fy, c) for fy, c in cubes.items()}
+    name = {fy: cell_key("cube", m.name, fy) for fy in cubes}
+    out = {fy: history.earlier(name[fy], c, keys[fy], threshold) for fy, c in cubes.items()}
+    todo = {fy: history.effective_cube(c, keys[fy], threshold) for fy, c in cubes.items() if out[fy] is None}
+    out.update(_suppress_all(todo, threshold))
+    return {fy: history.remember(name[fy], c, keys[fy], threshold, out[fy]) for fy, c in cubes.items()}
 
 
 def _insert(con, name: str, rows: list[dict]) -> int:

@@ -67,8 +67,11 @@ def window_rows(engine, ledger, threshold: int, history: History | None = None) 
         cube = build_cube((TIME, "aor"), [{TIME: 1, "aor": 1}], finest)
         keys = {cell: window_key({"operation_slug": slug, "week_offset": cell[0][0] if cell[0] else None,
                                   "aor_code": cell[1][0] if cell[1] else None}) for cell in cube.values}
-        outcome = suppress(history.effective_cube(cube, keys, threshold), threshold) if threshold else None
-        withheld = set() if outcome is None else cube.nonzero() if outcome.fallback else outcome.withheld
+        withheld = set()
+        if threshold:
+            name = cell_key("window cube", slug)
+            outcome = history.earlier(name, cube, keys, threshold) or suppress(history.effective_cube(cube, keys, threshold), threshold)
+            withheld = history.remember(name, cube, keys, threshold, outcome).withheld
         for cell, value in cube.values.items():
             w = cell[0][0] if cell[0] else None
             first = start + dt.timedelta(days=7 * w) if w is not None else None
