@@ -1,6 +1,7 @@
 """Small hand-made ledgers for measure tests, built through the real schema: tables from
 ``create_all_sql()``, bookkeeping rows as an ingest writes them, and the real duplicate rules and
-AOR normalisation (``pipeline.dedupe.finalize_release``) and the place resolution of records
+AOR normalisation (``pipeline.dedupe.finalize_release``), the date removals are counted by
+(``pipeline.release_values``) and the place resolution of records
 (``pipeline.places``, when the ledger holds the geography registries) applied to hand-written rows."""
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 import duckdb
 
 from iceledger.metadata import create_all_sql, field_, quote, table as table_meta
-from iceledger.pipeline import dedupe
+from iceledger.pipeline import dedupe, release_values
 from iceledger.pipeline.places import resolve_record_places
 
 FIRST_DATA_ROW = 8  # L1-L3 sheets: six banner rows and the header above
@@ -42,7 +43,9 @@ class HandLedger:
                 received: str | None = None, registered: str = "2026-01-01 00:00:00") -> "HandLedger":
         run_id = f"run-{release_id}"
         self.meta[release_id] = {"era": era, "namespace": namespace or era, "synthetic": synthetic, "run_id": run_id}
-        self.con.execute("INSERT INTO releases VALUES (?, 'ICE', NULL, ?, ?, ?, NULL, 'hand-made test release', ?, ?, ?)",
+        self.con.execute("INSERT INTO releases (release_id, agency, foia_request, received_date, era, id_namespace, licence, "
+                         "release_description, is_synthetic, manifest_sha256, registered_at) "
+                         "VALUES (?, 'ICE', NULL, ?, ?, ?, NULL, 'hand-made test release', ?, ?, ?)",
                          [release_id, received, era, namespace or era, synthetic, "0" * 64, registered])
         self.con.execute("INSERT INTO ingest_runs VALUES (?, ?, ?, ?, 'test', 'succeeded', [], 0, 0, 0, 0, TRUE)",
                          [run_id, release_id, registered, registered])
@@ -64,6 +67,8 @@ class HandLedger:
             self.con.execute(f"INSERT INTO {table_name} ({', '.join(quote(c) for c in cols)}) VALUES ({', '.join('?' * len(cols))})",
                              [row[c] for c in cols])
         dedupe.finalize_release(self.con, t, release_id)
+        if table_name == release_values.REMOVALS:
+            release_values.set_removal_dates(self.con, release_id)
         resolve_record_places(self.con, t, release_id)
         sha = hashlib.sha256(f"{release_id}/{file_name}".encode()).hexdigest()
         self.con.execute("INSERT INTO release_files SELECT ?, ?, ?, 'xlsx', ?, 0, NULL WHERE NOT EXISTS "

@@ -42,18 +42,20 @@ def test_truncated_xlsx(ledger, tmp_path):
     src = tmp_path / "t" / m.files[0].name
     cut = tmp_path / "truncated.xlsx"
     cut.write_bytes(src.read_bytes()[: src.stat().st_size // 2])
-    err = refused(home, [cut], "damaged_xlsx")
+    err = refused(home, [cut], "damaged_zip")  # a cut zip cannot say whether it was a workbook
     assert err.location.file == "truncated.xlsx"
     assert digest(home.ledger_path) == before
 
 
-def test_renamed_non_xlsx(ledger, tmp_path):
-    home, before = ledger
+def test_text_named_xlsx_is_read_as_text(ledger, tmp_path):
+    """The content decides, not the name: comma-delimited text called arrests.xlsx is read as text."""
+    home, _ = ledger
     fake = tmp_path / "arrests.xlsx"
     fake.write_text("Apprehension Date,State\n2024-01-01,TX\n")
-    err = refused(home, [fake], "not_xlsx")
-    assert "arrests.xlsx" in str(err)
-    assert digest(home.ledger_path) == before
+    run = ingest(home, manifest_from_paths([fake], "named-xlsx", era="L2", table=None, synthetic=True))
+    assert run.tables["core_arrests"].rows_loaded == 1
+    layout = next(f for f in run.findings if f.code == "text_layout")
+    assert "delimited text" in layout.message and "comma" in layout.message
 
 
 def test_empty_sheet(ledger, tmp_path):
@@ -74,24 +76,33 @@ def test_no_recognisable_header(ledger, tmp_path):
     for r in range(80):
         ws.write_row(r, 0, [f"note {r}", "lorem", "ipsum"])
     wb.close()
-    err = refused(home, [p], "no_header")
-    assert "Notes" in str(err)
+    err = refused(home, [p], "unclassified_sheet")
+    assert "Notes" in str(err) and "80 rows" in str(err) and "--exclude-sheet" in err.fix
     assert digest(home.ledger_path) == before
 
 
-def test_latin1_csv_is_refused_then_read_with_the_right_encoding(ledger, tmp_path):
-    home, before = ledger
+def test_latin1_csv_is_read_with_its_encoding_detected(ledger, tmp_path):
+    home, _ = ledger
     m = synthesize("H-UWCHR-ENF", "arrests", 120, 5, tmp_path / "c", fmt="csv")
     src = tmp_path / "c" / m.files[0].name
     text = src.read_text(encoding="utf-8").replace("MEXICO", "MÉXICO", 3)
     latin = tmp_path / "ERO_Arrests_latin1.csv"
     latin.write_bytes(text.encode("latin-1"))
-    err = refused(home, [latin], "bad_encoding", era="H-UWCHR-ENF")
-    assert err.location.row is not None and "latin-1" in err.fix
-    assert digest(home.ledger_path) == before
-    ok = ingest(home, manifest_from_paths([latin], "latin", era="H-UWCHR-ENF", table=None, synthetic=True), encoding="latin-1")
+    ok = ingest(home, manifest_from_paths([latin], "latin", era="H-UWCHR-ENF", table=None, synthetic=True))
     assert ok.tables["core_arrests"].balanced
-    assert query(home, "SELECT count(*) FROM core_arrests WHERE citizenship_country = 'MÉXICO'")[0][0] >= 1
+    assert any("cp1252 (detected" in f.message for f in ok.findings if f.code == "text_layout")
+    assert query(home, "SELECT count(*) FROM core_arrests WHERE citizenship_country = 'MÉXICO'")[0][0] == 3
+
+
+def test_wrong_encoding_given_is_refused_with_the_option(ledger, tmp_path):
+    home, before = ledger
+    m = synthesize("H-UWCHR-ENF", "arrests", 120, 5, tmp_path / "c", fmt="csv")
+    src = tmp_path / "c" / m.files[0].name
+    latin = tmp_path / "ERO_Arrests_latin1.csv"
+    latin.write_bytes(src.read_text(encoding="utf-8").replace("MEXICO", "MÉXICO", 3).encode("latin-1"))
+    err = refused(home, [latin], "bad_encoding", era="H-UWCHR-ENF", encoding="utf-8")
+    assert "--encoding" in err.fix
+    assert digest(home.ledger_path) == before
 
 
 def test_file_of_another_table_passed_as_arrests(ledger, tmp_path):

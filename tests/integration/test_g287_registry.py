@@ -42,12 +42,12 @@ def agreement(con, state, key, model):
 
 def test_row_counts(built):
     rows = built[1].summary["rows"]["g287"]
-    assert rows == {"ref_287g_listings": 12686, "ref_287g_agreements": 865, "ref_287g_snapshots": 20, "ref_287g_moas": 1681}
+    assert rows == {"ref_287g_listings": 13535, "ref_287g_agreements": 884, "ref_287g_snapshots": 26, "ref_287g_moas": 1681}
 
 
 def test_statuses(con):
     assert dict(con.execute("SELECT g287_status, count(*) FROM ref_287g_agreements GROUP BY 1").fetchall()) == \
-        {"participating": 832, "pending": 25, "not in latest list": 8}
+        {"participating": 832, "pending": 25, "not in latest list": 27}
 
 
 def test_known_agreements(con):
@@ -73,7 +73,10 @@ def test_places_resolved_against_the_geography_registry(con, built):
     assert lampasas["agency_county_fips"] == "48281"
     counts = con.execute("SELECT count(*), count(agency_state_code), count(agency_county_name), count(agency_county_fips) "
                          "FROM ref_287g_agreements").fetchall()[0]
-    assert counts == (865, 865, 632, 629)
+    assert counts == (884, 884, 647, 644)  # 15 counties read from agencies' names on the 2021-2025 lists
+    cobb = agreement(con, "GEORGIA", "cobb county sheriff", "JEM")  # ended in 2021: only on the January 2021 list
+    assert (cobb["agency_county_fips"], cobb["agency_county_basis"], cobb["g287_first_seen_date"], cobb["g287_last_seen_date"]) == \
+        ("13067", "agency_name", dt.date(2021, 1, 13), dt.date(2021, 1, 13))
     f = {x.code: x for x in built[1].findings if x.step == "g287"}
     assert {e["county"] for e in f["county_unresolved"].detail["examples"]} == {"Bowie County", "German Coast County", "Albemarle County"}
 
@@ -120,5 +123,6 @@ def test_list_and_snapshots(built):
     code, env2 = cli(built, "list", "--state", "ut", "--model", "WSO")
     assert env2["data"] == env["data"]
     code, env = cli(built, "snapshots")
-    assert env["meta"]["count"] == 19 and env["data"][0]["snapshot"] == "2025-05-16 am"
-    assert env["data"][0]["sources"] == ["ice-287g-participating-2025-05-16", "tracking-287g-snapshots-2025"]
+    assert env["meta"]["count"] == 25 and env["data"][0]["snapshot"] == "2021-01-13 am"
+    may16 = next(r for r in env["data"] if r["snapshot"] == "2025-05-16 am")
+    assert may16["sources"] == ["ice-287g-participating-2025-05-16", "tracking-287g-snapshots-2025"]

@@ -27,7 +27,7 @@ def ledger(tmp_path_factory):
 def test_rows_per_registry(ledger):
     _, report = ledger
     assert report.summary["rows"]["geography"] == {"ref_states": 56, "ref_counties": 3245, "ref_aors": 26,
-                                                  "ref_aor_periods": 3, "ref_county_aor": 3257, "ref_places": 87}
+                                                  "ref_aor_periods": 3, "ref_county_aor": 3257, "ref_places": 249}
     assert {f.code for f in report.findings} == {"county_without_aor", "aor_not_established",
                                                  "aor_county_count_differs", "aor_period_date_unknown"}
 

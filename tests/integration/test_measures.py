@@ -246,3 +246,26 @@ def test_sql_in_provenance_runs_again(home):
     finally:
         con.close()
     assert again == by(r, "method_group")
+
+
+def test_a_release_of_one_aor_overlaps_only_that_aor(tmp_path):
+    """A newer release of one AOR (the Seattle production beside a national one) stands in for the older
+    release's rows in that AOR only, over the days it covers; the other AORs keep the older release's rows."""
+    from measures_ledger import HandLedger
+
+    settings = load_settings(tmp_path / "home").ensure()
+    L = HandLedger(settings.ledger_path)
+    L.release("national", era="H-UWCHR-2019", received="2019-09-01")
+    L.add("core_arrests", "national", [dict(apprehension_datetime=f"2017-0{m}-10 10:00:00", apprehension_aor=aor)
+                                       for m in (1, 2, 3) for aor in ("Seattle Area of Responsibility", "NEW YORK CITY")])
+    L.release("seattle", era="H-UW-SEA", received="2019-09-10")
+    L.sql("UPDATE releases SET release_aor_code = 'SEA' WHERE release_id = 'seattle'")
+    L.add("core_arrests", "seattle", [dict(apprehension_datetime=f"2017-0{m}-11 10:00:00", aor_code="SEA") for m in (2, 3, 4, 5)])
+    L.close()
+    r = count(settings.home, count="arrests", by=["aor_code"])
+    # national's SEA arrests of 10 January and 10 February come before Seattle's first (11 February): they stay
+    assert by(r, "aor_code") == {"NYC": 3, "SEA": 2 + 4}
+    (left,) = r.provenance["selection"][0]["overlaps_left_out"]
+    assert left == {"release_id": "national", "from": D(2017, 2, 11), "to": D(2017, 3, 10), "covered_by": "seattle",
+                    "aor_code": "SEA"}
+    assert r.provenance["quality"]["rows_left_out_as_overlap"] == 1

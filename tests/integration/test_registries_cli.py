@@ -35,10 +35,11 @@ def run_json(settings, *args) -> dict:
 def test_build_reports_rows_per_registry(built_home):
     _, report = built_home
     rows = report.summary["rows"]
-    assert rows["figures"] == {"ref_official_figures": 97}
+    assert rows["figures"] == {"ref_official_figures": 99}
     assert rows["operations"] == {"ref_operations": 13, "ref_operation_places": 21}
-    assert rows["policies"] == {"ref_policies": 5, "ref_designation_lists": 3, "ref_policy_designations": 49}
-    assert rows["jurisdictions"] == {"ref_jurisdictions": 48}
+    assert rows["policies"] == {"ref_policies": 14, "ref_designation_lists": 4, "ref_policy_designations": 654}  # 49 + DHS 605
+    assert rows["cooperation"]["ref_place_cooperation"] > 1000
+    assert rows["jurisdictions"] == {"ref_jurisdictions": 50}
     assert report.counts()["error"] == 0
 
 
@@ -83,8 +84,13 @@ def test_figures_list_by_metric_and_show(built_home):
     assert {f["figure_id"]: f["figure_value"] for f in env["data"]} == {"ice-fy2017-arrests": 143470, "ice-fy2017-arrests-impact": 143473}
     one = run_json(settings, "figures", "show", "ice-fy2017-arrests-jan20-sep30")["data"]
     assert one["figure_value"] == 110568 and one["source_url"].startswith("https://")
+    assert (one["figure_kind"], one["source_confidence"]) == ("official_publication", "medium") and one["retrieved_via"]
     code, out = run(settings, "figures", "list", "--metric", "arrests", "--json")
     assert code == 2 and json.loads(out)["error"]["code"] == "unknown_metric"
+    every = run_json(settings, "figures", "list")["data"]
+    assert all(f["figure_kind"] and f["source_confidence"] and f["source_title"] for f in every)
+    estimates = run_json(settings, "figures", "list", "--kind", "news_estimate")["data"]
+    assert {f["figure_id"] for f in estimates} == {"nbc-2017-mega-planned-targets", "ice-2019-07-family-op-planned-targets"}
 
 
 def test_policies_list_by_state(built_home):
@@ -94,9 +100,30 @@ def test_policies_list_by_state(built_home):
     assert env["data"] and {j["state_code"] for j in env["data"]} == {"CA"}
     names = {j["jurisdiction_id"] for j in env["data"]}
     assert {"ca", "ca-san-diego-county", "ca-san-francisco", "ca-santa-clara-county", "ca-berkeley", "ca-los-angeles"} <= names
-    assert all(j["policy_known"] is False for j in env["data"])
-    texas = run_json(settings, "policies", "list", "--state", "TX")["data"]
-    assert [j["jurisdiction_id"] for j in texas] == ["tx-travis-county"]
-    assert {p["policy_kind"] for p in texas[0]["policies"]} == {"judicial_warrant_required", "listed_offences_only"}
+    assert all(j["policy_known"] is (j["jurisdiction_id"] == "ca") for j in env["data"])  # only the state's own laws are known
+    texas = {j["jurisdiction_id"]: j for j in run_json(settings, "policies", "list", "--state", "TX")["data"]}
+    assert set(texas) == {"tx", "tx-travis-county"}
+    assert {p["policy_kind"] for p in texas["tx-travis-county"]["policies"]} == {"judicial_warrant_required", "listed_offences_only"}
+    assert [p["policy_kind"] for p in texas["tx"]["policies"]] == ["anti_sanctuary_mandate"]
     code, out = run(settings, "policies", "list", "--state", "CA")
     assert code == 0 and "7 jurisdictions in CA" in out and "unknown" in out
+
+
+def test_places_status_text_and_json(built_home):
+    settings, _ = built_home
+    code, out = run(settings, "places", "status", "Harris County, TX", "--on", "2025-06-01")
+    out = " ".join(out.split())  # the console wraps long lines
+    assert code == 0 and "Harris County, Texas (48201) on 2025-06-01" in out
+    assert "must honour detainers" in out and "Senate Bill 4" in out and "287(g): no" in out
+    env = run_json(settings, "places", "status", "Brooklyn", "--on", "2025-06-01")
+    d = env["data"]
+    assert d["county_fips"] == "36047" and d["designations"]["answer"] == "listed"  # New York City, on DHS's list
+    assert any("Brooklyn is a city" in n for n in d["resolution_notes"])
+    code, out = run(settings, "places", "status", "St. Louis", "--json")
+    assert code == 2 and json.loads(out)["error"]["code"] == "not_one_county"
+
+
+def test_places_resolve_accepts_home(built_home):
+    settings, _ = built_home
+    env = run_json(settings, "places", "resolve", "Carson City")
+    assert [c["county_fips"] for c in env["data"]["candidates"]] == [["32510"]]

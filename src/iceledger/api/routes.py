@@ -229,6 +229,22 @@ for _ep, _summary in [("aors", "ICE areas of responsibility"), ("states", "State
     _make_named(_ep, _summary)
 
 
+FIPS_RE = re.compile(r"^\d{5}$")
+
+
+@router.get("/places/{fips}/status", summary="A county's cooperation with ICE on a day: detainers, 287(g), government lists, "
+                                             "each fact dated and cited")
+def place_status(request: Request, fips: str, on: Optional[str] = Query(None, description="Day, YYYY-MM-DD (default today).")):
+    check_params(request, {"on"})
+    if not FIPS_RE.match(fips):
+        raise bad("fips", f"{fips[:20]!r} is not a county FIPS code", "five digits, e.g. 48201 (Harris County, Texas)")
+    try:
+        day = dt.date.fromisoformat(on) if on else None
+    except ValueError:
+        raise bad("on", f"{on[:40]!r} is not a day", "YYYY-MM-DD") from None
+    return answer(request, data_of(request).place_status(fips, day), "json")
+
+
 @router.get("/releases", summary="Releases the publication was computed from")
 def releases(request: Request, limit: int = Limit, offset: int = Offset, format: str = Format):
     check_params(request, PAGE_PARAMS)

@@ -67,14 +67,55 @@ class Source(_Strict):
         return self
 
 
+class AgreementsMeasure(_Strict):
+    """287(g) agreements on ICE's published lists: how many on a day, or their change since another day."""
+
+    date: dt.date = Field(description="Count the agreements on ICE's latest list on or before this day.")
+    since: dt.date | None = Field(None, description="Compare with ICE's latest list on or before this earlier day.")
+    value: Literal["count", "change", "change_pct", "ratio"] = Field("count",
+        description="count (on `date`), change (date - since), change_pct (percent change since) or ratio (date / since).")
+    state: str | None = Field(None, pattern=r"^[A-Z]{2}$", description="Only agencies of this state (USPS code).")
+    model: Literal["JEM", "TFM", "WSO"] | None = Field(None, description="Only agreements of this model.")
+
+    @model_validator(mode="after")
+    def _dates(self):
+        if (self.value == "count") != (self.since is None):
+            raise ValueError("since goes with value change, change_pct or ratio (and they need since)")
+        if self.since and self.since >= self.date:
+            raise ValueError(f"since ({self.since}) must come before date ({self.date})")
+        return self
+
+
+class DesignationsMeasure(_Strict):
+    """Entries of a government designation list (ref_policy_designations): how many it names."""
+
+    list_id: str = Field(pattern=ID, description="A designation_list_id in ref_designation_lists.")
+    levels: list[Literal["state", "county", "city"]] = Field(default_factory=list,
+        description="Count only entries naming places of these levels (default: every entry).")
+    state: str | None = Field(None, pattern=r"^[A-Z]{2}$", description="Only entries in this state (USPS code).")
+
+
+class DetstatsMeasure(_Strict):
+    """One published number of ICE's detention statistics workbooks (ref_detstats_values), named by its labels."""
+
+    fy: int = Field(ge=2000, le=2100, description="The workbook's fiscal year.")
+    block: str = Field(pattern=r"^[a-z0-9_]{1,80}$", description="The block (table) id, see `iceledger detstats list`.")
+    row: str = Field(min_length=1, description="The row label as the block prints it, e.g. Average or Total.")
+    column: str = Field(min_length=1, description="The column label as the block prints it, e.g. FY Overall or Total.")
+
+
 class OfficialMeasure(_Strict):
-    """What ICE (or another agency) published, from the registries: a figure, or a fact about an operation."""
+    """What ICE (or another agency) published, from the registries: a figure, a fact about an operation, 287(g)
+    agreements on ICE's lists, the entries of a designation list, or a number of ICE's detention statistics."""
 
     figure: str | None = Field(None, pattern=ID, description="A figure id in ref_official_figures.")
     change_from: str | None = Field(None, pattern=ID, description="A second figure id: the value is the percent change from it to `figure`.")
     operation: str | None = Field(None, pattern=ID, description="An operation slug in ref_operations.")
     fact: OperationFact | None = Field(None, description="Which fact about the operation.")
     related: list[str] = Field(default_factory=list, description="Figure ids shown beside the result for context.")
+    agreements: AgreementsMeasure | None = Field(None, description="287(g) agreements on ICE's lists on a day, or their change.")
+    designations: DesignationsMeasure | None = Field(None, description="How many entries a designation list names.")
+    detstats: DetstatsMeasure | None = Field(None, description="A number of ICE's detention statistics workbooks.")
 
     @field_validator("related")
     @classmethod
@@ -84,10 +125,19 @@ class OfficialMeasure(_Strict):
             raise ValueError(f"not figure ids: {bad}")
         return v
 
+    @property
+    def registry_fact(self) -> str | None:
+        """Which registry fact the measure reads besides figures and operations: agreements, designations or detstats."""
+        return next((k for k in ("agreements", "designations", "detstats") if getattr(self, k) is not None), None)
+
     @model_validator(mode="after")
     def _one(self):
-        if bool(self.figure) == bool(self.operation):
-            raise ValueError("give either figure (a figure id) or operation (a slug) with fact")
+        given = [k for k in ("figure", "operation", "agreements", "designations", "detstats") if getattr(self, k)]
+        if len(given) != 1:
+            raise ValueError("give exactly one of figure (a figure id), operation (a slug) with fact, agreements, designations "
+                             f"or detstats (given: {', '.join(given) or 'none'})")
+        if self.related and not self.figure:
+            raise ValueError("related (figure ids shown beside) goes with figure")
         if self.operation and not self.fact:
             raise ValueError(f"operation needs fact: one of {', '.join(FACT_KIND)}")
         if self.figure and self.fact:
@@ -101,6 +151,9 @@ class OfficialMeasure(_Strict):
         return FACT_KIND[self.fact] if self.fact else "number"
 
 
+DateBasis = Literal["removal", "departure"]
+
+
 class RecordsMeasure(_Strict):
     """What ICE's record-level releases say, through the measures layer."""
 
@@ -112,9 +165,13 @@ class RecordsMeasure(_Strict):
     expected: float | int | None = Field(None, description="Overrides the claim's expected value for this check.")
     tolerance: Tolerance | None = Field(None, description="Overrides the claim's tolerance for this check.")
     note: str | None = Field(None, description="What this check tests, in plain words (shown with the result).")
+    date_basis: DateBasis | None = Field(None, description="For removals: count them by ICE's removal date or by the "
+                                                           "departure date (claims about removals should say which).")
 
     @model_validator(mode="after")
     def _one(self):
+        if self.date_basis and (self.spec is None or self.spec.count != "removals"):
+            raise ValueError("date_basis goes with a spec counting removals")
         if (self.spec is None) == (self.window is None):
             raise ValueError("give either spec (a count) or window (an operation window)")
         if self.spec is not None and not (self.spec.date_from and self.spec.date_to):

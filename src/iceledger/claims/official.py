@@ -2,7 +2,10 @@
 between two), or a fact about an operation in ref_operations / ref_operation_places.
 
 A figure or fact about an operation the agency never confirmed (status reported_unconfirmed or
-cancelled) is not an official figure: such a check is not testable, and says so.
+cancelled) is not an official figure: such a check is not testable, and says so. Nor is a figure of
+any kind but an official publication (an official's remark, data given to a newspaper, a news
+estimate, a third party's count, a derived number): it is compared and shown, but only what the
+agency itself published can support or contradict a claim as an official figure.
 """
 
 from __future__ import annotations
@@ -11,10 +14,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from iceledger.claims import registry as reg
 from iceledger.claims.compare import CONTRADICTED, NOT_TESTABLE, SUPPORTED, as_decimal, compare, format_date, format_number
+from iceledger.claims.facts import TABLES, check_fact
 from iceledger.claims.load import LoadedClaim
 from iceledger.claims.places import check_places
 from iceledger.claims.result import Check
+from iceledger.metadata import code_list
 
+OFFICIAL_KIND = "official_publication"
 FACT_COLUMNS = {"start_date": "operation_start_date", "end_date": "operation_end_date", "duration_days": "duration_days",
                 "announced_count": "announced_count", "status": "operation_status"}
 FACT_WORDS = {"start_date": "first day", "end_date": "last day", "duration_days": "length in days",
@@ -26,12 +32,20 @@ def check_official(engine, lc: LoadedClaim) -> list[Check]:
     off = lc.claim.measure.official
     if off is None:
         return []
-    needed = [reg.FIGURES, reg.OPERATIONS] if off.figure else [reg.OPERATIONS] + ([reg.PLACES] if off.fact == "places" else [])
+    fact = off.registry_fact
+    if fact:
+        needed = TABLES[fact]
+    elif off.figure:
+        needed = [reg.FIGURES, reg.OPERATIONS]
+    else:
+        needed = [reg.OPERATIONS] + ([reg.PLACES] if off.fact == "places" else [])
     missing = reg.missing_tables(engine, *needed)
     if missing:
         return [blank(lc, f"the registry table{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
                           f"{'are' if len(missing) > 1 else 'is'} not in this ledger",
                       "run `iceledger build`, which loads the registries")]
+    if fact:
+        return [check_fact(engine, lc, fact)]
     return [check_figure(engine, lc)] if off.figure else check_operation(engine, lc)
 
 
@@ -45,10 +59,18 @@ def view_figure(row: dict) -> dict:
     """A figure as a result shows it."""
     period = f"{row['period_start_date'] or '?'} to {row['period_end_date'] or '?'}"
     return {"figure_id": row["figure_id"], "value": row["figure_value"], "qualifier": row["value_qualifier"],
-            "unit": row["figure_unit"], "period": period, "place": row["geography_text"], "publisher": row["publisher_name"],
-            "citation_kind": row["citation_kind"], "source_url": row["source_url"], "quoted_wording": row["quoted_wording"],
+            "unit": row["figure_unit"], "period": period, "place": row["geography_text"], "figure_kind": row["figure_kind"],
+            "publisher": row["publisher_name"], "source_title": row["source_title"], "source_date": row["source_date"],
+            "citation_kind": row["citation_kind"], "source_url": row["source_url"], "retrieved_via": row["retrieved_via"],
+            "source_confidence": row["source_confidence"], "quoted_wording": row["quoted_wording"],
             "operation_slug": row["operation_slug"], "operation_name": row["operation_name"],
             "operation_status": row["operation_status"], "registry": reg.FIGURES}
+
+
+def kind_words(kind: str) -> str:
+    """'of kind news_estimate (a number a news organisation reported ...)', from the figure_kind code list."""
+    text = code_list("figure_kind").descriptions.get(kind, kind)
+    return f"of kind {kind} ({text[:1].lower()}{text[1:]})"
 
 
 def describe_figure(f: dict) -> str:
@@ -93,6 +115,11 @@ def check_figure(engine, lc: LoadedClaim) -> Check:
     outcome = compare(claim.comparison, value, claim.expected, claim.tolerance)
     if fig["qualifier"] not in (None, "exact"):
         how += f" (published as {fig['qualifier'].replace('_', ' ')} that number)"
+    if fig["figure_kind"] != OFFICIAL_KIND:
+        return blank(lc, f"{how}; {outcome.detail}. But figure {fig['figure_id']} is {kind_words(fig['figure_kind'])}, not a "
+                         "number the agency published, so it cannot decide the claim as an official figure",
+                     "cite a figure the agency itself published (kind official_publication in `iceledger figures list`), "
+                     "or check the claim against ICE's records", value=value, official=fig, related=related, query=sql)
     return Check("official", SUPPORTED if outcome.holds else CONTRADICTED, True, claim.comparison, claim.expected,
                  claim.tolerance, value=value, explanation=f"{how}; {outcome.detail}.", official=fig, related=related, query=sql)
 

@@ -16,8 +16,9 @@ from iceledger.claims.load import LoadedClaim
 from iceledger.claims.result import SYNTHETIC_LABEL, Check
 from iceledger.errors import IceledgerError
 from iceledger.measures import NotAvailable, measure, operation_window
-from iceledger.measures.catalog import subject
+from iceledger.measures.catalog import subject, subjects
 from iceledger.measures.derive import minus_year
+from iceledger.metadata import table as table_meta
 
 
 def periods(spec, window: dict | None) -> list[tuple[dt.date, dt.date]]:
@@ -72,6 +73,16 @@ def uncovered(spans: dict, needed: list[tuple[dt.date, dt.date]]) -> list[str]:
     return gaps
 
 
+def _dated_by(result) -> str:
+    """' (dated by …)' where the date counted needs saying: removals (ICE's removal date, or departure where a
+    release has none) and any count by another date than the one ICE counts its table by."""
+    date = result.provenance.get("date") or {}
+    subj = subject(result.spec["count"])
+    if date and (subj.basis_column or date["column"] != table_meta(subj.table).count_date):
+        return f" (dated by {date['basis']})"
+    return ""
+
+
 def describe_value(result, kind: str, column: str, value, row: dict, who: str) -> str:
     """The value found, in words: what was counted, over which days (``who``: whose records)."""
     count, v = result.spec["count"], format_number(value)
@@ -82,7 +93,7 @@ def describe_value(result, kind: str, column: str, value, row: dict, who: str) -
         if column == "window_n":
             return f"{who} hold {v} {count} from {w['from']} to {w['to']}{where}"
         return f"{who} give {column} = {v} for {w['from']} to {w['to']}{where}"
-    days = f"from {result.spec['date_from']} to {result.spec['date_to']}"
+    days = f"from {result.spec['date_from']} to {result.spec['date_to']}" + _dated_by(result)
     picked = result.rows[0] if not row and len(result.rows) == 1 else {}
     if column == "n":
         return f"{who} hold {v} {count} {days}"
@@ -90,6 +101,25 @@ def describe_value(result, kind: str, column: str, value, row: dict, who: str) -
         return (f"{who} hold {format_number(picked['n'])} {count} {days} against {format_number(picked['prior_n'])} "
                 f"a year earlier, a change of {v}%")
     return f"{who} give {column} = {v} ({count} {days})"
+
+
+# A claim's date basis for removals → the core_removals column that dates them: ICE's removal date is
+# removal_count_date (the removal date, or the departure date where a release has none; see docs/measures.md).
+DATE_BASIS_COLUMNS = {"removal": "removal_count_date", "departure": "departed_date"}
+
+
+def on_date_basis(spec, basis: str):
+    """(the spec counting the same records dated by the claim's basis, a note saying so), or (None, why not): the
+    subject of the same table whose date column is the basis's."""
+    wanted_column = DATE_BASIS_COLUMNS[basis]
+    own = subject(spec.count)
+    if own.date_column == wanted_column:
+        return spec, f"{spec.count} counted by {basis} date ({wanted_column}), as the claim says"
+    alike = [s for s in subjects().values() if s.table == own.table and s.date_column == wanted_column]
+    if not alike:
+        return None, (f"the claim counts {spec.count} by {basis} date ({wanted_column}), but the measures date {spec.count} "
+                      f"by {own.date_column} and offer no count of {own.table} by {wanted_column}")
+    return spec.model_copy(update={"count": alike[0].name}), f"{spec.count} counted by {basis} date ({wanted_column}), as the claim says"
 
 
 def check_records(engine, lc: LoadedClaim) -> Check | None:
@@ -101,6 +131,12 @@ def check_records(engine, lc: LoadedClaim) -> Check | None:
     kind, spec = ("window", rec.window) if rec.window is not None else ("count", rec.spec)
     base = dict(comparison=comparison, expected=expected, tolerance=tolerance)
     note = [rec.note] if rec.note else []
+    if rec.date_basis:
+        spec, basis_note = on_date_basis(spec, rec.date_basis)
+        if spec is None:
+            return Check("records", NOT_TESTABLE, True, **base, explanation=basis_note + ".",
+                         testable_when="a measure counting removals by that date (the measures' subjects.csv)", notes=note)
+        note.append(basis_note)
     try:
         result = operation_window(spec, engine=engine) if kind == "window" else measure(spec, engine=engine)
     except NotAvailable as exc:

@@ -6,7 +6,8 @@ from __future__ import annotations
 FIGURES, OPERATIONS, PLACES = "ref_official_figures", "ref_operations", "ref_operation_places"
 
 FIGURE_SQL = """SELECT f.figure_id, f.figure_value, f.value_qualifier, f.figure_unit, f.period_start_date, f.period_end_date,
-       f.geography_text, f.publisher_name, f.citation_kind, f.source_url, f.quoted_wording, f.operation_slug,
+       f.geography_text, f.figure_kind, f.publisher_name, f.source_title, f.source_date, f.citation_kind, f.source_url,
+       f.retrieved_via, f.source_confidence, f.quoted_wording, f.operation_slug,
        o.operation_name, o.operation_status
 FROM ref_official_figures f LEFT JOIN ref_operations o USING (operation_slug)
 WHERE f.figure_id IN ({ids})

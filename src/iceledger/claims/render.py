@@ -89,8 +89,8 @@ def render_text(results: list[ClaimResult], console) -> None:
         console.print(Text.assemble((r.claim_id, "bold"), f" ({verdict_words(r.verdict)})"))
         lines = [r.explanation]
         off = r.official_check
-        if off and off.official and off.official.get("source_url"):
-            lines.append(f"Source of the figure: {off.official['source_url']}")
+        if off and off.official and (off.official.get("source_url") or off.official.get("retrieved_via")):
+            lines.append(f"Source of the figure: {figure_source(off.official)}")
         lines.append(f"Claim source: {r.source.get('url') or r.source.get('note', '').strip()}")
         lines += [f"To test against {c.name}: {c.testable_when}." for c in r.checks if c.testable_when]
         for line in lines:
@@ -98,6 +98,18 @@ def render_text(results: list[ClaimResult], console) -> None:
     if any(r.is_synthetic for r in results):
         console.print(f"[bold red]{NOTE_SYNTHETIC}[/]")
     console.print("Queries and releases: --json, or --markdown for a report.")
+
+
+def figure_source(f: dict, *, markdown: bool = False) -> str:
+    """Where a figure comes from: its kind, its primary source, the copy it was read in and how firmly it rests."""
+    link = (lambda u: f"<{u}>") if markdown else (lambda u: u)  # noqa: E731
+    primary = link(f["source_url"]) if f.get("source_url") else "primary address not found"
+    text = (f"{f['figure_kind'].replace('_', ' ')}, " if f.get("figure_kind") else "") + primary
+    if f.get("retrieved_via"):
+        text += f" (read in {link(f['retrieved_via'])})"
+    if f.get("source_confidence"):
+        text += f"; confidence {f['source_confidence']}"
+    return text
 
 
 def _md(text) -> str:
@@ -130,9 +142,9 @@ def render_markdown(results: list[ClaimResult], *, ledger: str | None = None) ->
                          f"{_md(describe_check(c).split(' (')[0])} | {_md(format_value(c.value))} | "
                          f"{_md(c.explanation + (' To test: ' + c.testable_when + '.' if c.testable_when else ''))} |")
         lines += [""] + [f"- {capitalise(c.name)}: {_md(n)}" for c in r.checks for n in c.notes]
-        sources = [c.official for c in r.checks if c.official and c.official.get("source_url")]
+        sources = [c.official for c in r.checks if c.official and (c.official.get("source_url") or c.official.get("retrieved_via"))]
         if sources:
-            lines += ["", "Source of the figure: " + ", ".join(dict.fromkeys(f"<{s['source_url']}>" for s in sources))]
+            lines += ["", "Source of the figure: " + "; ".join(dict.fromkeys(figure_source(s, markdown=True) for s in sources))]
         releases = {rel["release_id"]: rel for c in r.checks for rel in c.releases}
         if releases:
             lines += ["", "Releases: " + "; ".join(

@@ -26,6 +26,7 @@ def figures_list(
     metric: Optional[str] = typer.Option(None, "--metric", help="A metric code, e.g. administrative_arrests, removals, detainers."),
     operation: Optional[str] = typer.Option(None, "--operation", help="Only figures about this operation (slug)."),
     fy: Optional[int] = typer.Option(None, "--fy", help="Only figures for exactly this federal fiscal year."),
+    kind: Optional[str] = typer.Option(None, "--kind", help="Only figures of this kind, e.g. official_publication, news_estimate."),
     home: Optional[Path] = HomeOption,
     as_json: bool = JsonOption,
 ):
@@ -36,24 +37,25 @@ def figures_list(
 
     @handles_errors()
     def go(as_json: bool):
-        if metric and not code_list("figure_metric").knows(metric):
-            raise InputError("unknown_metric", f"no metric {metric!r}",
-                             fix="use one of: " + ", ".join(code_list("figure_metric").values))
+        for option, codes, value in (("metric", "figure_metric", metric), ("kind", "figure_kind", kind)):
+            if value and not code_list(codes).knows(value):
+                raise InputError(f"unknown_{option}", f"no {option} {value!r}", fix="use one of: " + ", ".join(code_list(codes).values))
         con = open_ledger(settings_for(home))
         try:
-            rows = query_figures(con, metric=metric, operation=operation, fy=fy)
+            rows = query_figures(con, metric=metric, operation=operation, fy=fy, kind=kind)
         finally:
             con.close()
         if as_json:
-            emit_json(rows, count=len(rows), filters={"metric": metric, "operation": operation, "fy": fy})
+            emit_json(rows, count=len(rows), filters={"metric": metric, "operation": operation, "fy": fy, "kind": kind})
             return
         t = RichTable(title=f"{len(rows)} published figures")
         t.add_column("figure", no_wrap=True, min_width=max((len(f["figure_id"]) for f in rows), default=6))
-        for c in ("metric", "value", "period", "place", "publisher", "cited"):
+        for c in ("metric", "value", "period", "place", "kind", "primary source", "confidence"):
             t.add_column(c)
         for f in rows:
+            primary = f"{f['publisher_name']}, {f['citation_kind'].replace('_', ' ')}" + ("" if f["source_url"] else " (address not found)")
             t.add_row(f["figure_id"], f["metric_code"], format_value(f["figure_value"], f["value_qualifier"], f["figure_unit"]),
-                      _period(f), f["geography_text"] or "", f["publisher_name"], f["citation_kind"])
+                      _period(f), f["geography_text"] or "", f["figure_kind"].replace("_", " "), primary, f["source_confidence"])
         console.print(t)
 
     go(as_json=as_json)
@@ -62,7 +64,7 @@ def figures_list(
 @figures_app.command("show")
 def figures_show(figure_id: str = typer.Argument(..., help="A figure id, e.g. ice-fy2017-arrests-jan20-sep30."),
                  home: Optional[Path] = HomeOption, as_json: bool = JsonOption):
-    """One figure with every attribute, its source address and any government wording quoted."""
+    """One figure with every attribute: its kind, primary source, the copy read, confidence and any government wording quoted."""
     from iceledger.sources.figures import query_figure
 
     @handles_errors()

@@ -35,15 +35,32 @@ def _progress_bar():
     return bar, report
 
 
+def _pairs(values: list[str] | None, option: str, what: str) -> dict[str, str]:
+    """NAME=VALUE options into a dict; the name may itself hold '=' only before the last one."""
+    out = {}
+    for v in values or []:
+        name, sep, value = v.rpartition("=")
+        if not sep or not name or not value:
+            raise ReleaseError("bad_option", f"{option} {v!r} is not NAME=VALUE", fix=f"write e.g. {option} '{what}'")
+        out[name] = value
+    return out
+
+
 def ingest(
-    paths: list[Path] = typer.Argument(None, help="Files of one release (.xlsx, .csv, .parquet)."),
+    paths: list[Path] = typer.Argument(None, help="Files of one release (workbooks, delimited text plain/gzip/zip, Parquet)."),
     release: Optional[str] = typer.Option(None, "--release", help="Release id, e.g. ice-2026-03."),
     manifest: Optional[Path] = typer.Option(None, "--manifest", help="A release manifest (YAML or JSON) instead of PATHs."),
-    era: Optional[str] = typer.Option(None, "--era", help="Release era (H-ACLU, H-UWCHR-ENF, H-UWCHR-DET, L1, L2, L3, DDP); detected from headers when omitted."),
-    table: Optional[str] = typer.Option(None, "--table", help="arrests, encounters, detainers, detention_stints or removals; detected when omitted."),
+    era: Optional[str] = typer.Option(None, "--era", help="Release era (see `iceledger describe releases`); detected from headers when omitted."),
+    table: Optional[str] = typer.Option(None, "--table", help="Every file and sheet is this table (arrests, encounters, detainers, detention_stints, removals); each sheet's header decides when omitted."),
+    sheet_table: Optional[list[str]] = typer.Option(None, "--sheet-table", help="SHEET=TABLE: read this sheet as this table (repeatable)."),
+    exclude_sheet: Optional[list[str]] = typer.Option(None, "--exclude-sheet", help="SHEET=REASON: do not read this sheet as records, for this reason (repeatable)."),
+    column: Optional[list[str]] = typer.Option(None, "--column", help="HEADER=FIELD: the source column HEADER is FIELD (repeatable), e.g. 'date=detainer_prepare_datetime'."),
+    aor: Optional[str] = typer.Option(None, "--aor", help="The AOR code of every row, for a release of one AOR without an AOR column (e.g. SEA)."),
+    coverage: Optional[str] = typer.Option(None, "--coverage", help="FROM:TO, the period the release covers (e.g. 2012-01-01:2019-07-06)."),
     synthetic: bool = typer.Option(False, "--synthetic", help="Mark the release as synthetic (generated, not ICE data)."),
     foia_request: Optional[str] = typer.Option(None, "--foia-request"),
-    encoding: str = typer.Option("utf-8", "--encoding", help="Text encoding of CSV files."),
+    delimiter: Optional[str] = typer.Option(None, "--delimiter", help="Delimited text: comma, pipe, tab, semicolon (or the character); detected when omitted."),
+    encoding: Optional[str] = typer.Option(None, "--encoding", help="Delimited text: the encoding (utf-8, cp1252, latin-1, utf-16); detected when omitted."),
     low_memory: bool = typer.Option(False, "--low-memory", help="Parse one sheet at a time (large workbooks on small machines): lower peak memory, slower."),
     home: Optional[Path] = HomeOption,
     as_json: bool = JsonOption,
@@ -57,18 +74,29 @@ def ingest(
         if manifest:
             m = load_manifest(manifest)
         elif paths and release:
-            m = manifest_from_paths(list(paths), release, era=era, table=table, synthetic=synthetic, foia_request=foia_request)
+            sheets = {k: {"table": v} for k, v in _pairs(sheet_table, "--sheet-table", "Book Ins=detention_stints").items()}
+            sheets.update({k: {"exclude": v} for k, v in _pairs(exclude_sheet, "--exclude-sheet", "Notes=footnotes").items()})
+            options = {k: v for k, v in (("sheets", sheets), ("columns", _pairs(column, "--column", "date=detainer_prepare_datetime")),
+                                          ("delimiter", delimiter), ("encoding", encoding)) if v}
+            span = None
+            if coverage:
+                lo, sep, hi = coverage.partition(":")
+                if not sep:
+                    raise ReleaseError("bad_option", f"--coverage {coverage!r} is not FROM:TO", fix="write e.g. --coverage 2012-01-01:2019-07-06")
+                span = {"from": lo, "to": hi}
+            m = manifest_from_paths(list(paths), release, era=era, table=table, synthetic=synthetic, foia_request=foia_request,
+                                    file_options=options, aor=aor, coverage=span)
         else:
             raise ReleaseError("nothing_to_ingest", "give the release's files and --release ID, or --manifest FILE",
                                fix="e.g. `iceledger ingest arrests.xlsx --release ice-2026-03`")
         settings = settings_for(home)
         if as_json:
-            summary = run_ingest(settings, m, encoding=encoding, low_memory=low_memory)
+            summary = run_ingest(settings, m, low_memory=low_memory)
             emit_json(summary.to_dict())
             return
         bar, report = _progress_bar()
         with bar:
-            summary = run_ingest(settings, m, encoding=encoding, progress=report, low_memory=low_memory)
+            summary = run_ingest(settings, m, progress=report, low_memory=low_memory)
         d = summary.to_dict()
         if summary.status == "unchanged":
             console.print(f"release {m.release_id}: already in the ledger with the same files; nothing changed (run {d['run_id']})")
@@ -79,6 +107,14 @@ def ingest(
             mark = "balanced" if t["balanced"] else "NOT BALANCED"
             console.print(f"  {name}: read {t['rows_read']:,} = loaded {t['rows_loaded']:,} + quarantined "
                           f"{t['rows_quarantined']:,} ({mark}); {t['values_quarantined']:,} values quarantined")
+        for sh in d["sheets"]:
+            where = f"{sh['file']}" + (f" · {sh['sheet']}" if sh["sheet"] else "")
+            if sh["kind"] == "records":
+                console.print(f"    {where}: {sh['table']}, read {sh['rows_read']:,} = loaded {sh['rows_loaded']:,} + "
+                              f"quarantined {sh['rows_quarantined']:,}", highlight=False, markup=False)
+            else:
+                console.print(f"    {where}: {sh['kind']} ({sh['rows_read']:,} rows with values; {sh['note']})",
+                              highlight=False, markup=False)
         for f in summary.findings:
             console.print("  " + f.line(), highlight=False, markup=False)
 

@@ -83,6 +83,11 @@ def render(result, *, show_sql: bool = False) -> None:
         label = " SYNTHETIC" if rel["is_synthetic"] else ""
         console.print(f"release {rel['release_id']}{label} · era {rel['era']} · runs "
                       f"{', '.join(r['run_id'] for r in rel['runs']) or '—'} · {files}", highlight=False, markup=False)
+    d = prov.get("date")
+    if d:
+        by = d.get("rows_by_basis")
+        split = f" ({', '.join(f'{n:,} rows by {k}' for k, n in by.items())})" if by else ""
+        console.print(f"dated by {d['basis']} [{d['column']}]{split}", highlight=False, markup=False)
     q = prov.get("quality") or {}
     if q:
         console.print(f"rows counted {q['rows_counted']:,}; without AOR {q['rows_without_aor']:,} ({_cell(q['share_without_aor'])}); "
@@ -94,7 +99,8 @@ def render(result, *, show_sql: bool = False) -> None:
         for s in sel["set_aside"]:
             console.print(f"{sel['table']}: set aside {s['release_id']} ({s['reason']})", highlight=False, markup=False)
         for o in sel["overlaps_left_out"]:
-            console.print(f"{sel['table']}: rows of {o['release_id']} dated {o['from']}..{o['to']} left out "
+            where = f" in AOR {o['aor_code']}" if o.get("aor_code") else ""
+            console.print(f"{sel['table']}: rows of {o['release_id']}{where} dated {o['from']}..{o['to']} left out "
                           f"(covered by {o['covered_by']})", highlight=False, markup=False)
     for n in prov.get("notes", []):
         console.print(f"note: {n}", highlight=False, markup=False)

@@ -6,12 +6,13 @@ These read the bundled registries directly, so they work before any build.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Optional
 
 import typer
 from rich.table import Table as RichTable
 
-from iceledger.cli.common import JsonOption, console, emit_json, handles_errors
+from iceledger.cli.common import HomeOption, JsonOption, console, emit_json, handles_errors, settings_for
 from iceledger.errors import InputError, NotFoundError
 
 places_app = typer.Typer(help="Places: resolve text to counties and ICE areas of responsibility (AORs).",
@@ -33,6 +34,8 @@ def _day(on: Optional[str]) -> dt.date | None:
 def resolve(text: str = typer.Argument(..., help='Place as a press release writes it, e.g. "Portland, Ore."'),
             on: Optional[str] = OnOption,
             kind: Optional[str] = typer.Option(None, "--kind", help="Keep only candidates of this kind: state, city, county, district."),
+            home: Optional[Path] = typer.Option(None, "--home", envvar="ICELEDGER_HOME",
+                                                help="Accepted like every command's; the resolver reads the bundled registries, no ledger."),
             as_json: bool = JsonOption):
     """Resolve TEXT to every place it may name, with their counties and AORs; ambiguity is reported, never guessed away."""
     from iceledger.sources.geography.resolver import resolve_place
@@ -121,6 +124,48 @@ def counties(aor: str = typer.Argument(..., help="AOR code, e.g. SEA or HAR."), 
             console.print(f"  {r['county_fips']}  {r['county']}, {r['state_code']}{mark}")
 
     go(as_json=as_json)
+
+
+@places_app.command("status")
+def status(text: str = typer.Argument(..., help='A county as people write it ("Harris County, TX", "Brooklyn") or its FIPS code.'),
+           on: Optional[str] = typer.Option(None, "--on", help="Day (YYYY-MM-DD) to answer for; default today."),
+           home: Optional[Path] = HomeOption, as_json: bool = JsonOption):
+    """Does this county honour ICE detainers, have a 287(g) agreement, appear on a government list, on a day: as of when, says who."""
+    from iceledger.pipeline.ledger import open_ledger
+    from iceledger.sources.cooperation.status import county_for_text, county_status
+
+    @handles_errors()
+    def go(as_json: bool):
+        day = _day(on)
+        fips, notes = county_for_text(text, day)
+        con = open_ledger(settings_for(home))
+        try:
+            s = county_status(con, fips, day)
+        finally:
+            con.close()
+        s["resolution_notes"] = notes
+        if as_json:
+            emit_json(s, text=text)
+            return
+        print_status(s)
+
+    go(as_json=as_json)
+
+
+def print_status(s: dict) -> None:
+    console.print(f"[bold]{s['county_name']}, {s['state_name']}[/bold] ({s['county_fips']}) on {s['on']}", highlight=False)
+    for n in s.get("resolution_notes") or []:
+        console.print(f"  note: {n}", highlight=False, markup=False)
+    for key, title in (("detainers", "ICE detainers"), ("g287", "287(g)"), ("designations", "Government lists")):
+        part = s[key]
+        console.print(f"[bold]{title}:[/bold] {part['answer'].replace('_', ' ')}", highlight=False)
+        console.print(f"  {part['text']}", highlight=False, markup=False)
+        cited = list(dict.fromkeys(f"{f['said_by']}: {f['source_url'] or '(address not recorded)'}" for f in part["facts"]))
+        for c in cited[:4]:
+            console.print(f"    source: {c}", highlight=False, markup=False)
+        if len(cited) > 4:
+            console.print(f"    … {len(cited) - 4} more sources (--json lists every fact)", highlight=False)
+    console.print(f"timeline: {len(s['timeline'])} dated facts (--json for all). {s['note']}", highlight=False, markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -37,6 +37,8 @@ class Subject:
     duplicate_date: str
     coverage_date: tuple[str, ...]
     description: str
+    date_basis: str = ""  # the date counted, in words
+    basis_column: str | None = None  # a column saying, per row, which date it is (removals)
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,8 @@ def file_sha256(name: str) -> str:
 @cache
 def subjects() -> dict[str, Subject]:
     return {r["subject"]: Subject(r["subject"], r["table"], r["date_column"], r["duplicate_rule"], r["duplicate_date"],
-                                  tuple(r["coverage_date"].split("|")), r["description"])
+                                  tuple(r["coverage_date"].split("|")), r["description"], r["date_basis"],
+                                  r["basis_column"] or None)
             for r in _read_csv("subjects.csv")}
 
 
@@ -102,22 +105,22 @@ def dimension_names() -> list[str]:
     return list(seen)
 
 
-def dimensions_for(subject_name: str) -> list[str]:
-    return [d for d, s in _dimension_rows() if s == subject_name]
+def dimensions_for(party_name: str) -> list[str]:
+    return [d for d, s in _dimension_rows() if s == party_name]
 
 
-def dimension(name: str, subject_name: str) -> Dimension:
-    """The dimension ``name`` for ``subject_name``; a clear error when unknown or not recorded for it."""
+def dimension(name: str, party_name: str) -> Dimension:
+    """The dimension ``name`` for ``party_name``; a clear error when unknown or not recorded for it."""
     rows = _dimension_rows()
-    if (name, subject_name) in rows:
-        return rows[(name, subject_name)]
+    if (name, party_name) in rows:
+        return rows[(name, party_name)]
     if name not in dimension_names():
         raise NotFoundError("unknown_dimension", f"there is no dimension {name!r}",
                             fix=f"use one of: {', '.join(dimension_names())}")
     has_it = sorted({s for d, s in rows if d == name})
-    raise InputError("dimension_not_recorded", f"{subject_name} do not record {name}",
-                     fix=f"{name} is available for {', '.join(has_it)}; for {subject_name} use one of: "
-                         f"{', '.join(dimensions_for(subject_name))}")
+    raise InputError("dimension_not_recorded", f"{party_name} do not record {name}",
+                     fix=f"{name} is available for {', '.join(has_it)}; for {party_name} use one of: "
+                         f"{', '.join(dimensions_for(party_name))}")
 
 
 def _date(text: str) -> dt.date | None:

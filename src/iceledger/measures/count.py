@@ -10,7 +10,7 @@ from iceledger.errors import InputError
 from iceledger.measures import catalog, derive
 from iceledger.measures.engine import Engine, open_duckdb
 from iceledger.measures.events import build_frame
-from iceledger.measures.result import (MeasureResult, build_provenance, event_aggregates, quality_aggregates,
+from iceledger.measures.result import (MeasureResult, build_provenance, date_basis, event_aggregates, quality_aggregates,
                                        summarise_quality)
 from iceledger.measures.spec import MeasureSpec
 
@@ -107,7 +107,7 @@ def run_measure(eng: Engine, spec: MeasureSpec) -> MeasureResult:
 
         columns += add_rates(eng, rows, dims, spec, notes)
     sql = [{"purpose": "measure", "sql": eng.sql(agg)}, {"purpose": "quality", "sql": eng.sql(qual_expr)}]
-    extra = {"unit": spec.unit, "subject": catalog.subject(spec.count).description}
+    extra = {"unit": spec.unit, "subject": catalog.subject(spec.count).description, "date": date_basis(eng, frame, t)}
     prov = build_provenance(eng, [frame], sql, quality, notes, extra)
     return MeasureResult("count", spec.model_dump(mode="json"), columns, rows, prov)
 

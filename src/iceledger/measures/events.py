@@ -156,6 +156,8 @@ def _with_dims(engine, t: ibis.Table, subject: catalog.Subject, dims: list[str],
 
 def select_columns(subject: catalog.Subject, dims: list[str], extra: tuple[str, ...]) -> list[str]:
     cols = KEY + ALWAYS + [subject.date_column, subject.duplicate_date, *subject.coverage_date, *extra]
+    if subject.basis_column:
+        cols.append(subject.basis_column)
     if subject.duplicate_rule == "episode":
         cols.append("is_episode_first")
     if subject.name in ("stays", "book_ins"):
@@ -175,10 +177,10 @@ def _columns(subject: catalog.Subject) -> tuple[str, ...]:
     return table(subject.table).columns
 
 
-def build_frame(engine, subject_name: str, query: LedgerQuery, dims: list[str], *, extra: tuple[str, ...] = (),
+def build_frame(engine, party_name: str, query: LedgerQuery, dims: list[str], *, extra: tuple[str, ...] = (),
                 policy: str | None = None, window: tuple[dt.date | None, dt.date | None] | None = None) -> Frame:
-    """The events of ``subject_name`` that ``query`` counts, with ``dims`` (plus the filter dimensions)."""
-    subject = catalog.subject(subject_name)
+    """The events of ``party_name`` that ``query`` counts, with ``dims`` (plus the filter dimensions)."""
+    subject = catalog.subject(party_name)
     sel = select_releases(engine, subject, query)
     if not sel.chosen:
         raise NotAvailable("no_releases", f"no release in this ledger has {subject.table.removeprefix('core_').replace('_', ' ')} "

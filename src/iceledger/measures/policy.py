@@ -21,8 +21,9 @@ import ibis
 from iceledger.errors import NotFoundError
 from iceledger.measures.registry import NotAvailable, registry_table
 
-STATE_COLUMNS = {"arrests": "apprehension_state", "removals": "apprehension_state", "detainers": "facility_state"}
-COUNTY_SUBJECTS = ("arrests", "removals")  # placed in a county by their own county_fips
+STATE_COLUMNS = {"arrests": "apprehension_state", "removals": "apprehension_state", "removals_by_departure": "apprehension_state",
+                 "detainers": "facility_state"}
+COUNTY_SUBJECTS = ("arrests", "removals", "removals_by_departure")  # placed in a county by their own county_fips
 
 
 def _one(engine, key: str, column: str, value: str) -> dict | None:

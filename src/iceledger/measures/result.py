@@ -122,6 +122,17 @@ def summarise_quality(rows: list[dict], qual: dict, frame: Frame, dims: list[str
     }
 
 
+def date_basis(engine, frame: Frame, t) -> dict:
+    """Which date the count uses, in words, and (for removals) how many counted rows are dated by which date."""
+    subject = frame.subject
+    out = {"column": subject.date_column, "basis": subject.date_basis}
+    if subject.basis_column:
+        col = subject.basis_column
+        rows = engine.rows(t.group_by(col).aggregate(n=t.count()))
+        out["rows_by_basis"] = {r[col] or "no date": r["n"] for r in sorted(rows, key=lambda r: str(r[col]))}
+    return out
+
+
 def build_provenance(engine, frames: list[Frame], sql: list[dict], quality: dict, notes: list[str], extra: dict | None = None) -> dict:
     from iceledger.measures.catalog import file_sha256
     from iceledger.pipeline.ledger import code_version

@@ -12,7 +12,9 @@ The rule (docs/measures.md, "Which releases are counted"):
 3. The releases that remain (one per namespace, or the pinned ones) may still cover the same days
    (eras overlap: L1 and L2 both hold 2024). Each release's coverage is the span of its rows'
    dates on the table's coverage date; where spans overlap the more recent release wins, and the
-   older release's rows dated inside the newer span are left out (and counted as left out).
+   older release's rows dated inside the newer span are left out (and counted as left out). A
+   release of one AOR (its manifest's ``aor``, e.g. the Seattle UW v. DHS production) covers only
+   that AOR: only the older release's rows in that AOR are left out.
    Real and synthetic releases are resolved separately (``synthetic=include`` shows both).
 """
 
@@ -37,6 +39,7 @@ class ReleaseInfo:
     received_date: dt.date | None = None
     registered_at: dt.datetime | None = None
     rows: int = 0
+    aor_code: str | None = None  # a release of one AOR covers only that AOR
 
     @property
     def namespace_key(self) -> str:
@@ -52,6 +55,7 @@ class Exclusion:
     date_from: dt.date
     date_to: dt.date
     newer_release_id: str
+    aor_code: str | None = None  # only rows in this AOR (the newer release is of one AOR)
 
 
 @dataclass
@@ -87,6 +91,8 @@ class Selection:
         cond = None
         for e in self.exclusions:
             c = (t.release_id == e.release_id) & cov.between(e.date_from, e.date_to)
+            if e.aor_code:
+                c &= t.aor_code == e.aor_code
             cond = c if cond is None else cond | c
         return cond.fill_null(False)
 
@@ -100,7 +106,8 @@ class Selection:
         return {"table": self.table, "releases": self.release_ids, "namespaces": self.namespaces,
                 "set_aside": self.set_aside,
                 "overlaps_left_out": [{"release_id": e.release_id, "from": e.date_from, "to": e.date_to,
-                                       "covered_by": e.newer_release_id} for e in self.exclusions]}
+                                       "covered_by": e.newer_release_id, **({"aor_code": e.aor_code} if e.aor_code else {})}
+                                      for e in self.exclusions]}
 
 
 def list_releases(engine, table: str) -> list[ReleaseInfo]:
@@ -123,7 +130,7 @@ def list_releases(engine, table: str) -> list[ReleaseInfo]:
     for rid, n in sorted(counts.items()):
         m = meta[rid]
         out.append(ReleaseInfo(rid, m.get("id_namespace") or m.get("era") or "unknown", bool(m.get("is_synthetic")),
-                               m.get("era"), m.get("received_date"), m.get("registered_at"), n))
+                               m.get("era"), m.get("received_date"), m.get("registered_at"), n, m.get("release_aor_code")))
     return out
 
 
@@ -192,6 +199,8 @@ def _overlaps(engine, sel: Selection) -> list[Exclusion]:
             if newer.is_synthetic != older.is_synthetic:  # synthetic rows never stand in for real ones
                 continue
             nlo, nhi = spans[newer.release_id]
+            if older.aor_code and newer.aor_code and older.aor_code != newer.aor_code:
+                continue  # two releases of different AORs cover different rows
             if nlo <= hi and lo <= nhi:
-                out.append(Exclusion(older.release_id, max(lo, nlo), min(hi, nhi), newer.release_id))
+                out.append(Exclusion(older.release_id, max(lo, nlo), min(hi, nhi), newer.release_id, newer.aor_code))
     return out

@@ -88,7 +88,8 @@ def run_window(eng: Engine, spec: WindowSpec) -> MeasureResult:
     overall = _row(spec, (), totals)
     sql = [{"purpose": "window", "sql": eng.sql(expr)}, {"purpose": "quality", "sql": eng.sql(qual_expr)}]
     extra = {"window": {"from": lo, "to": hi, "days": length, "weeks": spec.weeks, "baseline_from": base},
-             "overall": {k: overall[k] for k in COLUMNS}}
+             "overall": {k: overall[k] for k in COLUMNS}, "date": {"column": frame.subject.date_column,
+                                                                     "basis": frame.subject.date_basis}}
     prov = build_provenance(eng, [frame], sql, quality, notes, extra)
     return MeasureResult("window", spec.model_dump(mode="json"), [*spec.by, *COLUMNS], rows, prov)
 

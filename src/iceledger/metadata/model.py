@@ -64,6 +64,7 @@ class Table:
     provenance: str | None = None
     withheld: tuple[str, ...] = ()
     event: str | None = None
+    count_date: str | None = None  # the date ICE counts the table's records by
     aor_field: str | None = None  # AOR text that aor_code is normalised from
     state_field: str | None = None  # state text that state_code is resolved from
     county_field: str | None = None  # county text that county_fips is resolved from (within state_code)
@@ -154,6 +155,7 @@ def tables() -> dict[str, Table]:
             provenance=attrs.get("provenance"),
             withheld=tuple(attrs.get("withheld", ())),
             event=attrs.get("event"),
+            count_date=attrs.get("count_date"),
             aor_field=attrs.get("aor_field"),
             state_field=attrs.get("state_field"),
             county_field=attrs.get("county_field"),
@@ -164,6 +166,9 @@ def tables() -> dict[str, Table]:
             raise ValueError(f"tables/{origin}: {name}: kind must be one of {sorted(TABLE_KINDS)}")
         if t.public and t.kind != "registry":
             raise ValueError(f"tables/{origin}: {name}: only a registry is declared public (out_ tables are public by kind)")
+        if t.kind == "registry" and "public" not in attrs:
+            raise ValueError(f"tables/{origin}: {name}: say whether this registry is published: public: true (publish "
+                             "copies it with its declared columns) or public: false (it stays in the ledger)")
         for col in t.columns + t.withheld:
             field_(col)  # every column must be declared
         out[name] = t

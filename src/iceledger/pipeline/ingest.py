@@ -13,14 +13,16 @@ from pathlib import Path
 
 from iceledger.errors import BuildError, InputError, Location
 from iceledger.metadata import Table, table as table_meta
-from iceledger.pipeline import dedupe
+from iceledger.pipeline import dedupe, release_values
 from iceledger.pipeline.ledger import atomic_ledger, build_lock, code_version, connect
 from iceledger.pipeline.places import resolve_record_places
-from iceledger.pipeline.releases import Manifest, ReleaseStore, check_immutable, hash_files
+from iceledger.pipeline.releases import Manifest, ManifestFile, ReleaseStore, check_immutable, hash_files
+from iceledger.pipeline.summaries import RecordsSheet, check_summary
 from iceledger.settings import Settings
 from iceledger.sources.lesa import extract
-from iceledger.sources.lesa.headers import rank_tables, table_from_file_name
-from iceledger.sources.lesa.transform import ChunkResult, LoadContext, load_chunk
+from iceledger.sources.lesa.extract import ReadHints
+from iceledger.sources.lesa.headers import score_headers
+from iceledger.sources.lesa.transform import LoadContext, column_findings, load_chunk, plan_columns
 from iceledger.validation import Finding
 
 Progress = Callable[..., None]
@@ -47,7 +49,7 @@ class TableTotals:
     rows_quarantined: int = 0
     values_quarantined: int = 0
 
-    def add(self, r: ChunkResult) -> None:
+    def add(self, r) -> None:
         self.rows_read += r.rows_read
         self.rows_loaded += r.rows_loaded
         self.rows_quarantined += r.rows_quarantined
@@ -59,21 +61,44 @@ class TableTotals:
 
 
 @dataclass
+class SheetTotals(TableTotals):
+    """One sheet (or text file) of a run: what it was read as, and its balance when it held records."""
+
+    file_name: str = ""
+    sheet: str | None = None
+    kind: str = "records"
+    table: str | None = None
+    header_row: int | None = None
+    note: str = ""
+
+    @property
+    def balanced(self) -> bool:
+        """Records balance (read = loaded + quarantined); summary, notes, excluded and empty sheets hold no
+        records, by their classification; an unclassified sheet never balances."""
+        if self.kind == "records":
+            return super().balanced
+        return self.kind != "unclassified"
+
+    def to_dict(self) -> dict:
+        return {"file": self.file_name, "sheet": self.sheet, "kind": self.kind, "table": self.table,
+                "header_row": self.header_row, "rows_read": self.rows_read, "rows_loaded": self.rows_loaded,
+                "rows_quarantined": self.rows_quarantined, "balanced": self.balanced, "note": self.note}
+
+
+@dataclass
 class RunSummary:
     run_id: str
     release_id: str
     status: str
     tables: dict[str, TableTotals] = field(default_factory=dict)
+    sheets: list[SheetTotals] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
 
     @property
     def totals(self) -> TableTotals:
         t = TableTotals()
         for v in self.tables.values():
-            t.rows_read += v.rows_read
-            t.rows_loaded += v.rows_loaded
-            t.rows_quarantined += v.rows_quarantined
-            t.values_quarantined += v.values_quarantined
+            t.add(v)
         return t
 
     def to_dict(self) -> dict:
@@ -83,6 +108,7 @@ class RunSummary:
             "rows_read": tot.rows_read, "rows_loaded": tot.rows_loaded, "rows_quarantined": tot.rows_quarantined,
             "values_quarantined": tot.values_quarantined, "balanced": tot.balanced,
             "tables": {k: {**vars(v), "balanced": v.balanced} for k, v in self.tables.items()},
+            "sheets": [s.to_dict() for s in self.sheets],
             "findings": [f.to_dict() for f in self.findings],
         }
 
@@ -91,44 +117,27 @@ def _noop(*_a, **_k) -> None:
     return None
 
 
-def _chunks_of(path: Path, file_name: str, fmt: str, con, encoding: str, findings: list[Finding], low_memory: bool):
-    if fmt == "xlsx":
-        skipped, loaded = [], 0
-        for item in extract.iter_xlsx(path, file_name=file_name, ahead=0 if low_memory else 1):
-            if isinstance(item, extract.SkippedSheet):
-                skipped.append(item)
-                continue
-            loaded += 1
-            yield from extract.slice_chunk(item, SLICE_ROWS)
-            del item
-        if not loaded:
-            reasons = "; ".join(f"sheet {s.sheet!r}: {s.reason}" for s in skipped) or "it has no sheets"
-            codes = {s.reason_code for s in skipped}
-            code = {"empty_sheet": "empty_workbook", "too_many_columns": "too_many_columns"}.get(
-                codes.pop() if len(codes) == 1 else "", "no_header")
-            raise InputError(code, f"no sheet holds a LESA table ({reasons})",
-                             fix="check that this is an ICE ERO-LESA workbook with its header row within the first 60 rows",
-                             location=Location(file=file_name))
-        for s in skipped:
-            findings.append(Finding("warning", s.reason_code, f"sheet {s.sheet!r} skipped: {s.reason}",
-                                    "nothing to do if the sheet holds notes; otherwise check its header row",
-                                    detail={"file": file_name, "sheet": s.sheet}))
-    elif fmt == "parquet":
-        yield extract.read_parquet_chunk(con, path, file_name=file_name)
-    else:
-        yield from extract.iter_csv(path, file_name=file_name, encoding=encoding)
+def hints_of(f: ManifestFile) -> ReadHints:
+    """What the manifest says about a file, for the reader (which knows nothing of manifests)."""
+    return ReadHints(table=f.table, sheet_tables={k: v.table for k, v in f.sheets.items() if v.table},
+                     excluded={k: v.exclude for k, v in f.sheets.items() if v.exclude}, columns=dict(f.columns),
+                     delimiter=f.delimiter, encoding=f.encoding)
 
 
-def _check_table(chunk: extract.RawChunk, table: Table) -> None:
-    """Refuse a sheet that is plainly another table (a detainers file passed as arrests)."""
-    ranks = rank_tables(chunk.headers)
-    share = {t: s for t, _, s in ranks}
-    best_table, _, best_share = ranks[0]
+def _check_table(chunk: extract.RawChunk, table: Table, columns: dict[str, str]) -> None:
+    """Refuse a sheet that is plainly another table than the one named (a detainers file passed as arrests):
+    another table's layout knows 1.5 times as many of its headers (the manifest's mapped ones count for the
+    table named)."""
+    known: dict[str, int] = {}
+    for (name, _era), n in score_headers(chunk.headers).items():
+        known[name] = max(known.get(name, 0), n)
+    mine = max((n for (_t, _e), n in score_headers(chunk.headers, table.name, columns).items()), default=0)
+    best_table = max(known, key=lambda t: known[t])
     loc = Location(file=chunk.file_name, sheet=chunk.sheet, row=chunk.header_row)
-    if best_table != table.name and best_share > WRONG_TABLE_RATIO * share.get(table.name, 0.0):
+    if best_table != table.name and known[best_table] > WRONG_TABLE_RATIO * mine:
         raise InputError("wrong_table",
-                         f"the headers look like {best_table.removeprefix('core_')} "
-                         f"({best_share:.0%} layout match), not {table.name.removeprefix('core_')} ({share.get(table.name, 0):.0%})",
+                         f"the headers look like {best_table.removeprefix('core_')} ({known[best_table]} known headers), "
+                         f"not {table.name.removeprefix('core_')} ({mine})",
                          fix=f"pass --table {best_table.removeprefix('core_')} (or correct the table in the manifest)", location=loc)
 
 
@@ -136,77 +145,166 @@ def _check_event_column(chunk, table: Table, result_plans) -> None:
     if not any(p.field == table.event and p.status == "loaded" for p in result_plans):
         raise InputError("missing_event_column",
                          f"no column gives {table.event} ({table.name} needs it to place each record in time)",
-                         fix="check that the file is the table you said it is; if ICE renamed the column, add the new header to aliases.csv",
+                         fix="check that the file is the table you said it is; if ICE renamed the column, add the new header "
+                             "to aliases.csv or map it in the release manifest (files: columns)",
                          location=Location(file=chunk.file_name, sheet=chunk.sheet, row=chunk.header_row))
 
 
-def load_release(con, manifest: Manifest, run_id: str, *, encoding: str = "utf-8",
-                 progress: Progress = _noop, low_memory: bool = False) -> RunSummary:
+def _check_file(name: str, sheets: list[SheetTotals]) -> None:
+    """A file's sheets must all be placed: data nobody could classify fails the run, and a file must hold records."""
+    lost = [s for s in sheets if s.kind == "unclassified"]
+    if lost:
+        what = "; ".join(f"sheet {s.sheet!r} ({s.rows_read:,} rows with values): {s.note}" if s.sheet
+                         else f"{s.rows_read:,} rows: {s.note}" for s in lost)
+        raise InputError("unclassified_sheet",
+                         f"the run would not balance: rows were read that are neither loaded nor quarantined ({what})",
+                         fix="set the sheet's table in the release manifest (files: sheets: NAME: {table: arrests}) or "
+                             "exclude it with a reason (files: sheets: NAME: {exclude: why}); on the command line "
+                             "--sheet-table 'NAME=arrests' or --exclude-sheet 'NAME=why'",
+                         location=Location(file=name, sheet=lost[0].sheet))
+    if not any(s.kind == "records" for s in sheets):
+        reasons = "; ".join(f"sheet {s.sheet!r}: {s.kind} ({s.note})" for s in sheets) or "it has no sheets"
+        code = "empty_workbook" if all(s.kind == "empty" for s in sheets) else "no_header"
+        raise InputError(code, f"no sheet holds a LESA table ({reasons})",
+                         fix="check that this is an ICE ERO-LESA workbook with its header row within the first 60 rows",
+                         location=Location(file=name))
+
+
+def load_release(con, manifest: Manifest, run_id: str, *, progress: Progress = _noop, low_memory: bool = False) -> RunSummary:
     """Load every file of a release into the ledger open on ``con`` (inside an atomic build).
     ``low_memory`` parses one sheet at a time instead of reading the next sheet of a workbook while
     this one loads: a lower peak on large workbooks, for a longer load (bench/RESULTS.md)."""
-    from iceledger.sources.lesa.transform import plan_columns
-
     summary = RunSummary(run_id, manifest.release_id, "succeeded")
     started = _now()
     dedupe.ensure_aor_lookup(con)
     profiles: list[dict] = []
     used_tables: dict[str, Table] = {}
+    file_tables: dict[str, set[str]] = {}
+    summaries: list[tuple[extract.SheetOutcome, list[RecordsSheet]]] = []
     era = manifest.era
     con.execute(f"SET memory_limit = '{LOAD_MEMORY_LIMIT}'")
     for f in manifest.files:
         path = Path(f.path or f.name)
-        fmt = extract.sniff_format(path)
+        hints = hints_of(f)
         progress("file", name=f.name, size=f.size_bytes)
-        for chunk in _chunks_of(path, f.name, fmt, con, encoding, summary.findings, low_memory):
-            table = table_meta(f.table or table_from_file_name(f.name) or chunk.guess.table)
-            f.table = table.name
-            era = era or chunk.guess.era
-            _check_table(chunk, table)
-            _check_event_column(chunk, table, plan_columns(chunk.headers, table, era))
+        sheets: dict[str | None, SheetTotals] = {}
+        records: list[RecordsSheet] = []
+        outcomes = []
+        for item in extract.read_file(path, f.name, hints, summary.findings, con=con, ahead=0 if low_memory else 1):
+            if isinstance(item, extract.SheetOutcome):
+                sheets[item.sheet] = SheetTotals(rows_read=item.rows, file_name=f.name, sheet=item.sheet, kind=item.kind,
+                                                 note=item.reason)
+                outcomes.append(item)
+                continue
+            forced = hints.sheet_tables.get(item.sheet) or hints.table
+            table = table_meta(forced or item.guess.table)
+            era = era or item.guess.era
+            if forced:
+                _check_table(item, table, hints.columns)
+            ctx = LoadContext(con, manifest.release_id, run_id, era, manifest.id_namespace or era, manifest.synthetic,
+                              hints.columns)
+            _check_event_column(item, table, plan_columns(item.headers, table, era, hints.columns))
             used_tables[table.name] = table
-            ctx = LoadContext(con, manifest.release_id, run_id, era, manifest.id_namespace or era, manifest.synthetic)
-            res = load_chunk(ctx, chunk, table)
-            summary.tables.setdefault(table.name, TableTotals()).add(res)
-            profiles.extend(res.profiles)
-            summary.findings.extend(res.findings)
-            progress("chunk", name=f.name, sheet=chunk.sheet, rows=res.rows_read)
-            del chunk  # a slice holds its whole sheet: let it go before the next sheet is parsed
+            file_tables.setdefault(f.name, set()).add(table.name)
+            sheet = sheets.setdefault(item.sheet, SheetTotals(file_name=f.name, sheet=item.sheet, table=table.name,
+                                                              header_row=item.header_row, note=f"{table.name} under the header on row {item.header_row}"))
+            records.append(RecordsSheet(f.name, item.sheet, table.name, tuple(item.banner)))
+            for chunk in extract.slice_chunk(item, SLICE_ROWS):
+                res = load_chunk(ctx, chunk, table)
+                summary.tables.setdefault(table.name, TableTotals()).add(res)
+                sheet.add(res)
+                profiles.extend(res.profiles)
+                progress("chunk", name=f.name, sheet=chunk.sheet, rows=res.rows_read)
+                del chunk
+            del item  # a slice holds its whole sheet: let it go before the next sheet is parsed
+        _check_file(f.name, list(sheets.values()))
+        summary.sheets.extend(sheets.values())
+        summaries += [(o, records) for o in outcomes if o.kind == "summary"]
     con.execute("RESET memory_limit")
     manifest.era = era
+    summary.findings.extend(column_findings(profiles, era or ""))
     for table in used_tables.values():
         dedupe.finalize_release(con, table, manifest.release_id)
+        summary.findings.extend(_release_values(con, table, manifest))
         summary.findings.extend(resolve_record_places(con, table, manifest.release_id))
-    _record_release(con, manifest)
-    _record_run(con, summary, manifest, started, profiles)
-    for name, tot in summary.tables.items():
-        if not tot.balanced:
-            raise BuildError("unbalanced_run",
-                             f"{name}: rows read {tot.rows_read} ≠ loaded {tot.rows_loaded} + quarantined {tot.rows_quarantined}",
+    checks = []
+    for outcome, records in summaries:
+        rows, found = check_summary(con, run_id, manifest.release_id, outcome, records)
+        checks += rows
+        summary.findings.extend(found)
+    _record_release(con, manifest, file_tables)
+    _record_run(con, summary, manifest, started, profiles, checks)
+    for s in summary.sheets:
+        if not s.balanced:
+            raise BuildError("unbalanced_run", f"{s.file_name} {s.sheet or ''}: rows read {s.rows_read} ≠ loaded "
+                             f"{s.rows_loaded} + quarantined {s.rows_quarantined}",
                              fix="this is a bug in iceledger: please report it with the file; the ledger was left as it was")
     return summary
 
 
-def _record_release(con, m: Manifest) -> None:
-    con.execute("INSERT INTO releases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [m.release_id, m.agency, m.foia_request, m.received_date, m.era, m.namespace(), m.licence,
-                 m.description, m.synthetic, m.sha256(), _now()])
+def _release_values(con, table: Table, m: Manifest) -> list[Finding]:
+    out = []
+    if table.name == release_values.REMOVALS:
+        release_values.set_removal_dates(con, m.release_id)
+        found = release_values.removal_basis_finding(con, m.release_id)
+        out += [found] if found else []
+    if m.aor:
+        out += release_values.apply_release_aor(con, table, m.release_id, m.aor)
+    if m.coverage:
+        out += release_values.check_coverage(con, table, m.release_id, m.coverage.date_from, m.coverage.date_to)
+    return out
+
+
+def _insert(con, table: str, rows: list[list]) -> None:
+    """Rows into a ledger table, by its declared column order."""
+    if rows:
+        cols = table_meta(table).columns
+        con.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", rows)
+
+
+def _record_release(con, m: Manifest, file_tables: dict[str, set[str]]) -> None:
+    cov = m.coverage
+    _insert(con, "releases", [[m.release_id, m.agency, m.foia_request, m.received_date, m.era, m.namespace(), m.licence,
+                               m.description, m.synthetic, m.sha256(), _now(), m.aor, cov.date_from if cov else None,
+                               cov.date_to if cov else None]])
+    rows = []
     for f in m.files:
-        fmt = Path(f.path or f.name).suffix.lstrip(".").lower() or None
-        con.execute("INSERT INTO release_files VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [m.release_id, f.name, f.table, fmt, f.sha256, f.size_bytes, f.path])
+        path = Path(f.path or f.name)
+        fmt = extract.sniff_format(path, f.name)
+        kind = fmt.kind + (f"+{fmt.compression}" if fmt.compression else "")
+        rows.append([m.release_id, f.name, ", ".join(sorted(file_tables.get(f.name, ()))) or None, kind, f.sha256,
+                     f.size_bytes, f.path])
+    _insert(con, "release_files", rows)
+    _insert(con, "release_choices", release_choices(m))
 
 
-def _record_run(con, s: RunSummary, m: Manifest, started: dt.datetime, profiles: list[dict]) -> None:
+def release_choices(m: Manifest) -> list[list]:
+    """The manifest's decisions about how to read the release, as rows of release_choices."""
+    rows = []
+    for f in m.files:
+        if f.table:
+            rows.append([m.release_id, f.name, None, "table", f.table, None])
+        for sheet, c in f.sheets.items():
+            rows.append([m.release_id, f.name, sheet, "table" if c.table else "exclude", c.table, c.exclude])
+        rows += [[m.release_id, f.name, None, "column", f"{h} -> {fld}", None] for h, fld in f.columns.items()]
+        rows += [[m.release_id, f.name, None, k, v, None] for k, v in (("delimiter", f.delimiter), ("encoding", f.encoding)) if v]
+    if m.aor:
+        rows.append([m.release_id, None, None, "aor", m.aor, "every row of the release is in this AOR"])
+    if m.coverage:
+        rows.append([m.release_id, None, None, "coverage", f"{m.coverage.date_from}/{m.coverage.date_to}", None])
+    return rows
+
+
+def _record_run(con, s: RunSummary, m: Manifest, started: dt.datetime, profiles: list[dict], checks: list[list]) -> None:
     tot = s.totals
-    con.execute("INSERT INTO ingest_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [s.run_id, m.release_id, started, _now(), code_version(), s.status,
-                 [f.sha256 for f in m.files], tot.rows_read, tot.rows_loaded, tot.rows_quarantined,
-                 tot.values_quarantined, tot.balanced])
-    for name, t in s.tables.items():
-        con.execute("INSERT INTO ingest_run_tables VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [s.run_id, m.release_id, name, t.rows_read, t.rows_loaded, t.rows_quarantined,
-                     t.values_quarantined, t.balanced])
+    _insert(con, "ingest_runs", [[s.run_id, m.release_id, started, _now(), code_version(), s.status,
+                                  [f.sha256 for f in m.files], tot.rows_read, tot.rows_loaded, tot.rows_quarantined,
+                                  tot.values_quarantined, tot.balanced]])
+    _insert(con, "ingest_run_tables", [[s.run_id, m.release_id, name, t.rows_read, t.rows_loaded, t.rows_quarantined,
+                                        t.values_quarantined, t.balanced] for name, t in s.tables.items()])
+    _insert(con, "ingest_sheets", [[s.run_id, m.release_id, x.file_name, x.sheet, x.kind, x.table, x.header_row,
+                                    x.rows_read, x.rows_loaded, x.rows_quarantined, x.balanced, x.note] for x in s.sheets])
+    _insert(con, "summary_checks", checks)
     merged: dict[tuple, dict] = {}
     counters = ("n_values", "n_blank", "n_redacted", "n_not_available", "n_unparseable", "n_unredacted_withheld")
     for p in profiles:
@@ -220,16 +318,16 @@ def _record_run(con, s: RunSummary, m: Manifest, started: dt.datetime, profiles:
             "field_name", "column_status", *counters]
     con.executemany(f"INSERT INTO source_columns ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
                     [[p[c] for c in cols] for p in merged.values()])
-    for fnd in s.findings:
-        con.execute("INSERT INTO build_findings VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [s.run_id, "ingest", fnd.severity, fnd.code, fnd.message, fnd.fix,
-                     json.dumps(fnd.detail, default=str), fnd.count])
+    _insert(con, "build_findings", [[s.run_id, "ingest", fnd.severity, fnd.code, fnd.message, fnd.fix,
+                                     json.dumps(fnd.detail, default=str), fnd.count] for fnd in s.findings])
 
 
-def ingest(settings: Settings, manifest: Manifest, *, encoding: str = "utf-8", progress: Progress = _noop,
+def ingest(settings: Settings, manifest: Manifest, *, encoding: str | None = None, progress: Progress = _noop,
            low_memory: bool = False) -> RunSummary:
     """Ingest a release atomically. The same files again change nothing; changed files are refused."""
     progress("hashing", files=len(manifest.files))
+    for f in manifest.files:  # an encoding given for the run is the files' own, kept with the release
+        f.encoding = f.encoding or (ManifestFile(name=f.name, encoding=encoding).encoding if encoding else None)
     hash_files(manifest)
     store = ReleaseStore(settings.ensure())
     existing = store.get(manifest.release_id)
@@ -247,7 +345,7 @@ def ingest(settings: Settings, manifest: Manifest, *, encoding: str = "utf-8", p
         return _record_unchanged(settings, manifest)
     run_id = new_run_id()
     with atomic_ledger(settings, fresh=False) as con:
-        summary = load_release(con, manifest, run_id, encoding=encoding, progress=progress, low_memory=low_memory)
+        summary = load_release(con, manifest, run_id, progress=progress, low_memory=low_memory)
         store.save(manifest)
     return summary
 

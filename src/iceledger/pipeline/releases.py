@@ -4,18 +4,20 @@ kept in the release store so a build can re-read every release. Releases are imm
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import hashlib
-import json
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from iceledger.errors import ReleaseError
 from iceledger.metadata import code_list, tables
 from iceledger.settings import Settings
 
 RELEASE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"
+DELIMITER_NAMES = {"comma": ",", "pipe": "|", "tab": "\t", "semicolon": ";", "\\t": "\t"}
 
 
 def sha256_of(path: Path, block: int = 1 << 20) -> str:
@@ -35,17 +37,73 @@ def canonical_table(name: str) -> str:
     return full
 
 
+TableName = Annotated[str | None, AfterValidator(lambda v: canonical_table(v) if v else v)]  # 'arrests' → core_arrests
+
+
+class SheetChoice(BaseModel):
+    """What to do with one sheet of a workbook, where its header alone does not say."""
+
+    model_config = ConfigDict(extra="forbid")
+    table: TableName = None  # read the sheet as this table
+    exclude: str | None = None  # do not read it as records, for this reason (notes, a pivot table, ...)
+
+    @model_validator(mode="after")
+    def _one(self):
+        if self.table and self.exclude:
+            raise ValueError("a sheet is either read as a table or excluded, not both")
+        if self.exclude is not None and not self.exclude.strip():
+            raise ValueError("excluding a sheet needs a reason")
+        return self
+
+
 class ManifestFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
     name: str
-    table: str | None = None
+    table: TableName = None  # every sheet (or the CSV) is this table; detected from each header when omitted
     sha256: str | None = None
     size_bytes: int | None = None
     path: str | None = None  # where to read it; relative paths are relative to the manifest
+    sheets: dict[str, SheetChoice] = Field(default_factory=dict)  # sheet name → its table, or why it is excluded
+    columns: dict[str, str] = Field(default_factory=dict)  # source header → field, before the alias table
+    delimiter: str | None = None  # delimited text: detected from the content when omitted
+    encoding: str | None = None  # delimited text: detected from the content when omitted
 
-    @field_validator("table")
+
+    @field_validator("delimiter")
     @classmethod
-    def _table(cls, v: str | None) -> str | None:
-        return canonical_table(v) if v else v
+    def _delimiter(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        v = DELIMITER_NAMES.get(v.lower(), v)
+        if len(v) != 1:
+            raise ValueError(f"a delimiter is one character (or one of {', '.join(DELIMITER_NAMES)}), not {v!r}")
+        return v
+
+    @field_validator("encoding")
+    @classmethod
+    def _encoding(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        try:
+            return codecs.lookup(v).name
+        except LookupError:
+            raise ValueError(f"unknown text encoding {v!r} (e.g. utf-8, cp1252, latin-1, utf-16)") from None
+
+    def choices(self) -> dict:
+        """What the manifest decided for this file, beyond its name and hash (recorded with the release)."""
+        return self.model_dump(include={"table", "sheets", "columns", "delimiter", "encoding"}, exclude_defaults=True)
+
+
+class Coverage(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    date_from: dt.date = Field(alias="from")
+    date_to: dt.date = Field(alias="to")
+
+    @model_validator(mode="after")
+    def _order(self):
+        if self.date_to < self.date_from:
+            raise ValueError(f"coverage ends ({self.date_to}) before it starts ({self.date_from})")
+        return self
 
 
 class Manifest(BaseModel):
@@ -58,6 +116,8 @@ class Manifest(BaseModel):
     licence: str | None = None
     description: str | None = None
     synthetic: bool
+    aor: str | None = None  # the AOR of every row, for a release of one AOR without an AOR column
+    coverage: Coverage | None = None  # the period the release says it covers
     files: list[ManifestFile]
     synthetic_truth: dict | None = None  # for synthetic releases: what the generator planted (tests compare)
 
@@ -68,11 +128,27 @@ class Manifest(BaseModel):
             raise ValueError(f"unknown era {v!r}; use one of {', '.join(code_list('era').values)}")
         return v
 
+    @field_validator("aor")
+    @classmethod
+    def _aor(cls, v: str | None) -> str | None:
+        if v is not None and v.upper() not in code_list("aor").values:
+            raise ValueError(f"unknown AOR code {v!r}; use one of {', '.join(code_list('aor').values)}")
+        return v.upper() if v else v
+
     def namespace(self) -> str:
         return self.id_namespace or self.era or "unknown"
 
     def fingerprint(self) -> dict[str, str]:
         return {f.name: f.sha256 or "" for f in self.files}
+
+    def choices(self) -> dict:
+        """Everything the manifest decided about how to read the files (compared like the files' hashes)."""
+        out = {f.name: f.choices() for f in self.files if f.choices()}
+        if self.aor:
+            out["(release) aor"] = self.aor
+        if self.coverage:
+            out["(release) coverage"] = [str(self.coverage.date_from), str(self.coverage.date_to)]
+        return out
 
     def sha256(self) -> str:
         return hashlib.sha256(self.model_dump_json(exclude={"files": {"__all__": {"path"}}}).encode()).hexdigest()
@@ -83,29 +159,28 @@ def load_manifest(path: Path) -> Manifest:
         raw = path.read_text()
     except OSError as exc:
         raise ReleaseError("manifest_unreadable", f"cannot read manifest {path} ({exc.strerror})", fix="check the path") from exc
-    try:
-        if path.suffix in (".yaml", ".yml"):
-            import yaml
+    import yaml
 
-            data = yaml.safe_load(raw)
-        else:
-            data = json.loads(raw)
+    try:
+        data = yaml.safe_load(raw)  # YAML, or JSON (which YAML reads too), whatever the file is called
         m = Manifest.model_validate(data)
-    except (ValueError, ValidationError) as exc:
+    except (ValueError, ValidationError, yaml.YAMLError) as exc:
         raise ReleaseError("bad_manifest", f"manifest {path.name} is not valid: {exc}",
                            fix="see docs/releases.md for the manifest fields") from exc
     for f in m.files:
         p = Path(f.path or f.name)
-        f.path = str(p if p.is_absolute() else (path.parent / p).resolve())
+        f.path = str(p if p.is_absolute() else (path.parent / p).absolute())
     return m
 
 
 def manifest_from_paths(paths: list[Path], release_id: str, *, era: str | None, table: str | None,
-                        synthetic: bool, **meta) -> Manifest:
+                        synthetic: bool, file_options: dict | None = None, **meta) -> Manifest:
+    """A manifest for files named on the command line. Each file keeps the name it was given (a link is
+    not replaced by its target's name); ``file_options`` (sheets, columns, delimiter, encoding) apply to every file."""
     try:
         return Manifest(
             release_id=release_id, era=era, synthetic=synthetic, **{k: v for k, v in meta.items() if v is not None},
-            files=[ManifestFile(name=p.name, table=table, path=str(p.resolve())) for p in paths],
+            files=[ManifestFile(name=p.name, table=table, path=str(p.absolute()), **(file_options or {})) for p in paths],
         )
     except ValidationError as exc:
         raise ReleaseError("bad_release", f"cannot describe the release: {exc}",
@@ -166,14 +241,16 @@ class ReleaseStore:
 
 
 def check_immutable(existing: Manifest, new: Manifest) -> bool:
-    """True when ``new`` is the same release as ``existing``; raises when it would change it."""
-    if existing.fingerprint() == new.fingerprint():
+    """True when ``new`` is the same release as ``existing``; raises when it would change it (other files,
+    or other choices about how to read them: a sheet's table, an exclusion, a column map, the AOR)."""
+    if existing.fingerprint() == new.fingerprint() and existing.choices() == new.choices():
         return True
     old, cur = existing.fingerprint(), new.fingerprint()
     changed = sorted(n for n in old.keys() & cur.keys() if old[n] != cur[n])
     added, missing = sorted(cur.keys() - old.keys()), sorted(old.keys() - cur.keys())
     what = (f"file {changed[0]} changed (sha256 {old[changed[0]][:12]}… → {cur[changed[0]][:12]}…)" if changed
-            else f"files added: {', '.join(added)}" if added else f"files missing: {', '.join(missing)}")
+            else f"files added: {', '.join(added)}" if added else f"files missing: {', '.join(missing)}" if missing
+            else f"the manifest's choices changed ({existing.choices()} → {new.choices()})")
     raise ReleaseError(
         "release_changed", f"release {new.release_id} is already in the ledger and differs: {what}",
         fix=f"releases are immutable: ingest these files under a new id (e.g. --release {new.release_id}-v2), "

@@ -258,6 +258,17 @@ class PublicData:
     def has(self, name: str) -> bool:
         return name in self.table_names
 
+    # --- a place's cooperation with ICE ---------------------------------------------------------------
+    def place_status(self, fips: str, on: dt.date | None = None) -> dict:
+        """A county's status on a day (detainers, 287(g), designations) from the published registries."""
+        from iceledger.sources.cooperation.status import STATUS_TABLES, county_status
+
+        missing = [n for n in STATUS_TABLES if not self.has(n)]
+        if missing:
+            raise NotFoundError("registry_not_published", f"this publication lacks {', '.join(missing)}",
+                                fix="publish again from a ledger built with the registries (`iceledger build`, then `iceledger publish`)")
+        return county_status(self.con, fips, on)
+
     def dictionary(self) -> list[dict]:
         declared = declared_tables()
         from iceledger.metadata import field_

@@ -36,6 +36,9 @@ class Source:
     files: tuple[BundledFile, ...] = ()
     notes: str = ""
     manifest: str = field(default="", compare=False)
+    foia_request: str | None = None
+    rights: str | None = None  # what may be done with the files (record-level sources: private ledger only)
+    release_manifest: str | None = None  # record-level sources: the release manifest `iceledger ingest --manifest` takes
 
 
 @cache
@@ -49,6 +52,8 @@ def sources(data_dir: Path = DATA_DIR) -> dict[str, Source]:
         out[sid] = Source(
             id=sid, title=d["title"], kind=d["kind"], origin=d["origin"], licence=d["licence"],
             retrieved=d.get("retrieved"), notes=(d.get("notes") or "").strip(), manifest=p.name,
+            foia_request=d.get("foia_request"), rights=(d.get("rights") or "").strip() or None,
+            release_manifest=d.get("release_manifest"),
             files=tuple(BundledFile(f["path"], f["sha256"], f.get("derived_from")) for f in d.get("files") or ()),
         )
     return out
@@ -75,6 +80,10 @@ def check_bundled(data_dir: Path = DATA_DIR) -> list[str]:
     problems = []
     listed = set()
     for s in sources(data_dir).values():
+        if s.release_manifest:
+            listed.add(s.release_manifest)
+            if not (data_dir / s.release_manifest).exists():
+                problems.append(f"{s.manifest}: data/{s.release_manifest} (its release manifest) is missing")
         for f in s.files:
             listed.add(f.path)
             p = data_dir / f.path
@@ -97,8 +106,10 @@ def load_sources(con, ctx):
     if problems:
         raise BuildError("bundled_data_changed", "; ".join(problems[:5]),
                          fix="restore the files from git, or update the manifest with the new sha256 and say why")
-    rows = [[s.id, s.title, s.kind, s.origin, s.licence, s.retrieved, [f"{f.path}:{f.sha256}" for f in s.files], s.notes]
-            for s in sources().values()]
+    rows = [[s.id, s.title, s.kind, s.origin, s.licence, s.retrieved, [f"{f.path}:{f.sha256}" for f in s.files], s.notes,
+             s.foia_request, s.rights] for s in sources().values()]
     if rows:
-        con.executemany("INSERT INTO ref_sources VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        con.executemany("INSERT INTO ref_sources (source_id, source_title, source_kind, source_origin, source_licence, "
+                        "retrieved_date, bundled_files, source_notes, source_foia_request, source_rights) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
     return StepResult({"ref_sources": len(rows)})

@@ -99,13 +99,15 @@ def _records(cur) -> list[dict]:
 
 FIGURE_COLUMNS = ("figure_id, figure_topic, metric_code, figure_value, value_qualifier, figure_unit, period_start_date, "
                   "period_end_date, period_fy, date_basis, geography_text, jurisdiction_id, place_level, state_code, aor_code, "
-                  "operation_slug, publisher_name, citation_kind, source_url, quoted_wording, figure_notes, source_id, source_detail")
+                  "operation_slug, figure_kind, publisher_name, source_title, source_date, citation_kind, source_url, retrieved_via, "
+                  "source_confidence, quoted_wording, figure_notes, source_id, source_detail")
 
 
 def query_figures(con, *, metric: str | None = None, operation: str | None = None, fy: int | None = None,
-                  topic: str | None = None) -> list[dict]:
+                  topic: str | None = None, kind: str | None = None) -> list[dict]:
     where, params = [], []
-    for column, value in (("metric_code", metric), ("operation_slug", operation), ("period_fy", fy), ("figure_topic", topic)):
+    for column, value in (("metric_code", metric), ("operation_slug", operation), ("period_fy", fy), ("figure_topic", topic),
+                          ("figure_kind", kind)):
         if value is not None:
             where.append(f"{column} = ?")
             params.append(value)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from iceledger.errors import BuildError, NotFoundError
 from iceledger.metadata import code_list
+from iceledger.sources.designations.load import load_dhs_list, place_registry_designations
 from iceledger.sources.place_check import check_designations
 from iceledger.sources.registry_csv import (
     Problem,
@@ -28,6 +29,7 @@ JURISDICTIONS = "policies/jurisdictions.csv"
 POLICIES = "policies/policies.csv"
 LISTS = "policies/designation-lists.csv"
 DESIGNATIONS = "policies/designations.csv"
+MATCHED = ("state_code", "county_fips_codes", "matched_level", "match_status", "match_note")  # filled by the build
 
 
 def load_jurisdictions(con, ctx):
@@ -66,7 +68,7 @@ def load_policies(con, ctx):
     policies = read_registry_csv(POLICIES, "ref_policies")
     raise_problems(POLICIES, check_refs(policies, "jurisdiction_id", jurisdictions, "jurisdiction_id"))
     lists = read_registry_csv(LISTS, "ref_designation_lists")
-    entries = read_registry_csv(DESIGNATIONS, "ref_policy_designations")
+    entries = read_registry_csv(DESIGNATIONS, "ref_policy_designations", derived=MATCHED)
     raise_problems(DESIGNATIONS, check_refs(entries, "jurisdiction_id", jurisdictions, "jurisdiction_id")
                    + check_refs(entries, "designation_list_id", {r["designation_list_id"] for r in lists}, "designation_list_id"))
     tables = {
@@ -75,7 +77,11 @@ def load_policies(con, ctx):
         "ref_policy_designations": insert_registry_rows(con, "ref_policy_designations", entries,
                                                         source_id=source_of(DESIGNATIONS), rel=DESIGNATIONS),
     }
-    return StepResult(tables, check_designations(con) + report_unknown_policies(con))
+    findings = check_designations(con)  # the hand-compiled entries' AOR codes, before DHS's rows join them
+    place_registry_designations(con)
+    findings += load_dhs_list(con)
+    tables["ref_policy_designations"] = con.execute("SELECT count(*) FROM ref_policy_designations").fetchall()[0][0]
+    return StepResult(tables, findings + report_unknown_policies(con))
 
 
 def report_unknown_policies(con) -> list[Finding]:

@@ -73,7 +73,7 @@ def test_a_good_file_keeps_lines(tmp_path):
     ("kind: news_report", "kind: tweet", "bad_claim", 8, "source.kind", "unknown kind 'tweet'"),
     ("date: 2017-12-13", "date: Dec 2017", "bad_claim", 7, "source.date", "not YYYY-MM-DD"),
     ("{figure: ice-fy2017-arrests}", "{figure: ice-fy2017-arrests, operation: safe-city-2017}", "bad_claim", 10,
-     "measure.official", "either figure"),
+     "measure.official", "exactly one of figure"),
     ("{figure: ice-fy2017-arrests}", "{operation: safe-city-2017, fact: places}", "bad_claim", 2, None, "use set_equals"),
     ("{figure: ice-fy2017-arrests}", "{figure: ICE FY2017}", "bad_claim", 10, "measure.official.figure", "should match pattern"),
     ("expected: 143470", "expected: lots", "bad_claim", 2, None, "expected must be a number"),

@@ -22,7 +22,11 @@ def rows(x, source_id, **match):
 def test_row_counts(x):
     by = Counter(r["source_id"] for r in x.listings)
     assert by == {"ice-287g-participating-2025-05-16": 571, "ice-287g-participating-2025-07-18": 832,
-                  "ice-287g-pending-2025-07-18": 26, "tracking-287g-snapshots-2025": 11257}
+                  "ice-287g-pending-2025-07-18": 26, "tracking-287g-snapshots-2025": 11257,
+                  # the January captures 2021-2025 and February 2025 (Internet Archive copies of ICE's list)
+                  "ice-287g-participating-2021-01-13": 150, "ice-287g-participating-2022-01-04": 142,
+                  "ice-287g-participating-2023-01-02": 140, "ice-287g-participating-2024-01-02": 137,
+                  "ice-287g-participating-2025-01-04": 135, "ice-287g-participating-2025-02-19": 145}
     assert len({r["g287_snapshot_id"] for r in x.listings if r["source_id"].startswith("tracking")}) == 17
     assert len(x.moas) == 1681
 
@@ -72,3 +76,10 @@ def test_same_day_sources_agree(x):
     ice = {key(r) for r in rows(x, "ice-287g-participating-2025-05-16")}
     compiled = {key(r) for r in rows(x, "tracking-287g-snapshots-2025", g287_snapshot_id="2025-05-16 am")}
     assert ice == compiled and len(ice) == 570  # 571 rows: St. Cloud is listed twice
+
+
+def test_signed_is_overwritten_at_renewal_so_it_is_not_an_adoption_date(x):
+    etowah = {r["g287_snapshot_id"]: r["g287_signed_date"] for r in x.listings
+              if r["agency_name"] == "Etowah County Sheriff's Office" and r["source_id"].startswith("ice-287g-participating-202")}
+    assert etowah["2021-01-13 am"] == etowah["2022-01-04 am"] == dt.date(2016, 6, 8)
+    assert etowah["2023-01-02 pm"] == etowah["2025-07-18 pm"] == dt.date(2020, 6, 9)

@@ -122,7 +122,7 @@ def test_ice_county_statements_read():
 
 
 def test_places(geo):
-    assert len(geo.places) == 87
+    assert len(geo.places) == 249
     nyc = next(p for p in geo.places if p.name == "New York City")
     assert nyc.county_fips == ("36005", "36047", "36061", "36081", "36085")
     for p in geo.places:

@@ -14,11 +14,11 @@ from iceledger.sources.geography.resolver import resolve_place
 # (text as written, expected candidates as (kind, name, state), expected AOR codes)
 PHRASINGS = [
     # ICE's Operation Safe City release (2017-09-28) and its coverage
-    ("Baltimore", [("city", "Baltimore", "MD")], ("BAL",)),
+    ("Baltimore", [("city", "Baltimore", "MD"), ("county", "Baltimore County", "MD")], ("BAL",)),
     ("Cook County, IL", [("county", "Cook County", "IL")], ("CHI",)),
     ("Cook County, Illinois", [("county", "Cook County", "IL")], ("CHI",)),
     ("Denver", [("city", "Denver", "CO")], ("DEN",)),
-    ("Los Angeles", [("city", "Los Angeles", "CA")], ("LOS",)),
+    ("Los Angeles", [("city", "Los Angeles", "CA"), ("county", "Los Angeles County", "CA")], ("LOS",)),
     ("New York", [("state", "New York", "NY"), ("city", "New York City", "NY")], ("BUF", "NYC")),
     ("Philadelphia", [("city", "Philadelphia", "PA")], ("PHI",)),
     ("Seattle", [("city", "Seattle", "WA")], ("SEA",)),

@@ -36,20 +36,38 @@ def test_every_row_names_its_source(con):
 
 
 def test_designations_are_not_turned_into_policies(con):
-    # Every policy row comes from a description of the policy, never from a listing's source.
-    assert {r[0] for r in con.execute("SELECT DISTINCT source_url FROM ref_policies").fetchall()} == {
-        "http://nationalpoliceassociation.com/enforcement.php"}
-    california = [j for j in query_policies(con, state="CA") if j["jurisdiction_id"] == "ca"][0]
-    assert california["policies"] == [] and california["policy_known"] is False
-    assert "unknown" in california["policy_note"]
-    assert [d["designated_by"] for d in california["designations"]] == ["DOJ"]
+    # Every policy row comes from a description of the policy (ICE's DDOR table, a state's statute), never from a listing.
+    listings = {r[0] for r in con.execute("SELECT DISTINCT source_url FROM ref_policy_designations").fetchall()}
+    policies = {r[0] for r in con.execute("SELECT DISTINCT source_url FROM ref_policies").fetchall()}
+    assert policies & listings == {"http://nationalpoliceassociation.com/enforcement.php"}  # the DDOR table describes policies too
+    assert con.execute("SELECT count(*) FROM ref_policies WHERE source_url IN (SELECT source_url FROM ref_designation_lists "
+                       "WHERE designation_kind = 'sanctuary_list')").fetchall()[0][0] == 0
+    berkeley = [j for j in query_policies(con, state="CA") if j["jurisdiction_id"] == "ca-berkeley"][0]
+    assert berkeley["policies"] == [] and berkeley["policy_known"] is False
+    assert "unknown" in berkeley["policy_note"]
+    assert [d["designated_by"] for d in berkeley["designations"]] == ["DOJ"]
 
 
 def test_ddor_section_iii_policies(con, fetch):
-    kinds = {(r["jurisdiction_id"], r["policy_kind"]) for r in fetch("SELECT jurisdiction_id, policy_kind FROM ref_policies")}
+    kinds = {(r["jurisdiction_id"], r["policy_kind"]) for r in fetch("SELECT jurisdiction_id, policy_kind FROM ref_policies "
+                                                                      "WHERE source_url LIKE '%nationalpoliceassociation%'")}
     assert kinds == {("ny-ithaca", "listed_offences_only"), ("tx-travis-county", "judicial_warrant_required"),
                      ("tx-travis-county", "listed_offences_only"), ("ia-iowa-city", "notification_only"), ("co-boulder-county", "unknown")}
-    assert con.execute("SELECT DISTINCT effective_from_precision FROM ref_policies").fetchall() == [("month",)]
+    assert con.execute("SELECT DISTINCT effective_from_precision FROM ref_policies WHERE source_url LIKE '%nationalpoliceassociation%'"
+                       ).fetchall() == [("month",)]
+
+
+def test_state_laws_cite_the_statute_with_its_effective_date(fetch):
+    laws = {r["policy_id"]: r for r in fetch("SELECT * FROM ref_policies WHERE policy_kind IN ('state_law', 'state_directive', "
+                                             "'anti_sanctuary_mandate')")}
+    assert sorted(laws) == ["ca-2014-01-01-trust-act", "ca-2018-01-01-values-act", "co-2019-05-28-hb19-1124", "fl-2019-07-01-sb168",
+                            "il-2017-08-28-trust-act", "nj-2019-03-15-immigrant-trust-directive", "or-1987-ors-181a-820",
+                            "tx-2017-09-01-sb4", "wa-2019-05-21-keep-washington-working"]
+    assert laws["ca-2018-01-01-values-act"]["effective_from_date"] == dt.date(2018, 1, 1)
+    assert "Senate Bill 54" in laws["ca-2018-01-01-values-act"]["policy_instrument"]
+    assert laws["or-1987-ors-181a-820"]["effective_from_precision"] == "year"  # only the year of enactment is recorded
+    assert all(r["citation_kind"] == "state_statute" and r["source_url"].startswith("https://") for r in laws.values())
+    assert {r["jurisdiction_id"] for r in laws.values()} == {"ca", "co", "fl", "il", "nj", "or", "tx", "wa"}
 
 
 def test_safe_city_designations_are_the_operations_places(con):

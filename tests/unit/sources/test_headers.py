@@ -9,7 +9,7 @@ from hypothesis import given, settings, strategies as st
 
 from iceledger.metadata import field_
 from iceledger.sources.lesa import cleaning as C
-from iceledger.sources.lesa.headers import detect_header, era_layout, map_columns, normalize_header, rank_tables
+from iceledger.sources.lesa.headers import detect_header, era_layout, map_columns, normalize_header, score_headers
 
 L2_ARRESTS = [a.header for a in era_layout("core_arrests", "L2")]
 
@@ -35,9 +35,12 @@ def test_no_header_in_notes():
     assert detect_header([["Notes"], ["this workbook"], ["has no table"]]) is None
 
 
-def test_tables_ranked_by_layout():
-    detainer_headers = [a.header for a in era_layout("core_detainers", "L2")]
-    assert rank_tables(detainer_headers)[0][0] == "core_detainers"
+def test_a_layout_is_found_as_its_own_table():
+    for table, era in (("core_detainers", "L2"), ("core_arrests", "H-UWCHR-2019"), ("core_removals", "H-UW-SEA")):
+        headers = [a.header for a in era_layout(table, era)]
+        guess = detect_header([["a banner line"], headers])
+        assert (guess.row_index, guess.table, guess.era) == (1, table, era)
+        assert max(score_headers(headers).items(), key=lambda kv: kv[1])[0] == (table, era)
 
 
 REFERENCE = re.compile(r"\([bB]\)|(^|[^A-Za-z])[bB]\([0-9]")

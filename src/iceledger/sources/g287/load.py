@@ -47,7 +47,7 @@ def load_agreements(con) -> int:
                arg_max(agency_ori, {order}) FILTER (WHERE agency_ori IS NOT NULL),
                coalesce(arg_max(agency_county_name, {order}) FILTER (WHERE agency_county_name IS NOT NULL AND {ICE_FIRST}),
                         arg_max(agency_county_name, {order}) FILTER (WHERE agency_county_name IS NOT NULL)),
-               NULL, NULL, g287_model_code,
+               NULL, NULL, NULL, g287_model_code,
                arg_max(g287_signed_date, {order}) FILTER (WHERE g287_signed_date IS NOT NULL),
                min(g287_snapshot_date) FILTER (WHERE g287_list_status = 'participating'),
                max(g287_snapshot_date) FILTER (WHERE g287_list_status = 'participating'),
@@ -62,8 +62,26 @@ def load_agreements(con) -> int:
     return con.execute("SELECT count(*) FROM ref_287g_agreements").fetchall()[0][0]
 
 
+# A county ICE names in the agency's own name: "Cobb County Sheriff's Office", "Ouachita Parish Sheriff's Office".
+COUNTY_IN_NAME = r"^(.+?)\s+(County|Parish)\b"
+
+
+def name_counties(con) -> list[Finding]:
+    """Agreements only on lists without a COUNTY column take the county their agency's name gives."""
+    con.execute("UPDATE ref_287g_agreements SET agency_county_basis = 'county_column' WHERE agency_county_name IS NOT NULL")
+    con.execute(f"""UPDATE ref_287g_agreements SET agency_county_name = regexp_extract(agency_name, '{COUNTY_IN_NAME}', 1),
+        agency_county_basis = 'agency_name' WHERE agency_county_name IS NULL AND regexp_matches(agency_name, '{COUNTY_IN_NAME}')""")
+    rows = con.execute("""SELECT agency_state_name, agency_name, agency_county_name FROM ref_287g_agreements
+        WHERE agency_county_basis = 'agency_name' ORDER BY ALL""").fetchall()
+    if not rows:
+        return []
+    return [Finding("info", "g287_county_from_agency_name", f"{len(rows)} agreements, only on lists without a COUNTY column, take the county "
+                    "their agency's name gives (agency_county_basis = agency_name)",
+                    detail=examples([list(r) for r in rows], limit=40), count=len(rows))]
+
+
 def link_places_and_moas(con) -> list[Finding]:
-    findings = resolve_state_codes(con, "ref_287g_listings", name="agency_state_name", code="agency_state_code")
+    findings = name_counties(con) + resolve_state_codes(con, "ref_287g_listings", name="agency_state_name", code="agency_state_code")
     con.execute("""UPDATE ref_287g_agreements a SET agency_state_code = l.agency_state_code FROM
         (SELECT DISTINCT agency_state_name, agency_state_code FROM ref_287g_listings WHERE agency_state_code IS NOT NULL) l
         WHERE l.agency_state_name = a.agency_state_name""")

@@ -62,7 +62,12 @@ class _Index:
     state_names: dict[str, State]  # names, USPS codes, AP abbreviations
     state_aliases: dict[str, list[State]]
     cities: dict[str, list[PlaceEntry]]
-    counties: dict[str, list[County]]  # bare county name → counties (every state)
+    counties: dict[str, list[County]]  # bare county name, spaces removed ("De Baca" = "DeBaca") → counties (every state)
+
+
+def _squeeze(name_key: str) -> str:
+    """A county key without spaces: "De Baca" and "DeBaca", "La Salle" and "LaSalle" are written both ways."""
+    return name_key.replace(" ", "")
 
 
 def _index(geo: Geography) -> _Index:
@@ -81,7 +86,7 @@ def _index(geo: Geography) -> _Index:
         for n in {key(p.name), *map(key, p.aliases)}:
             cities.setdefault(n, []).append(p)
     for c in geo.counties.values():
-        counties.setdefault(key(c.name), []).append(c)
+        counties.setdefault(_squeeze(key(c.name)), []).append(c)
     geo._resolver_index = _Index(names, aliases, cities, counties)
     return geo._resolver_index
 
@@ -122,6 +127,9 @@ def resolve_place(text: str, *, on: dt.date | None = None, kind: str | None = No
                          "the city gazetteer holds only the cities in ref_places")
     elif res.stated_aor and res.stated_aor not in res.aor_codes:
         res.notes.append(f"the text names the {res.stated_aor} AOR but the place lies in {', '.join(res.aor_codes)}")
+    for p in res.candidates:
+        if not p.aor_codes:
+            res.notes.append(f"no ICE area of responsibility is known for {p.name}: no public source found names its field office")
     return res
 
 
@@ -137,7 +145,12 @@ def _candidates(segments: tuple[str, ...], idx: _Index, geo: Geography, notes: l
         local, state = _peel_state(segments[0], idx)  # "Cook County Illinois", "Portland Oregon"
         if state is not None:
             return _local(local, state, idx, hint)
-        return [("state", s) for s in _states_named(segments[0], idx)] + _local(segments[0], None, idx, hint)
+        states = [("state", s) for s in _states_named(segments[0], idx)]
+        local = _local(segments[0], None, idx, hint)
+        if hint in ("city", "state") or _county_word(segments[0])[0]:
+            return states + local
+        counties = _bare_counties(segments[0], [s for _, s in states], idx, notes)  # "Richmond", "St. Louis", "Miami-Dade"
+        return states + local + [c for c in counties if not _same_government(c[1], local)]
     named = _states_named(" ".join(segments), idx)  # "Washington, D.C."
     if named:
         return [("state", s) for s in named]
@@ -162,22 +175,39 @@ def _local(segment: str, state: State | None, idx: _Index, hint: str | None) -> 
     out: list[tuple] = []
     word, kinds, bare = _county_word(segment)
     if word:
-        named = [c for c in idx.counties.get(bare, []) if state is None or c.state_fips == state.fips]
+        named = [c for c in idx.counties.get(_squeeze(bare), []) if state is None or c.state_fips == state.fips]
         out = [("county", c) for c in named if c.kind in (kinds or ("county",))]
         if not out and kinds is None:  # "Orleans County, La.": the county-equivalent whatever its kind
             out = [("county", c) for c in named]
-        if out or word != "city":
+        if out:
             return out
     for p in idx.cities.get(key(segment), []):
         if state is None or p.state_code == state.code:
             out.append(("city", p))
     if not out and state is not None and hint != "city":  # "Richmond, Va.": an independent city is its own county
-        out += [("county", c) for c in idx.counties.get(key(segment), [])
+        out += [("county", c) for c in idx.counties.get(_squeeze(key(segment)), [])
                 if c.state_fips == state.fips and c.kind == "independent city"]
-    if not out and state is not None and hint != "city":
-        out += [("county", c) for c in idx.counties.get(key(segment), []) if c.state_fips == state.fips and c.kind
-                in ("parish", "borough", "municipio", "census area", "city and borough", "municipality", "island")]
+    if not out and state is not None and hint != "city":  # "Miami-Dade, Fla.", "Orleans, La.": the county-equivalent so named
+        out += [("county", c) for c in idx.counties.get(_squeeze(key(segment)), []) if c.state_fips == state.fips]
     return out
+
+
+def _bare_counties(segment: str, named_states: list[State], idx: _Index, notes: list[str]) -> list[tuple]:
+    """Counties a bare name names, unless it names a state: "Washington" is the state (and DC), with a note on the
+    counties named Washington elsewhere; a territory that is one county-equivalent (Guam) is the territory alone."""
+    found = [c for c in idx.counties.get(_squeeze(key(segment)), []) if c.state_fips not in {s.fips for s in named_states}]
+    if named_states and found:
+        notes.append(f"{len(found)} counties are also named {segment!r}: write '{segment} County' (and its state) for them")
+        return []
+    return [("county", c) for c in found]
+
+
+def _same_government(county: County, found: list[tuple]) -> bool:
+    """A county that is one government with a city already found: an independent city, or a consolidated city-county
+    the gazetteer says is one (Denver, San Francisco), not a county that merely shares a city's name (Los Angeles)."""
+    return any(kind == "city" and p.county_fips == (county.fips,) and key(p.name) == key(county.name)
+               and (county.kind == "independent city" or "onsolidated" in p.notes or "oextensive" in p.notes)
+               for kind, p in found)
 
 
 def _county_word(segment: str) -> tuple[str | None, tuple | None, str]:

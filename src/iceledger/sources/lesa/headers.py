@@ -1,7 +1,8 @@
 """Header aliases across release eras, header-row detection, and table/era recognition.
 
 The alias table (aliases.csv: table × era × raw header → canonical field, with an occurrence
-number for headers that appear twice in one sheet) is the only place raw header names live.
+number for headers that appear twice in one sheet) is the only place raw header names live,
+beside what a release manifest maps itself (its files' ``columns``). A file's name is never read.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 DERIVED = "_derived"  # a column some cleaner derived; known, deliberately not loaded
+MANIFEST = "manifest"  # ColumnMap.via_era of a column the release manifest mapped
 MIN_HEADER_MATCHES = 2
 HEADER_SCAN_ROWS = 60
 
@@ -72,18 +74,6 @@ def known_headers(table: str | None = None) -> frozenset[str]:
     return frozenset(normalize_header(a.header) for a in aliases() if table is None or a.table == table)
 
 
-@cache
-def file_patterns() -> tuple[tuple[str, re.Pattern], ...]:
-    with (HERE / "file_patterns.csv").open(newline="") as fh:
-        return tuple((r["table"], re.compile(r["pattern"])) for r in csv.DictReader(fh))
-
-
-def table_from_file_name(name: str) -> str | None:
-    """The table a file name suggests (ERO Admin Arrests → core_arrests), or None when it suggests none or several."""
-    hits = {table for table, pat in file_patterns() if pat.search(Path(name).stem)}
-    return hits.pop() if len(hits) == 1 else None
-
-
 @dataclass(frozen=True)
 class ColumnMap:
     """How one sheet's columns map to canonical fields."""
@@ -105,19 +95,23 @@ def occurrences(headers: list[str]) -> list[int]:
     return out
 
 
-def map_columns(headers: list[str], table: str, era: str) -> list[ColumnMap]:
-    """Map a sheet's headers to fields, preferring the release era's aliases, then any era's for the table.
+def map_columns(headers: list[str], table: str, era: str, columns: dict[str, str] | None = None) -> list[ColumnMap]:
+    """Map a sheet's headers to fields: first the release manifest's own map (``columns``: source header →
+    field), then the release era's aliases, then any era's for the table.
 
     A header that appears twice (L1 detainers' `Final Order Yes No`) maps by occurrence: the
     first to case_final_order_yes_no, the second to final_order_yes_no (aliases.csv).
     """
     index = _index()
+    chosen = {normalize_header(h): f for h, f in (columns or {}).items()}
     order = [era] + [e for e in eras_of(table) if e != era]
     out = []
     for pos, (header, occ) in enumerate(zip(headers, occurrences(headers))):
         key = normalize_header(header)
         hit = None
-        if key:
+        if key in chosen and occ == 1:
+            hit = (chosen[key], MANIFEST)
+        elif key:
             for e in order:
                 fmap = index.get((table, e), {})
                 field = fmap.get((key, occ))
@@ -128,15 +122,18 @@ def map_columns(headers: list[str], table: str, era: str) -> list[ColumnMap]:
     return out
 
 
-def score_headers(cells: list[object]) -> dict[tuple[str, str], int]:
+def _layouts(table: str | None, columns: dict[str, str] | None) -> dict[tuple[str, str], set[str]]:
+    """(table, era) → normalized headers, for one table or all; a manifest's mapped headers count for every layout."""
+    extra = {normalize_header(h) for h in (columns or {})}
+    return {(t, e): {h for h, _ in fmap} | extra for (t, e), fmap in _index().items() if table is None or t == table}
+
+
+def score_headers(cells: list[object], table: str | None = None, columns: dict[str, str] | None = None
+                  ) -> dict[tuple[str, str], int]:
     """How many of a row's cells match each (table, era)'s header set."""
     keys = [normalize_header(c) for c in cells]
     keys = [k for k in keys if k]
-    scores = {}
-    for (table, era), fmap in _index().items():
-        names = {h for h, _ in fmap}
-        scores[(table, era)] = sum(1 for k in keys if k in names)
-    return scores
+    return {te: sum(1 for k in keys if k in names) for te, names in _layouts(table, columns).items()}
 
 
 @dataclass(frozen=True)
@@ -148,8 +145,10 @@ class HeaderGuess:
     nonblank: int
 
 
-def detect_header(rows: list[list[object]]) -> HeaderGuess | None:
-    """Find the header row among the first rows of a sheet: the first row whose cells best match a known layout.
+def detect_header(rows: list[list[object]], *, table: str | None = None, columns: dict[str, str] | None = None
+                  ) -> HeaderGuess | None:
+    """Find the header row among the first rows of a sheet: the first row whose cells best match a known
+    layout (of ``table`` only, when the manifest or the user named it), counting the manifest's mapped headers.
 
     Never a fixed skip: ICE's banners run 5 or 6 rows, UWCHR's CSV exports differ again.
     """
@@ -158,26 +157,24 @@ def detect_header(rows: list[list[object]]) -> HeaderGuess | None:
         nonblank = sum(1 for c in row if normalize_header(c))
         if nonblank < MIN_HEADER_MATCHES:
             continue
-        scores = score_headers(row)
-        (table, era), matched = max(scores.items(), key=lambda kv: (kv[1], -len(era_layout(*kv[0]))))
+        scores = score_headers(row, table, columns)
+        if not scores:
+            return None
+        (tbl, era), matched = max(scores.items(), key=lambda kv: (kv[1], -len(era_layout(*kv[0]))))
         # Most cells of a header row are known headers; banner lines and data rows are not.
         if matched >= MIN_HEADER_MATCHES and matched * 2 >= nonblank:
             if best is None or matched > best.matched:
-                best = HeaderGuess(i, table, era, matched, nonblank)
+                best = HeaderGuess(i, tbl, era, matched, nonblank)
                 if matched == nonblank:
                     break
     return best
 
 
-def rank_tables(headers: list[object]) -> list[tuple[str, str, float]]:
-    """Tables (with their best era) ranked by the share of the era's layout these headers cover."""
-    keys = {normalize_header(h) for h in headers if normalize_header(h)}
-    best: dict[str, tuple[str, float]] = {}
-    for (table, era), fmap in _index().items():
-        names = {h for h, _ in fmap}
-        if not names:
-            continue
-        share = len(keys & names) / len(names | keys)
-        if share > best.get(table, ("", -1.0))[1]:
-            best[table] = (era, share)
-    return sorted(((t, e, s) for t, (e, s) in best.items()), key=lambda x: -x[2])
+def find_header(rows: list[list[object]], *, table: str | None = None, columns: dict[str, str] | None = None
+                ) -> HeaderGuess | None:
+    """The header of ``table`` when one was named, else of any table: a file of another table than the one
+    named is then refused by name (wrong_table), not read as nothing."""
+    guess = detect_header(rows, table=table, columns=columns)
+    if guess is None and table is not None:
+        guess = detect_header(rows, columns=columns)
+    return guess

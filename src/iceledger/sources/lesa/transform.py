@@ -7,10 +7,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from iceledger.errors import InputError, Location
 from iceledger.metadata import Table, field_, quote
 from iceledger.sources.lesa import cleaning as C
 from iceledger.sources.lesa.extract import RawChunk
-from iceledger.sources.lesa.headers import DERIVED, map_columns
+from iceledger.sources.lesa.headers import DERIVED, MANIFEST, map_columns
 from iceledger.validation import Finding
 
 ORIGIN_FIELDS = ("origin_file", "origin_sheet", "origin_row")
@@ -27,6 +28,7 @@ class LoadContext:
     era: str
     id_namespace: str
     is_synthetic: bool
+    columns: dict[str, str] = field(default_factory=dict)  # the manifest's own header → field map
 
 
 @dataclass
@@ -46,16 +48,21 @@ class ChunkResult:
     rows_quarantined: int = 0
     values_quarantined: int = 0
     profiles: list[dict] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
 
 
-def plan_columns(headers: list[str], table: Table, era: str) -> list[ColumnPlan]:
-    """Decide, per source column, what happens to it. The first column mapped to a field wins."""
+def plan_columns(headers: list[str], table: Table, era: str, columns: dict[str, str] | None = None,
+                 where: Location | None = None) -> list[ColumnPlan]:
+    """Decide, per source column, what happens to it. The first column mapped to a field wins. A column
+    the manifest maps to a field the table does not have is refused (the manifest is wrong, not the file)."""
     loadable = set(table.source_fields) - set(table.withheld) | set(ORIGIN_FIELDS)
     taken: set[str] = set()
     labels = Counter()
     plans = []
-    for cm in map_columns(headers, table.name, era):
+    for cm in map_columns(headers, table.name, era, columns):
+        if cm.via_era == MANIFEST and cm.field not in loadable | set(table.withheld):
+            raise InputError("bad_column_map", f"the manifest maps column {cm.header!r} to {cm.field!r}, which "
+                             f"{table.name} does not have", fix="map it to one of the table's fields "
+                             f"(`iceledger describe {table.name.removeprefix('core_')}`)", location=where or Location())
         header = cm.header or f"(no header, column {cm.position + 1})"
         labels[header] += 1
         label = header if labels[header] == 1 else f"{header} ({labels[header]})"
@@ -78,12 +85,12 @@ def plan_columns(headers: list[str], table: Table, era: str) -> list[ColumnPlan]
     return plans
 
 
-def _stage_sql(source: str, plans: list[ColumnPlan], event: str | None) -> str:
+def _stage_sql(source: str, plans: list[ColumnPlan], event: str | None, formats: dict[int, str | None]) -> str:
     t_cols = ", ".join(f"{C.trimmed(f'c{p.position}')} AS t{p.position}" for p in plans)
     typed = [p for p in plans if p.status in ("loaded", "withheld")]
     # text fields use their trimmed text as value (p_i is then an alias of t_i, not a copy)
-    p_cols = "".join(f", {C.parsed(f't{p.position}', field_(p.field))} AS p{p.position}" for p in typed
-                     if field_(p.field).type != "VARCHAR")
+    p_cols = "".join(f", {C.parsed(f't{p.position}', field_(p.field), formats.get(p.position))} AS p{p.position}"
+                     for p in typed if field_(p.field).type != "VARCHAR")
     r_cols = "".join(f", {C.reason_case(f't{p.position}', value_ref(p), field_(p.field))} AS r{p.position}" for p in typed)
     everything = ", ".join(f"t{p.position}" for p in plans) or "NULL"
     event_plan = next((p for p in typed if p.field == event), None)
@@ -116,7 +123,7 @@ def load_chunk(ctx: LoadContext, chunk: RawChunk, table: Table) -> ChunkResult:
     """Load one chunk into ``table`` (inside an atomic build); quarantine and profile as it goes.
     AOR codes and duplicate flags are filled in once the whole release is loaded (pipeline.dedupe)."""
     con = ctx.con
-    plans = plan_columns(chunk.headers, table, ctx.era)
+    plans = plan_columns(chunk.headers, table, ctx.era, ctx.columns, Location(file=chunk.file_name, sheet=chunk.sheet))
     res = ChunkResult()
     source = "raw_chunk"
     if chunk.data is not None:
@@ -124,7 +131,9 @@ def load_chunk(ctx: LoadContext, chunk: RawChunk, table: Table) -> ChunkResult:
     else:
         source = f"({chunk.sql})"
     try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE stage AS {_stage_sql(source, plans, table.event)}")
+        formats = {p.position: C.leading_format(con, source, f"c{p.position}") for p in plans
+                   if p.status == "loaded" and field_(p.field).is_temporal}
+        con.execute(f"CREATE OR REPLACE TEMP TABLE stage AS {_stage_sql(source, plans, table.event, formats)}")
     finally:
         if chunk.data is not None:
             con.unregister("raw_chunk")
@@ -157,7 +166,6 @@ def load_chunk(ctx: LoadContext, chunk: RawChunk, table: Table) -> ChunkResult:
     res.rows_quarantined = _quarantine_rows(ctx, chunk, table, plans, sheet_sql)
     res.values_quarantined = _quarantine_values(ctx, chunk, table, loaded, sheet_sql)
     res.profiles = _profile(ctx, chunk, table, plans)
-    res.findings = _column_findings(chunk, table, plans, res.profiles, ctx.era)
     con.execute("DROP TABLE stage")
     return res
 
@@ -239,29 +247,41 @@ def _profile(ctx, chunk, table, plans) -> list[dict]:
             "column_name": p.header, "field_name": p.field, "column_status": p.status,
             "n_values": 0 if p.status == "withheld" else usable, "n_blank": n_rows - filled, "n_redacted": red,
             "n_not_available": na, "n_unparseable": bad,
-            "n_unredacted_withheld": usable + bad if p.status == "withheld" else 0,
+            "n_unredacted_withheld": usable + bad if p.status == "withheld" else 0, "via_era": p.via_era,
         })
     return out
 
 
-def _column_findings(chunk, table, plans, profiles, era) -> list[Finding]:
+def column_findings(profiles: list[dict], era: str) -> list[Finding]:
+    """What a file's columns need from a person, once per file and column (``profiles`` merged over its
+    chunks and sheets): unknown or duplicate columns with values, unredacted identifiers, headers found
+    only in another era's layout."""
+    merged: dict[tuple, dict] = {}
+    for p in profiles:
+        key = (p["source_file"], p["column_name"], p["column_status"], p["field_name"])
+        m = merged.setdefault(key, {**p, "n_values": 0, "n_unredacted_withheld": 0, "sheets": []})
+        m["n_values"] += p["n_values"]
+        m["n_unredacted_withheld"] += p["n_unredacted_withheld"]
+        if p["source_sheet"] and p["source_sheet"] not in m["sheets"]:
+            m["sheets"].append(p["source_sheet"])
     out = []
-    where = {"file": chunk.file_name, "sheet": chunk.sheet}
-    for p, prof in zip(plans, profiles):
-        if p.status in ("unknown", "duplicate") and prof["n_values"]:
-            fix = ("add the header to src/iceledger/sources/lesa/aliases.csv (table, era, header, occurrence, field)"
-                   if p.status == "unknown" else "check aliases.csv: two columns map to the same field")
-            out.append(Finding("warning", f"{p.status}_column",
-                               f"column {p.header!r} ({prof['n_values']} values) was not loaded into {table.name}",
-                               fix, detail={**where, "column": p.header}, count=prof["n_values"]))
-        if p.status == "withheld" and prof["n_unredacted_withheld"]:
+    for (file, header, status, fieldname), p in merged.items():
+        where = {"file": file, "column": header, **({"sheets": p["sheets"]} if p["sheets"] else {})}
+        if status in ("unknown", "duplicate") and p["n_values"]:
+            fix = ("add the header to src/iceledger/sources/lesa/aliases.csv (table, era, header, occurrence, field), "
+                   "or map it in the release manifest (files: columns)"
+                   if status == "unknown" else "check aliases.csv: two columns map to the same field")
+            out.append(Finding("warning", f"{status}_column",
+                               f"column {header!r} ({p['n_values']} values) was not loaded into {p['table_name']}",
+                               fix, detail=where, count=p["n_values"]))
+        if status == "withheld" and p["n_unredacted_withheld"]:
             out.append(Finding("warning", "unredacted_identifier",
-                               f"column {p.header!r} holds {prof['n_unredacted_withheld']} values that are not redaction markers; "
+                               f"column {header!r} holds {p['n_unredacted_withheld']} values that are not redaction markers; "
                                "iceledger never stores this identifier",
                                "nothing to do for the ledger; consider telling the source that its redaction is incomplete",
-                               detail={**where, "column": p.header}, count=prof["n_unredacted_withheld"]))
-        if p.status == "loaded" and p.via_era and p.via_era != era:
+                               detail=where, count=p["n_unredacted_withheld"]))
+        if status == "loaded" and p["via_era"] not in (None, era, MANIFEST):
             out.append(Finding("info", "header_from_other_era",
-                               f"column {p.header!r} is not in the {era} layout; mapped to {p.field} through the {p.via_era} alias",
-                               f"if this is right, add it to aliases.csv for era {era}", detail={**where, "column": p.header}))
+                               f"column {header!r} is not in the {era} layout; mapped to {fieldname} through the {p['via_era']} alias",
+                               f"if this is right, add it to aliases.csv for era {era}", detail=where))
     return out

@@ -1,0 +1,1 @@
+"""Government designations of jurisdictions read from their published lists (DHS 2025)."""
