@@ -5,8 +5,11 @@ second process sending a fixed number of requests at a fixed concurrency; then b
     python bench/api_load.py --home var           # serves an existing publication
     python bench/api_load.py --record             # also writes the figures under "API load" in bench/RESULTS.md
 
-The requests are cached tabulation requests (a fixed set of tabulation and time-series URLs, each
-asked once before timing). Prints requests/s, p50/p95/p99 latency and errors.
+The requests follow the publication: the client reads /api/v1/lattice, takes an even sample of the
+tables it holds (every measure, grain, place level and set of categories in turn), and asks for each
+as a tabulation, for the monthly ones also as a time series, and for those with places also filtered
+to a place the table shows. Each URL is asked once before timing, so every timed request is a cached
+one. Prints requests/s, p50/p95/p99 latency and errors.
 Targets on a 2-core machine: at least 500 requests/s and p95 at most 50 ms, no errors.
 """
 
@@ -18,6 +21,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import socket
 import subprocess
 import sys
@@ -26,20 +30,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-URLS = [
-    "/api/v1/tabulations?measure=arrests&grain=month&place_level=national",
-    "/api/v1/tabulations?measure=arrests&grain=fy&place_level=aor",
-    "/api/v1/tabulations?measure=arrests&grain=month&place_level=aor&place=SEA",
-    "/api/v1/tabulations?measure=arrests&grain=fy&place_level=aor&by=criminality",
-    "/api/v1/tabulations?measure=arrests&grain=fy&place_level=national&by=criminality,gender",
-    "/api/v1/tabulations?measure=detainers&grain=month&place_level=aor&by=lift_reason&place=NYC",
-    "/api/v1/tabulations?measure=detainers&grain=fy&place_level=facility",
-    "/api/v1/tabulations?measure=book_ins&grain=month&place_level=national",
-    "/api/v1/tabulations?measure=removals&grain=fy&place_level=state",
-    "/api/v1/tabulations?measure=encounters&grain=month&place_level=aor&by=criminality&place=HOU",
-    "/api/v1/timeseries?measure=arrests&grain=month&place_level=aor&place=SEA,NYC",
-    "/api/v1/timeseries?measure=detainers&grain=month&place_level=national&by=funnel_outcome",
-]
+MAX_URLS = 24
+PLACE_CODE = re.compile(r"^[A-Za-z0-9_.-]+$")  # a place a URL can name as it is (not "(not recorded)")
 TARGET_RPS, TARGET_P95_MS = 500, 50.0
 
 
@@ -57,22 +49,48 @@ def build_publication(home: Path) -> None:
     run_demo(load_settings(home).ensure(), scale=0.1)
 
 
-async def _fetch(reader, writer, port: int, path: str) -> int:
-    """One GET on a kept-alive HTTP/1.1 connection; returns the status (the body is read and dropped)."""
+async def _fetch(reader, writer, port: int, path: str, *, body: bool = False):
+    """One GET on a kept-alive HTTP/1.1 connection; returns the status (and the body when asked)."""
     writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: application/json\r\n\r\n".encode())
     head = await reader.readuntil(b"\r\n\r\n")
     lines = head.split(b"\r\n")
     status = int(lines[0].split()[1])
     length = next((int(x.split(b":", 1)[1]) for x in lines[1:] if x.lower().startswith(b"content-length:")), None)
+    chunks = []
     if length is None:  # chunked transfer: read chunks to the end
         while True:
             size = int((await reader.readuntil(b"\r\n")).strip(), 16)
-            await reader.readexactly(size + 2)
+            chunks.append((await reader.readexactly(size + 2))[:size])
             if size == 0:
                 break
     else:
-        await reader.readexactly(length)
-    return status
+        chunks.append(await reader.readexactly(length))
+    return (status, b"".join(chunks)) if body else status
+
+
+async def discover_urls(reader, writer, port: int, limit: int = MAX_URLS) -> list[str]:
+    """Tabulation and time-series URLs for an even sample of the tables the publication holds."""
+    status, raw = await _fetch(reader, writer, port, "/api/v1/lattice", body=True)
+    if status != 200:
+        raise SystemExit(f"/api/v1/lattice answered {status}")
+    tables = [t | {"measure": m} for m, entry in sorted(json.loads(raw)["data"]["measures"].items())
+              for t in entry["tables"]]
+    step = max(1, len(tables) // max(1, limit // 2))
+    urls = []
+    for t in tables[::step]:
+        query = f"measure={t['measure']}&grain={t['grain']}&place_level={t['place_level']}"
+        query += f"&by={','.join(t['by'])}" if t["by"] else ""
+        tab = f"/api/v1/tabulations?{query}"
+        urls.append(tab)
+        if t["grain"] == "month":
+            urls.append(f"/api/v1/timeseries?{query}")
+        if t["place_level"] != "national":
+            status, raw = await _fetch(reader, writer, port, tab, body=True)
+            rows = json.loads(raw)["data"] if status == 200 else []
+            place = next((r["place_code"] for r in rows if PLACE_CODE.match(r.get("place_code") or "")), None)
+            if place:
+                urls.append(f"/api/v1/tabulations?{query}&place={place}")
+    return urls[:limit]
 
 
 async def _client(port: int, total: int, concurrency: int) -> dict:
@@ -82,7 +100,8 @@ async def _client(port: int, total: int, concurrency: int) -> dict:
     errors = 0
     counter = iter(range(total))
     conns = [await asyncio.open_connection("127.0.0.1", port) for _ in range(concurrency)]
-    for url in URLS:  # warm the server's cache: every timed request is a cached one
+    urls = await discover_urls(*conns[0], port)
+    for url in urls:  # warm the server's cache: every timed request is a cached one
         assert await _fetch(*conns[0], port, url) == 200, url
 
     async def worker(reader, writer):
@@ -90,7 +109,7 @@ async def _client(port: int, total: int, concurrency: int) -> dict:
         for i in counter:
             t0 = time.perf_counter()
             try:
-                ok = await _fetch(reader, writer, port, URLS[i % len(URLS)]) == 200
+                ok = await _fetch(reader, writer, port, urls[i % len(urls)]) == 200
             except (OSError, asyncio.IncompleteReadError, ValueError):
                 ok = False
             latencies.append(time.perf_counter() - t0)
@@ -106,7 +125,7 @@ async def _client(port: int, total: int, concurrency: int) -> dict:
     def pct(p):
         return latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] * 1000
 
-    return {"requests": total, "concurrency": concurrency, "seconds": round(elapsed, 3),
+    return {"requests": total, "concurrency": concurrency, "urls": len(urls), "seconds": round(elapsed, 3),
             "rps": round(total / elapsed, 1), "p50_ms": round(pct(50), 2), "p95_ms": round(pct(95), 2),
             "p99_ms": round(pct(99), 2), "errors": errors}
 
@@ -183,7 +202,8 @@ def main() -> None:
             build_publication(home)
         result = run_server_and_load(home.resolve(), args.requests, args.concurrency)
     ok = result["rps"] >= TARGET_RPS and result["p95_ms"] <= TARGET_P95_MS and result["errors"] == 0
-    print(f"{result['requests']:,} requests at concurrency {result['concurrency']} in {result['seconds']} s")
+    print(f"{result['requests']:,} requests at concurrency {result['concurrency']} in {result['seconds']} s, over "
+          f"{result['urls']} URLs found in /api/v1/lattice")
     print(f"requests/s {result['rps']:,}  (target >= {TARGET_RPS})")
     print(f"latency p50 {result['p50_ms']} ms  p95 {result['p95_ms']} ms (target <= {TARGET_P95_MS:.0f})  p99 {result['p99_ms']} ms")
     print(f"errors {result['errors']}")

@@ -64,6 +64,7 @@ def _read_csv(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
+@cache
 def file_sha256(name: str) -> str:
     return hashlib.sha256((HERE / name).read_bytes()).hexdigest()
 

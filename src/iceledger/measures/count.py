@@ -15,6 +15,8 @@ from iceledger.measures.result import (MeasureResult, build_provenance, date_bas
 from iceledger.measures.spec import MeasureSpec
 
 WINDOW_LABEL = "_window"
+QUALITY = "_q_"  # one-pass queries: the release and duplicate rules' counts, per group
+KEPT = "_kept"
 
 
 @contextlib.contextmanager
@@ -63,7 +65,8 @@ def _windows(spec: MeasureSpec):
     return ((plo, hi), label)
 
 
-def run_measure(eng: Engine, spec: MeasureSpec) -> MeasureResult:
+def _plan(eng: Engine, spec: MeasureSpec) -> tuple:
+    """The frame, grouping and expressions of ``spec``: built (and their SQL compiled) once per engine."""
     window, label = _windows(spec)
     frame = build_frame(eng, spec.count, spec, spec.by, policy=spec.policy, window=window)
     if spec.unit == "people" and len(frame.selection.namespaces) > 1:
@@ -71,31 +74,73 @@ def run_measure(eng: Engine, spec: MeasureSpec) -> MeasureResult:
                          f"distinct people cannot be counted across identifier namespaces: the {spec.count} counted span "
                          f"{', '.join(frame.selection.namespaces)}, and ICE's person identifiers do not link across eras",
                          fix=f"add namespace (--namespace {frame.selection.namespaces[-1].split(' ')[0]}) or pin releases of one era")
-    t = frame.events
+    folded = frame.subject.duplicate_rule != "stay"
+    t = frame.flagged if folded else frame.events
+    counted = frame.events  # the rows counted, for the date basis (provenance)
     group = list(spec.by)
     if label is not None:
         t = t.mutate(**{WINDOW_LABEL: label(t._date)}).filter(lambda x: x[WINDOW_LABEL].notnull())
+        counted = counted.filter(label(counted._date).notnull())
         group.append(WINDOW_LABEL)
     if spec.compare == "before_after":
         t = t.mutate(period=ibis.ifelse(t._date < spec.compare_date, "before", "after"))
         group.insert(0, "period")
     people = spec.unit == "people"
-    value = t.person_id.nunique() if people else t.count()
-    quality_aggs = event_aggregates(t, frame, group, rows=people, people=people)
-    agg = t.group_by(group).aggregate(n=value, **quality_aggs) if group else t.aggregate(n=value, **quality_aggs)
-    qual_t = frame.flagged
-    if label is not None:  # the rows of both windows, not the days between them
-        qual_t = qual_t.filter(label(qual_t._date).notnull())
-    qual_expr = qual_t.aggregate(**quality_aggregates(qual_t))
+    if folded:  # one pass: the rows counted and, beside them, the rows the rules left out
+        overlap, dup = bool(frame.selection.exclusions), not spec.count_duplicates  # else the flag is always false
+        kept = (~t._overlap & ~t._dup) if overlap and dup else ~t._overlap if overlap else ~t._dup if dup else None
+        aggs = {"n": t.person_id.nunique(where=kept) if people else t.count(where=kept)}
+        if people:
+            aggs[KEPT] = t.count(where=kept)
+        aggs.update(event_aggregates(t, frame, group, rows=False, people=people, where=kept))
+        aggs.update({QUALITY + k: v for k, v in quality_aggregates(t).items()
+                     if (overlap or k != "overlap_left_out") and (dup or k != "duplicates_left_out")})
+        qual_expr = None
+    else:  # stays: the first stint of each stay is a window over the kept rows, so the rule's counts take a pass of their own
+        aggs = {"n": t.person_id.nunique() if people else t.count(),
+                **event_aggregates(t, frame, group, rows=people, people=people)}
+        qual_t = frame.flagged
+        if label is not None:  # the rows of both windows, not the days between them
+            qual_t = qual_t.filter(label(qual_t._date).notnull())
+        qual_expr = qual_t.aggregate(**quality_aggregates(qual_t))
+        eng.sql(qual_expr)
+    agg = t.group_by(group).aggregate(**aggs) if group else t.aggregate(**aggs)
+    if group:  # rows in dimension order, missing values last, sorted by the engine
+        agg = agg.order_by([ibis.asc(c, nulls_first=False) for c in group])
+    eng.sql(agg)
+    return frame, group, label is not None, agg, qual_expr, counted
+
+
+def _split_quality(rows: list[dict], people: bool, grouped: bool) -> tuple[list[dict], dict]:
+    """The rule's counts summed over the groups of a one-pass query (a count the query left out because
+    its rule cannot leave anything out is 0), and the groups that hold counted rows."""
+    qual = {"rows_read": 0, "duplicates_flagged": 0, "duplicates_left_out": 0, "overlap_left_out": 0}
+    names = [k for k in rows[0] if k.startswith(QUALITY)] if rows else []
+    for k in names:
+        qual[k.removeprefix(QUALITY)] = sum(r.pop(k) or 0 for r in rows)
+    out = []
+    for r in rows:
+        kept = r.pop(KEPT) if people else r["n"]
+        if people:
+            r["_rows"] = kept
+        if kept or not grouped:
+            out.append(r)
+    return out, qual
+
+
+def run_measure(eng: Engine, spec: MeasureSpec) -> MeasureResult:
+    frame, group, labelled, agg, qual_expr, counted = eng.memo(("measure", spec.model_dump_json()), lambda: _plan(eng, spec))
     rows = eng.rows(agg)
-    qual = eng.rows(qual_expr)[0]
+    if qual_expr is None:
+        rows, qual = _split_quality(rows, spec.unit == "people", bool(group))
+    else:
+        qual = eng.rows(qual_expr)[0]
     quality = summarise_quality(rows, qual, frame, group, spec.count_duplicates, spec.synthetic)
     notes: list[str] = []
     dims = [d for d in group if d != WINDOW_LABEL]
-    rows = derive.sort_rows(rows, dims)
     columns = dims + ["n"]
     if spec.compare == "year_earlier":
-        rows, added = derive.year_earlier(rows, dims, label is not None, notes)
+        rows, added = derive.year_earlier(rows, dims, labelled, notes)
         columns += added
     elif spec.compare == "before_after":
         rows, added = derive.before_after(rows, dims, spec.date_from, spec.compare_date, spec.date_to)
@@ -106,8 +151,10 @@ def run_measure(eng: Engine, spec: MeasureSpec) -> MeasureResult:
         from iceledger.measures.rates import add_rates
 
         columns += add_rates(eng, rows, dims, spec, notes)
-    sql = [{"purpose": "measure", "sql": eng.sql(agg)}, {"purpose": "quality", "sql": eng.sql(qual_expr)}]
-    extra = {"unit": spec.unit, "subject": catalog.subject(spec.count).description, "date": date_basis(eng, frame, t)}
+    sql = [{"purpose": "measure", "sql": eng.sql(agg)}]
+    if qual_expr is not None:
+        sql.append({"purpose": "quality", "sql": eng.sql(qual_expr)})
+    extra = {"unit": spec.unit, "subject": catalog.subject(spec.count).description, "date": date_basis(eng, frame, counted)}
     prov = build_provenance(eng, [frame], sql, quality, notes, extra)
     return MeasureResult("count", spec.model_dump(mode="json"), columns, rows, prov)
 

@@ -22,8 +22,9 @@ ENGINES = ("duckdb", "spark")
 
 
 class Engine:
-    """An Ibis backend plus the names of the tables it holds. Small bookkeeping tables are read
-    once per engine (``small``); every expression's SQL is compiled once (``sql``)."""
+    """An Ibis backend plus the names of the tables it holds. An engine reads its ledger as it was when
+    opened: small bookkeeping tables are read once (``small``), every expression's SQL is compiled once
+    (``sql``), and measures keep their plans (``memo``), so a repeated measure only runs its queries."""
 
     def __init__(self, name: str, backend, tables: set[str], dialect: str, *, owns=None, where: str = ""):
         self.name = name
@@ -35,6 +36,7 @@ class Engine:
         self._cache: dict[str, ibis.Table] = {}
         self._small: dict[str, list[dict]] = {}
         self._sql: dict = {}
+        self._memo: dict = {}
 
     def has(self, name: str) -> bool:
         return name in self.tables
@@ -46,6 +48,13 @@ class Engine:
         if name not in self._cache:
             self._cache[name] = self.backend.table(name)
         return self._cache[name]
+
+    def memo(self, key, build):
+        """``build()`` once per engine: what depends only on the ledger as this engine reads it (a measure's
+        frame, expressions and SQL, built from the release bookkeeping), reused by later calls."""
+        if key not in self._memo:
+            self._memo[key] = build()
+        return self._memo[key]
 
     def small(self, name: str) -> list[dict]:
         """Every row of a small table (bookkeeping), read once; [] when the table is absent."""

@@ -66,7 +66,8 @@ def _reach(frames, det_spaces: list[str], stage: str, notes: list[str]) -> bool:
     return len(missing) < len(det_spaces)
 
 
-def run_funnel(eng: Engine, spec: FunnelSpec) -> MeasureResult:
+def _plan(eng: Engine, spec: FunnelSpec) -> tuple:
+    """The funnel's frames and expressions, built (and compiled) once per engine, with the notes they gave."""
     notes: list[str] = []
     det = build_frame(eng, "detainers", spec, spec.by, extra=("detainer_lift_reason",))
     spaces = det.selection.namespaces
@@ -103,6 +104,14 @@ def run_funnel(eng: Engine, spec: FunnelSpec) -> MeasureResult:
         removed=d.count(where=d._removed), **event_aggregates(d, det, spec.by, rows=False))
     expr = d.group_by(spec.by).aggregate(**aggs) if spec.by else d.aggregate(**aggs)
     qual_expr = det.flagged.aggregate(**quality_aggregates(det.flagged))
+    eng.sql(expr), eng.sql(qual_expr)
+    return det, custody_frames, removal_frames, custody, removals, expr, qual_expr, notes
+
+
+def run_funnel(eng: Engine, spec: FunnelSpec) -> MeasureResult:
+    det, custody_frames, removal_frames, custody, removals, expr, qual_expr, plan_notes = eng.memo(
+        ("funnel", spec.model_dump_json()), lambda: _plan(eng, spec))
+    notes = list(plan_notes)
     rows = eng.rows(expr)
     quality = summarise_quality(rows, eng.rows(qual_expr)[0], det, spec.by, spec.count_duplicates, spec.synthetic,
                                 rows_column="lodged")
@@ -132,7 +141,8 @@ def run_funnel(eng: Engine, spec: FunnelSpec) -> MeasureResult:
 
 def _note_follow_up(eng, custody, spec: FunnelSpec, notes: list[str]) -> None:
     """Detainers too recent for N days of follow-up in the loaded records are flagged."""
-    last = eng.rows(custody.aggregate(last=custody._when.max()))[0]["last"]
+    last_expr = custody.aggregate(last=custody._when.max())
+    last = eng.memo(("custody_last", eng.sql(last_expr)), lambda: eng.rows(last_expr)[0]["last"])
     if last is None:
         return
     import datetime as dt

@@ -75,20 +75,24 @@ def quality_aggregates(t) -> dict:
             "duplicates_left_out": t.count(where=t._dup), "overlap_left_out": t.count(where=t._overlap)}
 
 
-def event_aggregates(t, frame: Frame, dims: list[str], *, rows: bool = True, people: bool = False) -> dict:
+def event_aggregates(t, frame: Frame, dims: list[str], *, rows: bool = True, people: bool = False, where=None) -> dict:
     """The quality counts a measure computes in its own pass, only those its rows do not already give:
     rows (unless the measure's count is the row count), rows without an AOR (unless aor_code is a
     dimension), synthetic rows (only when real and synthetic releases are mixed), rows without a
-    person identifier (when counting people)."""
+    person identifier (when counting people). ``where``: only the rows it holds true for are counted."""
+    def count(cond=None):
+        both = cond if where is None else (where if cond is None else where & cond)
+        return t.count() if both is None else t.count(where=both)
+
     out = {}
     if rows:
-        out["_rows"] = t.count()
+        out["_rows"] = count()
     if "aor_code" not in dims:
-        out["_no_aor"] = t.count(where=t.aor_code.isnull())
+        out["_no_aor"] = count(t.aor_code.isnull())
     if len({r.is_synthetic for r in frame.selection.chosen}) > 1:
-        out["_synthetic"] = t.count(where=t.is_synthetic.fill_null(False))
+        out["_synthetic"] = count(t.is_synthetic.fill_null(False))
     if people:
-        out["_no_person"] = t.count(where=t.person_id.isnull())
+        out["_no_person"] = count(t.person_id.isnull())
     return out
 
 

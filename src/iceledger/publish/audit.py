@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
 from collections import defaultdict
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -285,9 +283,9 @@ def audit_publication(path: Path, *, workers: int = WORKERS, progress=lambda *a,
     result = AuditResult(str(path), inconsistent=bad, relations=len(rels), pieces=len(pieces))
     progress("step", name=f"audit: {sum(len(p[0]) for p in pieces):,} withheld counts in {len(pieces):,} pieces")
     if workers > 1 and len(pieces) > 1:
-        from iceledger.publish.build import _die_with_parent
+        from iceledger.publish.build import worker_pool
 
-        with ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
+        with worker_pool(workers) as pool:
             solved = list(pool.map(_solve_piece, pieces, chunksize=max(1, len(pieces) // (workers * 8))))
     else:
         solved = [_solve_piece(p) for p in pieces]

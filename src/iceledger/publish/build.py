@@ -21,10 +21,10 @@ from iceledger.metadata import create_table_sql, public_tables, table, tables
 from iceledger.pipeline.ledger import code_version, connect, open_ledger, remove_stale_copies
 from iceledger.publish import cells as cellrows
 from iceledger.publish.claims import PublishedCells, gate_claims
+from iceledger.publish.history import History, cell_key
 from iceledger.publish.lattice import load_lattice, load_policy
 from iceledger.publish.suppress import suppress
 from iceledger.publish.tabulate import count_measure
-from iceledger.publish.history import History, cell_key
 from iceledger.publish.windows import window_key, window_rows
 from iceledger.settings import Settings
 from iceledger.validation import Finding, Report
@@ -35,7 +35,14 @@ LEDGER_COPIES = {  # public table: (ledger table, columns); never file_path
     "out_release_files": "release_files",
     "out_ingest_runs": "ingest_runs",
 }
-WORKERS = 2
+
+
+def workers() -> int:
+    """Processes for the suppression: the cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def _die_with_parent(parent: int) -> None:
@@ -64,25 +71,49 @@ def _die_with_parent(parent: int) -> None:
         threading.Thread(target=watch, name="parent watch", daemon=True).start()
 
 
-def _suppress_all(cubes: dict, threshold: int) -> dict:
-    if threshold < 1 or len(cubes) < 2:
-        return {fy: suppress(c, threshold) for fy, c in cubes.items()}
-    with ProcessPoolExecutor(max_workers=WORKERS, initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
-        futures = {fy: pool.submit(suppress, c, threshold) for fy, c in cubes.items()}
-        return {fy: f.result() for fy, f in futures.items()}
+def worker_pool(n: int) -> ProcessPoolExecutor:
+    """Worker processes that die with this one."""
+    return ProcessPoolExecutor(max_workers=n, initializer=_die_with_parent, initargs=(os.getpid(),))
 
 
-def _gate_cubes(lat, m, cubes: dict, threshold: int, history: History) -> dict:
-    """The gate on one measure's cubes, over time as well (history.py): a cube that has not changed since the
-    last publication keeps its decision; the others are searched (in the pool) through their effective values."""
-    if not threshold:
-        return _suppress_all(cubes, threshold)
-    keys = {fy: cellrows.cell_keys(lat, m, fy, c) for fy, c in cubes.items()}
-    name = {fy: cell_key("cube", m.name, fy) for fy in cubes}
-    out = {fy: history.earlier(name[fy], c, keys[fy], threshold) for fy, c in cubes.items()}
-    todo = {fy: history.effective_cube(c, keys[fy], threshold) for fy, c in cubes.items() if out[fy] is None}
-    out.update(_suppress_all(todo, threshold))
-    return {fy: history.remember(name[fy], c, keys[fy], threshold, out[fy]) for fy, c in cubes.items()}
+class _Gate:
+    """Suppression of every cube, in worker processes (one per core) while the next measure is counted;
+    in this process when there is one core or nothing to withhold. Biggest cubes go first.
+
+    Over time (history.py): a cube whose counts have not changed since the last publication keeps its
+    decision and is not searched; the others are searched through their effective values."""
+
+    def __init__(self, threshold: int, history: History):
+        self.threshold = threshold
+        self.history = history
+        n = workers()
+        self.pool = worker_pool(n) if threshold >= 1 and n > 1 else None
+
+    def submit(self, lat, m, cubes: dict) -> tuple:
+        keys = {fy: cellrows.cell_keys(lat, m, fy, c) for fy, c in cubes.items()} if self.threshold else {}
+        pending = {}
+        for fy in sorted(cubes, key=lambda fy: -len(cubes[fy].values)):
+            earlier = self.history.earlier(cell_key("cube", m.name, fy), cubes[fy], keys[fy], self.threshold) if keys else None
+            cube = self.history.effective_cube(cubes[fy], keys[fy], self.threshold) if keys else cubes[fy]
+            if earlier is not None:
+                pending[fy] = earlier
+            elif self.pool is None:
+                pending[fy] = suppress(cube, self.threshold)
+            else:
+                pending[fy] = self.pool.submit(suppress, cube, self.threshold)
+        return m, cubes, keys, pending
+
+    def result(self, submitted: tuple) -> dict:
+        m, cubes, keys, pending = submitted
+        out = {fy: (p.result() if hasattr(p, "result") else p) for fy, p in sorted(pending.items())}
+        if not self.threshold:
+            return out
+        return {fy: self.history.remember(cell_key("cube", m.name, fy), cubes[fy], keys[fy], self.threshold, o)
+                for fy, o in out.items()}
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
 
 
 def _insert(con, name: str, rows: list[dict]) -> int:
@@ -141,26 +172,33 @@ def publish(settings: Settings, *, threshold: int | None = None, exact: bool = F
             if t.kind == "public":
                 con.execute(create_table_sql(t))
         has_synthetic, notes, audit, lattice_rows, sources = False, [], [], [], []
-        for m in lat.measures.values():
-            progress("step", name=f"publish: count {m.name}")
-            counts = count_measure(engine, lat, m, progress, threshold, max_small_share)
-            report.extend(counts.findings)
-            notes += [f.message for f in counts.findings if f.severity != "info" or f.code == "family_coarsened"]
-            progress("step", name=f"publish: suppress {m.name}")
-            outcome = _gate_cubes(lat, m, counts.cubes, threshold, history)
-            rows = []
-            for fy, cube in counts.cubes.items():
-                rows += cellrows.rows_for_cube(lat, m, fy, cube, outcome[fy], counts.is_synthetic, threshold)
-            shown.update((cellrows.row_key(r), r["event_count"]) for r in rows if not r["is_suppressed"])
-            published_cells += [r for r in rows if r["time_grain"] == "month"]
-            n = _insert(con, "out_tabulations", rows)
-            audit += cellrows.audit_rows(m.name, rows, outcome, counts.cubes)
-            lattice_rows += cellrows.lattice_rows(m, rows, counts.is_synthetic)
-            sources.append(cellrows.source_row(m.name, counts))
-            has_synthetic |= counts.is_synthetic and n > 0
-            if any(o.fallback for o in outcome.values()):
-                report.add(Finding("warning", "cube_fully_withheld", f"{m.name}: in some fiscal years no protecting "
-                                   "pattern was found and every non-zero cell was withheld"))
+        gate = _Gate(threshold, history)
+        try:
+            counted = []
+            for m in lat.measures.values():
+                progress("step", name=f"publish: count {m.name}")
+                counts = count_measure(engine, lat, m, progress, threshold, max_small_share)
+                report.extend(counts.findings)
+                notes += [f.message for f in counts.findings if f.severity != "info" or f.code == "family_coarsened"]
+                counted.append((m, counts, gate.submit(lat, m, counts.cubes)))
+            for m, counts, pending in counted:
+                progress("step", name=f"publish: suppress {m.name}")
+                outcome = gate.result(pending)
+                rows = []
+                for fy, cube in counts.cubes.items():
+                    rows += cellrows.rows_for_cube(lat, m, fy, cube, outcome[fy], counts.is_synthetic, threshold)
+                shown.update((cellrows.row_key(r), r["event_count"]) for r in rows if not r["is_suppressed"])
+                published_cells += [r for r in rows if r["time_grain"] == "month"]
+                n = _insert(con, "out_tabulations", rows)
+                audit += cellrows.audit_rows(m.name, rows, outcome, counts.cubes)
+                lattice_rows += cellrows.lattice_rows(m, rows, counts.is_synthetic)
+                sources.append(cellrows.source_row(m.name, counts))
+                has_synthetic |= counts.is_synthetic and n > 0
+                if any(o.fallback for o in outcome.values()):
+                    report.add(Finding("warning", "cube_fully_withheld", f"{m.name}: in some fiscal years no protecting "
+                                       "pattern was found and every non-zero cell was withheld"))
+        finally:
+            gate.close()
         _insert(con, "out_suppression_audit", audit)
         _insert(con, "out_lattice", lattice_rows)
         _insert(con, "out_measure_sources", sources)

@@ -25,25 +25,41 @@ def fy_start(fy: int) -> dt.date:
 
 def describe_cell(lat: Lattice, m: MeasureLattice, fy: int, cell: tuple) -> dict:
     """The public columns that say where a cell sits (its table, period, place and categories)."""
-    out: dict = {"measure_name": m.name, "cell_fy": fy, "cell_place_level": NATIONAL, "place_code": NATIONAL_CODE,
-                 "place_parent_code": None}
-    cats = []
-    for dim, node in zip(m.dims, cell):
-        if dim == TIME:
-            out["time_grain"] = "month" if node else "fy"
-            out["period_date"] = node[0] if node else fy_start(fy)
-        elif dim in lat.places:
-            if node:
-                out["cell_place_level"] = lat.places[dim].levels[len(node) - 1]
-                out["place_code"] = node[-1]
-                out["place_parent_code"] = node[0] if len(node) > 1 else None
-        elif node != ROOT:
-            cats.append((dim, node[0]))
-    for i in (1, 2):
-        name, value = cats[i - 1] if len(cats) >= i else (None, None)
-        out[f"category_{i}"], out[f"category_{i}_value"] = name, value
-    out["tabulation_key"] = table_key(m.name, out["time_grain"], out["cell_place_level"], [c for c, _ in cats])
-    return out
+    return _describer(lat, m, fy)(cell)
+
+
+def _describer(lat: Lattice, m: MeasureLattice, fy: int):
+    """``describe_cell`` for the cells of one cube: what each dimension is, and each table's key, worked out once."""
+    roles = [(TIME, None) if d == TIME else ("place", lat.places[d].levels) if d in lat.places else ("category", d)
+             for d in m.dims]
+    start = fy_start(fy)
+    keys: dict = {}
+
+    def describe(cell: tuple) -> dict:
+        out: dict = {"measure_name": m.name, "cell_fy": fy, "cell_place_level": NATIONAL, "place_code": NATIONAL_CODE,
+                     "place_parent_code": None}
+        cats = []
+        for (role, arg), node in zip(roles, cell):
+            if role == TIME:
+                out["time_grain"] = "month" if node else "fy"
+                out["period_date"] = node[0] if node else start
+            elif role == "place":
+                if node:
+                    out["cell_place_level"] = arg[len(node) - 1]
+                    out["place_code"] = node[-1]
+                    out["place_parent_code"] = node[0] if len(node) > 1 else None
+            elif node != ROOT:
+                cats.append((arg, node[0]))
+        for i in (1, 2):
+            name, value = cats[i - 1] if len(cats) >= i else (None, None)
+            out[f"category_{i}"], out[f"category_{i}_value"] = name, value
+        k = (out["time_grain"], out["cell_place_level"], tuple(c for c, _ in cats))
+        if k not in keys:
+            keys[k] = table_key(m.name, *k)
+        out["tabulation_key"] = keys[k]
+        return out
+
+    return describe
 
 
 def row_key(row: dict) -> str:
@@ -53,24 +69,26 @@ def row_key(row: dict) -> str:
 
 
 def cell_keys(lat: Lattice, m: MeasureLattice, fy: int, cube: Cube) -> dict:
-    return {cell: row_key(describe_cell(lat, m, fy, cell)) for cell in cube.values}
+    describe = _describer(lat, m, fy)
+    return {cell: row_key(describe(cell)) for cell in cube.values}
 
 
 def rows_for_cube(lat: Lattice, m: MeasureLattice, fy: int, cube: Cube, outcome: Suppression, synthetic: bool,
                   threshold: int = 0) -> list[dict]:
     """One row per cell of ``cube`` (the true counts). A primary cell of ``outcome`` that is not itself small
     was withheld because it changed by little since it was last shown (history.py): ``withheld_changed``."""
-    withheld = outcome.withheld
+    withheld, primary = outcome.withheld, outcome.primary
+    describe = _describer(lat, m, fy)
     rows = []
     for cell, value in cube.values.items():
-        row = describe_cell(lat, m, fy, cell)
+        row = describe(cell)
         hidden = cell in withheld
         row["event_count"] = None if hidden else value
         row["is_suppressed"] = hidden
         row["is_synthetic"] = synthetic
         if not hidden:
             row["_status"] = "published"
-        elif cell not in outcome.primary:
+        elif cell not in primary:
             row["_status"] = "withheld_complementary"
         else:
             row["_status"] = "withheld_small" if not threshold or value <= threshold else "withheld_changed"

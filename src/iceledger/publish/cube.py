@@ -110,25 +110,33 @@ def build_cube(dims: tuple[str, ...], families: list[Mapping[str, int]],
     nodes: dict[str, set[Node]] = {d: {ROOT} for d in dims}
     sums: list[dict[Cell, int]] = []
     for fam, fam_rows in zip(families, rows):
+        depths = [fam.get(d, 0) for d in dims]
         acc: dict[Cell, int] = {}
         for coords, n in fam_rows:
-            chains = []
-            for d in dims:
-                node = tuple(coords.get(d, ROOT))
-                if len(node) != fam.get(d, 0):
-                    raise ValueError(f"a finest cell of family {dict(fam)} has {d} at depth {len(node)}")
-                chains.append([node[:k] for k in range(len(node) + 1)])
-                nodes[d].update(chains[-1])
-            for cell in itertools.product(*chains):
-                acc[cell] = acc.get(cell, 0) + n
+            cell = tuple(tuple(coords.get(d, ROOT)) for d in dims)
+            acc[cell] = acc.get(cell, 0) + n
+        for cell in acc:
+            for j, node in enumerate(cell):
+                if len(node) != depths[j]:
+                    raise ValueError(f"a finest cell of family {dict(fam)} has {dims[j]} at depth {len(node)}")
+        for j, d in enumerate(dims):  # roll each dimension up, a level at a time: every margin of the family
+            leaves = {cell[j] for cell in acc}
+            for node in leaves:
+                nodes[d].update(node[:k] for k in range(len(node)))
+            nodes[d].update(leaves)
+            for depth in range(depths[j], 0, -1):
+                up: dict[Cell, int] = {}
+                for cell, v in acc.items():
+                    if len(cell[j]) == depth:
+                        key = cell[:j] + (cell[j][:-1],) + cell[j + 1:]
+                        up[key] = up.get(key, 0) + v
+                acc.update(up)
         sums.append(acc)
     values: dict[Cell, int] = {}
     for fam, acc in zip(families, sums):
         levels = [sorted((n for n in nodes[d] if len(n) <= fam.get(d, 0)), key=_sort_key) for d in dims]
         for cell in itertools.product(*levels):
             v = acc.get(cell, 0)
-            if cell in values and values[cell] != v:
+            if values.setdefault(cell, v) != v:
                 raise ValueError(f"families disagree on cell {cell}: {values[cell]} against {v}")
-            values[cell] = v
     return Cube(tuple(dims), tuple(families), values)
-

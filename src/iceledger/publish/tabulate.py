@@ -78,7 +78,7 @@ def count_family(engine, lat: Lattice, m: MeasureLattice, fam: Family) -> tuple[
         rows = [({**{d: r[d] for d in by}, OUTCOME: o}, n) for r in res.rows for o, n in _outcome_rows(r) if n]
     else:
         res = measure(_spec(m.subject, by), engine=engine)
-        rows = [({d: r[d] for d in by}, r["n"]) for r in res.rows if r["n"]]
+        rows = [(r, n) for r in res.rows if (n := r.pop("n"))]  # a count's rows hold its dimensions and n
     return rows, res.provenance, res.is_synthetic
 
 
@@ -115,13 +115,18 @@ def small_share(rows: list[tuple[dict, int]], threshold: int) -> float:
 
 def _summed(rows: list[tuple[dict, int]], keep, *, to_fy: bool = False) -> list[tuple[dict, int]]:
     """Rows summed over the dimensions ``keep`` rejects (and over the months of a fiscal year with ``to_fy``)."""
+    if not rows:
+        return []
+    names = sorted(k for k in rows[0][0] if keep(k) and not (to_fy and k == "month"))  # a family's rows share their keys
+    by_fy = to_fy and "month" in rows[0][0]
     acc: dict[tuple, int] = {}
     for values, n in rows:
-        if to_fy and "month" in values:
-            values = {**{k: v for k, v in values.items() if k != "month"}, "fy": fiscal_year(values["month"])}
-        key = tuple(sorted((k, v) for k, v in values.items() if keep(k)))
+        key = tuple(values[k] for k in names)
+        if by_fy:
+            key += (fiscal_year(values["month"]),)
         acc[key] = acc.get(key, 0) + n
-    return [(dict(k), n) for k, n in acc.items()]
+    names += ["fy"] if by_fy else []
+    return [(dict(zip(names, k)), n) for k, n in acc.items()]
 
 
 def row_fy(values: dict) -> int:
