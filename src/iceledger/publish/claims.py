@@ -27,7 +27,7 @@ from iceledger.claims.result import Check, decide
 from iceledger.measures.derive import minus_year
 from iceledger.publish.codes import ValueLists
 from iceledger.publish.history import History, cell_key
-from iceledger.publish.lattice import NATIONAL
+from iceledger.publish.lattice import NATIONAL, load_lattice
 from iceledger.publish.query import NOT_SHOWN
 
 # What a public records check may say: its verdict and terms, the query and the releases behind it.
@@ -58,11 +58,11 @@ def not_shown_text(threshold: int) -> str:
     return f"not shown: rests on fewer than {threshold + 1} (a count the disclosure policy withholds)"
 
 
-def gate_records_check(check: dict, threshold: int, lists: ValueLists | None = None, changed: bool = False) -> tuple[dict, bool]:
-    """(the public form of a records check, whether it was withheld). ``changed``: one of its counts changed by
-    1 to the threshold since an earlier publication showed it (history.py); it is withheld the same way."""
+def gate_records_check(check: dict, threshold: int, lists: ValueLists | None = None, withhold: bool = False) -> tuple[dict, bool]:
+    """(the public form of a records check, whether it was withheld). ``withhold``: withhold it even when no count
+    is small (one changed by little since it was shown, or it repeats a sum of withheld cells)."""
     public = {k: check[k] for k in SAFE_RECORD_FIELDS if k in check}
-    small = changed or any(1 <= c <= threshold for c in counts_of(check).values())
+    small = withhold or any(1 <= c <= threshold for c in counts_of(check).values())
     if small:
         text = not_shown_text(threshold)
         public.update(verdict=NOT_SHOWN, value=None, value_text=text, explanation=text, rows=None)
@@ -96,7 +96,7 @@ def public_verdict(checks: list[dict], hidden: list[int], threshold: int) -> tup
     return outcomes.pop(), f"{text} {names[:1].upper() + names[1:]}: {not_shown_text(threshold)}.".strip()
 
 
-PLACE_DIMS = {"aor_code": "aor", "facility": "facility", "state": "state", "county": "county"}
+PLACE_DIMS = {d: lv for p in load_lattice().places.values() for d, lv in zip(p.dimensions, p.levels)}  # aor_code: aor...
 
 
 class PublishedCells:
@@ -180,9 +180,9 @@ def gate_result(data: dict, threshold: int, lists: ValueLists | None = None, his
     for i, check in enumerate(data.get("checks") or []):
         if check.get("kind") == "records":
             counts = {claim_key(data["claim_id"], i, k): v for k, v in counts_of(check).items()}
-            changed = any(history.changed_by_little(k, v, threshold) for k, v in counts.items()) \
+            withhold = any(history.changed_by_little(k, v, threshold) for k, v in counts.items()) \
                 or (check.get("value") is not None and repeats_withheld_cells(spec, check.get("rows"), cells))
-            public, withheld = gate_records_check(check, threshold, lists, changed)
+            public, withheld = gate_records_check(check, threshold, lists, withhold)
             if withheld:
                 hidden.append(len(checks))
             else:
@@ -193,7 +193,7 @@ def gate_result(data: dict, threshold: int, lists: ValueLists | None = None, his
     out = {**data, "checks": checks}
     if not hidden:
         return out, False, shown
-    verdict, explanation = public_verdict([c for c in data["checks"]], hidden, threshold)
+    verdict, explanation = public_verdict(data["checks"], hidden, threshold)
     out.update(verdict=verdict, explanation=explanation)
     if data.get("value_source") == "records" or verdict == NOT_SHOWN:
         out.update(value=None, computed_value=None, value_source=None,

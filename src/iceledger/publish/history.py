@@ -14,12 +14,12 @@ exactly as before). Publishing then applies one rule:
   whose values say how far each cell may be moved without contradicting earlier publications
   (``effective_cube``). A cell that was shown and has not changed counts as a shown zero there: it is
   never used to hide another (someone who knows what a release could not have touched knows it
-  stayed the same). A cell that changed can be lowered only while it stays above its last shown
-  value plus one, so the change stays a change.
+  stayed the same). A cell that changed is lowered by a protecting move only while its change stays
+  at least 1, so that it stays a change.
 - A count withheld once stays withheld until it has moved by more than the threshold from the last
   value shown, however many publications come between.
 
-A count that changed by more than the threshold, or by nothing, is shown as it is. The history is
+A count that changed by more than the threshold, or by nothing, is not withheld for its change. The history is
 updated only when a publication succeeds; the exact analyst database neither reads nor writes it.
 """
 
