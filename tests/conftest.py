@@ -44,6 +44,26 @@ def registry_build(tmp_path_factory):
     return settings, build(settings)
 
 
+@pytest.fixture(scope="session")
+def real(tmp_path_factory, registry_build):
+    """The registries (``registry_build``) and both bundled real releases ingested as a user would, once per session:
+    (settings, {release: run summary}, {release: seconds}). Read it, never write to it."""
+    import time
+
+    from iceledger.pipeline.ingest import ingest
+    from iceledger.pipeline.releases import load_manifest
+    from iceledger.settings import DATA_DIR
+
+    settings = copy_home(registry_build[0], tmp_path_factory.mktemp("real-records") / "home")
+    runs, seconds = {}, {}
+    for rid in ("uwchr-seattle-uw-v-dhs", "uwchr-2019-icfo-53623"):
+        start = time.perf_counter()
+        runs[rid] = ingest(settings, load_manifest(DATA_DIR / "records" / rid / "release.yaml"))
+        seconds[rid] = time.perf_counter() - start
+    print(f"\ningest seconds: {seconds}")
+    return settings, runs, seconds
+
+
 def copy_home(src, dst: Path):
     """A writable copy of a built home (ledger and release store) at ``dst``."""
     import shutil

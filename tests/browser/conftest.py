@@ -23,6 +23,8 @@ ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 BROWSER_DIR = Path(__file__).resolve().parent
+AXE = BROWSER_DIR / "vendor" / "axe.min.js"  # axe-core from npm, vendored for the tests (vendor/MANIFEST.json)
+PHONE_WIDTH = 390
 
 
 def _unavailable() -> str | None:
@@ -115,6 +117,15 @@ class Watched:
         self.page.wait_for_selector("body[data-charts=ready]", timeout=30_000)
         return self.page
 
+    def axe(self) -> list[dict]:
+        """axe-core's serious and critical violations on the open page (the script is injected from the
+        test tree, not requested from anywhere)."""
+        self.page.add_script_tag(path=str(AXE))
+        found = self.page.evaluate("axe.run(document, {resultTypes: ['violations']}).then(r => r.violations"
+                                   ".map(v => ({id: v.id, impact: v.impact, help: v.help, "
+                                   "nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))})))")
+        return [v for v in found if v["impact"] in ("serious", "critical")]
+
 
 @pytest.fixture
 def watched(browser, server):
@@ -126,7 +137,7 @@ def watched(browser, server):
 
 @pytest.fixture
 def phone(browser, server):
-    context = browser.new_context(viewport={"width": 375, "height": 740}, device_scale_factor=2, is_mobile=True)
+    context = browser.new_context(viewport={"width": PHONE_WIDTH, "height": 844}, device_scale_factor=2, is_mobile=True)
     w = Watched(context.new_page(), server)
     yield w
     context.close()

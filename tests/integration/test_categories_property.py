@@ -59,6 +59,8 @@ def _rows(table, n: int) -> list[dict]:
             row["detention_facility_code"] = ["ADLNTCA", "ABQHOLD", "AAORDMD"][i % 3]
         if "facility_state" in table.fields:
             row["facility_state"] = states[i % 3]
+        if table.landmark_field:  # counties read from landmarks: the AOR check (out_aor_evidence) reports some
+            row[table.landmark_field] = LANDMARKS[(i // 3) % 3]
         if "detainer_lift_reason" in table.fields:
             row["detainer_lift_reason"] = ["Detainer Declined by LEA", "Booked into Detention", None][i % 3]
         out.append({k: v for k, v in row.items() if k in table.columns})
@@ -66,6 +68,8 @@ def _rows(table, n: int) -> list[dict]:
 
 
 GENDERS = ["Male", "Female", "Unknown"]
+# Counties whose records lie in three AORs (the rows' AORs cycle apart from them): the AOR check reports them.
+LANDMARKS = ["KING COUNTY JAIL, SEATTLE WA", "HARRIS COUNTY JAIL, HOUSTON TX", "MALHEUR COUNTY JAIL, VALE OR"]
 
 
 @pytest.fixture(scope="module")
@@ -89,10 +93,17 @@ def baseline(small_home):
 
 
 def plant(settings_, strings: list[str]) -> None:
+    """Each string into its field of a third of the rows; landmarks read again (as the ingest reads them), so
+    planted landmark text and AOR codes reach the AOR check too."""
+    from iceledger.metadata import table as table_meta
+    from iceledger.pipeline.places import read_record_landmarks
+
     con = duckdb.connect(str(settings_.ledger_path))
     try:
         for (table, field), s in zip(FIELDS, strings):
             con.execute(f'UPDATE {table} SET "{field}" = ? WHERE source_row % 3 = 0', [s])
+        for t in core_tables():
+            read_record_landmarks(con, table_meta(t.name), "hand-categories")
         con.execute("CHECKPOINT")
     finally:
         con.close()
@@ -142,6 +153,16 @@ def test_no_record_text_reaches_the_publication(small_home, baseline, tmp_path_f
         for level, code in con.execute("SELECT DISTINCT cell_place_level, place_code FROM out_tabulations "
                                        "WHERE cell_place_level <> 'national'").fetchall():
             assert code == OTHER or code in allowed[level], (level, code)
+        evidence = con.execute("SELECT county_fips, state_code, aor_code, registry_aor_codes, listed_aor_codes, "
+                               "aor_check_status FROM out_aor_evidence").fetchall()
+        assert evidence, "the AOR check reports the landmarks' counties"
+        statuses = set(code_list("aor_check_status").values)
+        for county, state, aor, registry, listed, status in evidence:
+            assert county == OTHER or county in allowed["county"], county
+            assert state == OTHER or state in allowed["state"], state
+            assert aor is None or aor == OTHER or aor in allowed["aor"], aor
+            assert all(a == OTHER or a in allowed["aor"] for a in registry + listed), (registry, listed)
+            assert status in statuses | {OTHER}, status
     finally:
         con.close()
 

@@ -27,7 +27,7 @@ def ledger(tmp_path_factory):
 def test_rows_per_registry(ledger):
     _, report = ledger
     assert report.summary["rows"]["geography"] == {"ref_states": 56, "ref_counties": 3245, "ref_aors": 26,
-                                                  "ref_aor_periods": 3, "ref_county_aor": 3257, "ref_places": 249}
+                                                  "ref_aor_periods": 9, "ref_county_aor": 3272, "ref_places": 249}
     assert {f.code for f in report.findings} == {"county_without_aor", "aor_not_established",
                                                  "aor_county_count_differs", "aor_period_date_unknown"}
 
@@ -51,7 +51,12 @@ def test_crosswalk_queries(ledger):
                     ("El Paso County", "TX", "ELP"), ("Harris County", "TX", "HOU")]
     per_period = con.execute("SELECT aor_period, count(*), count(aor_code) FROM ref_county_aor "
                              "GROUP BY 1 ORDER BY 1").fetchall()
-    assert per_period == [("before-harlingen", 15, 6), ("since-harlingen", 15, 15), ("stable", 3227, 3227)]
+    assert per_period == [("before-harlingen", 15, 9), ("central-texas-list", 10, 10), ("central-texas-records", 10, 9),
+                          ("florida-panhandle-list", 4, 4), ("florida-panhandle-records", 4, 0), ("north-idaho-list", 1, 1),
+                          ("north-idaho-records", 1, 0), ("since-harlingen", 15, 15), ("stable", 3212, 3212)]
+    current = con.execute("SELECT aor_period, bool_and(is_current) FROM ref_county_aor GROUP BY 1 ORDER BY 1").fetchall()
+    assert [p for p, c in current if c] == ["central-texas-list", "florida-panhandle-list", "north-idaho-list",
+                                            "since-harlingen", "stable"]
 
 
 def test_build_is_deterministic(tmp_path):
@@ -95,4 +100,6 @@ def test_cli_aors_and_counties():
     assert len(har) == 15 and all(r["is_aor_established"] for r in har)
     before = json.loads(runner.invoke(app, ["places", "counties", "SNA", "--on", "2019-01-01", "--json"]).output)["data"]
     cameron = next(r for r in before if r["county_fips"] == "48061")
-    assert cameron["is_aor_established"] and sum(not r["is_aor_established"] for r in before) == 9
+    assert cameron["is_aor_established"] and sum(not r["is_aor_established"] for r in before) == 7  # 6 + Hamilton
+    mclennan = next(r for r in before if r["county_fips"] == "48309")
+    assert mclennan["is_aor_established"]

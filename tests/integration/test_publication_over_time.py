@@ -107,3 +107,39 @@ def test_publishing_an_unchanged_ledger_again_gives_the_same_publication(publica
         assert again.execute(cells).fetchall() == first
     finally:
         again.close()
+
+
+def test_the_aor_check_counts_follow_the_same_rule(registry_build, tmp_path):
+    """out_aor_evidence over time: when 3 of a county's records move from one AOR to another between two
+    publications (a re-read release), the two counts that moved by 3 are withheld, not shown as 33 and 27;
+    without the history they would be."""
+    from measures_ledger import HandLedger
+
+    from iceledger.publish.aor_evidence import aor_evidence_key, aor_evidence_rows
+    from iceledger.publish.history import History
+
+    settings = copy_home(registry_build[0], tmp_path / "home")
+    jail = "MALHEUR COUNTY JAIL, VALE OR"
+    rows = [dict(arrest(f"2019-0{1 + i % 9}-10", aor, f"m-{aor}-{i}"), apprehension_landmark=jail)
+            for aor in ("Seattle", "Houston", "Salt Lake City") for i in range(30)]
+    HandLedger(settings.ledger_path).release("aor-over-time", era="L2", received="2024-01-01") \
+        .add("core_arrests", "aor-over-time", rows).close()
+
+    def evidence(history: History) -> dict:
+        con = duckdb.connect(str(settings.ledger_path))
+        try:
+            out = aor_evidence_rows(con, THRESHOLD, history)
+        finally:
+            con.close()
+        history.record({aor_evidence_key(r): r["records_count"] for r in out if not r["is_suppressed"]})
+        return {r["aor_code"]: r["records_count"] for r in out if r["county_fips"] == "41045"}
+
+    first = evidence(History.load(settings.home))
+    assert first == {None: 90, "SEA": 30, "HOU": 30, "SLC": 30}
+    con = duckdb.connect(str(settings.ledger_path))
+    con.execute("UPDATE core_arrests SET aor_code = 'SEA' WHERE person_id IN ('m-Houston-0', 'm-Houston-1', 'm-Houston-2')")
+    con.close()
+    assert evidence(History.none()) == {None: 90, "SEA": 33, "HOU": 27, "SLC": 30}  # what a reader would subtract
+    second = evidence(History.load(settings.home))
+    assert second[None] == 90 and second["SLC"] == 30  # unchanged counts stay shown
+    assert second["SEA"] is None and second["HOU"] is None

@@ -160,3 +160,50 @@ def test_a_verdict_the_withheld_check_cannot_change_is_shown(custom):
     assert official["verdict"] == "contradicted" and records["verdict"] == "not_shown"
     assert "498" in data["explanation"] and "ICE's records: not shown" in data["explanation"]
     assert not re.search(r"\bhold [0-9]", data["explanation"])
+
+
+@pytest.fixture(scope="module")
+def records_publication(with_records, tmp_path_factory):
+    """The hand-made ledger (small counts) published with the seed claims, served by the real app."""
+    from fastapi.testclient import TestClient
+
+    from iceledger.api.app import create_app
+    from iceledger.publish.build import publish
+    from tests.conftest import copy_home
+
+    home = copy_home(with_records, tmp_path_factory.mktemp("claims-published") / "home")
+    publish(home)
+    return home, TestClient(create_app(home, True))
+
+
+@pytest.mark.parametrize("lang, words, verdicts", [
+    ("en", "Not shown: rests on fewer than 11", ("Supported", "Contradicted")),
+    ("es", "No se muestra: se basa en menos de 11", ("Respaldada", "Contradicha")),
+])
+def test_the_dashboard_says_a_withheld_verdict_is_not_shown(records_publication, lang, words, verdicts):
+    """A claim whose verdict the gate withheld reads "not shown: rests on fewer than 11" on its page and in the
+    list, in both languages, and nowhere says supported or contradicted."""
+    import duckdb
+
+    home, client = records_publication
+    con = duckdb.connect(str(home.public_path), read_only=True)
+    try:
+        hidden = [r[0] for r in con.execute("SELECT claim_id FROM out_claim_results WHERE claim_verdict = 'not_shown' "
+                                            "ORDER BY 1").fetchall()]
+    finally:
+        con.close()
+    assert hidden, "the seed claims over 11 arrests rest on small counts"
+    listing = client.get("/claims", params={"lang": lang}).text
+    for claim_id in hidden:
+        page = client.get(f"/claim/{claim_id}", params={"lang": lang})
+        assert page.status_code == 200, claim_id
+        verdict = re.search(r'<p class="verdict-big v-not_shown">(.*?)</p>', page.text, re.S)
+        assert verdict and words in verdict.group(1), claim_id
+        reconcile = re.search(r'<p class="reconcile" id="reconcile">(.*?)</p>', page.text, re.S).group(1)
+        assert words.lower() in reconcile.lower()
+        assert not any(v.lower() in reconcile.lower() for v in verdicts), reconcile
+        row = re.search(rf'<a href="[^"]*/claim/{re.escape(claim_id)}[^"]*"[^>]*>.*?</tr>', listing, re.S)
+        assert row and words in row.group(0) and not any(v in row.group(0) for v in verdicts), claim_id
+    api = client.get(f"/api/v1/claims/{hidden[0]}").json()["data"]
+    api = api[0] if isinstance(api, list) else api
+    assert api["claim_verdict"] == "not_shown" and api["computed_value"] is None

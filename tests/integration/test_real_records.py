@@ -2,39 +2,22 @@
 ICE counts them: ICE's published figures and the Seattle workbook's own Summary sheet are the oracles.
 
 The national release (FOIA 2019-ICFO-53623, about 2.7 million rows) takes about a minute to ingest
-on the 2-core machine; the fixture does it once for the whole session.
+on the 2-core machine; the fixture (``real`` in tests/conftest.py) does it once for the whole session.
 """
 
 from __future__ import annotations
-
-import time
-
-import pytest
 
 from iceledger.claims.records import describe_value
 from iceledger.measures import MeasureSpec, measure
 from iceledger.pipeline.ingest import ingest
 from iceledger.pipeline.ledger import connect
-from iceledger.pipeline.releases import load_manifest, manifest_from_paths
-from iceledger.settings import DATA_DIR, load_settings
+from iceledger.pipeline.releases import manifest_from_paths
+from iceledger.settings import load_settings
 from iceledger.validation.checks import validate
 
 NATIONAL = "uwchr-2019-icfo-53623"
 SEATTLE = "uwchr-seattle-uw-v-dhs"
 WORKBOOK = "redacted UW v. DHS - ICE Productions_LESA-STU_FINAL.xlsx"
-
-
-@pytest.fixture(scope="session")
-def real(tmp_path_factory):
-    """A home holding both bundled releases: (settings, {release: run summary}, {release: seconds})."""
-    settings = load_settings(tmp_path_factory.mktemp("real-records") / "home").ensure()
-    runs, seconds = {}, {}
-    for rid in (SEATTLE, NATIONAL):
-        start = time.perf_counter()
-        runs[rid] = ingest(settings, load_manifest(DATA_DIR / "records" / rid / "release.yaml"))
-        seconds[rid] = time.perf_counter() - start
-    print(f"\ningest seconds: {seconds}")
-    return settings, runs, seconds
 
 
 def query(settings, sql, params=None):

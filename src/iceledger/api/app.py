@@ -20,6 +20,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.gzip import GZipMiddleware
 
 from iceledger.api.docs import render_docs
 from iceledger.api.middleware import ApiGate
@@ -123,4 +124,6 @@ def create_app(settings: Settings, public: bool, *, data: PublicData | None = No
         headers.append((b"x-iceledger-notice", b"exact figures from the ledger; not passed through the disclosure gate"))
     cache = "public, max-age=300" if public else "private, no-store"
     app.add_middleware(ApiGate, seed=data.publication["publication_id"] + mode, headers=headers, cache_control=cache)
+    # outermost: compresses what the gate answers or caches (HTML, JSON, CSV, JS, TopoJSON) for clients that accept gzip
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
     return app

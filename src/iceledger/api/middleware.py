@@ -47,7 +47,8 @@ class ApiGate:
             self.cached_bytes -= len(dropped[2])
 
     async def _send(self, send, status: int, headers: list, body: bytes, head: bool) -> None:
-        await send({"type": "http.response.start", "status": status, "headers": headers})
+        # a copy: an outer middleware (GZip) edits the list it is sent, and a cached response must not change
+        await send({"type": "http.response.start", "status": status, "headers": list(headers)})
         await send({"type": "http.response.body", "body": b"" if head else body})
 
     async def __call__(self, scope, receive, send):
@@ -87,10 +88,13 @@ class ApiGate:
                 chunks.append(message.get("body", b""))
                 if not message.get("more_body"):
                     status = started["status"]
-                    hdrs = [(k, v) for k, v in started.get("headers", []) if k.lower() not in (b"etag", b"cache-control")]
+                    inner = started.get("headers", [])
+                    # a handler may cache longer (the web's hashed static files); otherwise the app's rule
+                    own = next((v for k, v in inner if k.lower() == b"cache-control" and b"immutable" in v), None)
+                    hdrs = [(k, v) for k, v in inner if k.lower() not in (b"etag", b"cache-control")]
                     hdrs += self.headers
                     if status == 200:
-                        hdrs += [(b"etag", etag), (b"cache-control", self.cache_control)]
+                        hdrs += [(b"etag", etag), (b"cache-control", own or self.cache_control)]
                     else:
                         hdrs += [(b"cache-control", b"no-store")]
                     body = b"".join(chunks)

@@ -232,6 +232,20 @@ for _ep, _summary in [("aors", "ICE areas of responsibility"), ("states", "State
 FIPS_RE = re.compile(r"^\d{5}$")
 
 
+@router.get("/places/aor-evidence", summary="Counties whose records place them in another AOR than the county → AOR "
+                                              "registry: records per county and AOR, after the disclosure gate")
+def aor_evidence(request: Request, limit: int = Limit, offset: int = Offset, format: str = Format):
+    """Records whose landmark names one county, per release, table, county and the AOR ICE recorded (aor_code
+    null: the county's total), with the registry's AORs for their dates and today's; filter with column=value
+    (county_fips, aor_code, aor_check_status, …). No landmark text is published."""
+    d = data_of(request)
+    if not d.has("out_aor_evidence"):
+        check_params(request, PAGE_PARAMS)
+        return answer(request, [], format, name="aor_evidence", total=0, limit=limit, offset=offset, returned=0,
+                      note="this publication has no AOR check (published before it existed)")
+    return _registry(request, "out_aor_evidence", limit, offset, format, what="table")
+
+
 @router.get("/places/{fips}/status", summary="A county's cooperation with ICE on a day: detainers, 287(g), government lists, "
                                              "each fact dated and cited")
 def place_status(request: Request, fips: str, on: Optional[str] = Query(None, description="Day, YYYY-MM-DD (default today).")):

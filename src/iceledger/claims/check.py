@@ -21,7 +21,8 @@ def check_claim(engine, lc: LoadedClaim) -> ClaimResult:
     verdict, explanation = decide(checks)
     where = lc.file if not Path(lc.file).is_absolute() else Path(lc.file).name  # results never carry a local path
     return ClaimResult(claim.id, claim.statement, claim.source.model_dump(mode="json"), claim.comparison, claim.expected,
-                       claim.tolerance, verdict, explanation, checks, where, claim.notes)
+                       claim.tolerance, verdict, explanation, checks, where, claim.notes,
+                       {k: v.model_dump() for k, v in claim.translations.items()})
 
 
 def check_claims(paths: list[str | Path] | None = None, *, engine=None, home=None) -> list[ClaimResult]:

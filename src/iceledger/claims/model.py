@@ -194,6 +194,13 @@ class Measure(_Strict):
         return self
 
 
+class Translation(_Strict):
+    """A claim's words in another language (the dashboard's Spanish pages show them)."""
+
+    statement: str = Field(min_length=10)
+    notes: str | None = None
+
+
 class Claim(_Strict):
     """One published claim, in the ledger's words, with what tests it."""
 
@@ -207,6 +214,8 @@ class Claim(_Strict):
     levels: list[Literal["place", "aor"]] = Field(default_factory=lambda: ["place"],
         description="set_equals: the levels names are matched at; the first decides, the others are shown.")
     notes: str | None = None
+    translations: dict[Literal["es"], Translation] = Field(default_factory=dict,
+        description="The statement and notes in other languages, by language code (es: Spanish).")
 
     @field_validator("id", mode="before")
     @classmethod

@@ -59,6 +59,7 @@ class ClaimResult:
     checks: list[Check]
     file: str
     notes: str | None = None
+    translations: dict = field(default_factory=dict)
 
     @property
     def deciding(self) -> Check | None:
@@ -97,7 +98,7 @@ class ClaimResult:
             "releases": sorted({r["release_id"] for c in self.checks for r in c.releases}),
             "is_synthetic": self.is_synthetic,
             "checks": [asdict(c) | {"name": c.name} for c in self.checks],
-            "notes": self.notes, "file": self.file,
+            "notes": self.notes, "file": self.file, "translations": self.translations,
         })
 
 

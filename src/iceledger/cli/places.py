@@ -58,6 +58,10 @@ def resolve(text: str = typer.Argument(..., help='Place as a press release write
             console.print(f"  {p.kind:8} {p.name}, {p.state_code}  counties: {counties}  AOR: {', '.join(p.aor_codes)}{flag}")
             if p.note:
                 console.print(f"           {p.note}")
+            for ev in p.aor_evidence:
+                if ev["aor_period"] != "stable":
+                    console.print(f"           {ev['aor_period']} ({ev['aor_basis']}): {ev['source_detail']}",
+                                  highlight=False, markup=False)
         if res.stated_aor:
             console.print(f"  stated AOR in the text: {res.stated_aor}")
         for n in res.notes:
@@ -166,6 +170,60 @@ def print_status(s: dict) -> None:
         if len(cited) > 4:
             console.print(f"    … {len(cited) - 4} more sources (--json lists every fact)", highlight=False)
     console.print(f"timeline: {len(s['timeline'])} dated facts (--json for all). {s['note']}", highlight=False, markup=False)
+
+
+@places_app.command("check-aors")
+def check_aors(county: Optional[str] = typer.Option(None, "--county", help='Only this county ("McLennan County, TX" or a FIPS code).'),
+               min_records: int = typer.Option(1, "--min-records", help="Only counties with at least this many records outside today's AOR."),
+               release: Optional[str] = typer.Option(None, "--release", help="Only this release's records."),
+               synthetic: bool = typer.Option(False, "--synthetic", help="Count synthetic releases too (off: ICE's real records only)."),
+               home: Optional[Path] = HomeOption, as_json: bool = JsonOption):
+    """Counties whose records place them in another AOR than the county → AOR registry: records whose landmark
+    names one county, per AOR, with the registry's AORs for their dates and today's (docs/geography.md)."""
+    from iceledger.pipeline.aor_check import check_aors as run_check
+    from iceledger.pipeline.aor_check import county_summary
+    from iceledger.pipeline.ledger import open_ledger
+    from iceledger.sources.cooperation.status import county_for_text
+
+    @handles_errors()
+    def go(as_json: bool):
+        fips = county_for_text(county, None)[0] if county else None
+        con = open_ledger(settings_for(home))
+        try:
+            if not con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'record_landmarks'").fetchall()[0][0]:
+                raise NotFoundError("no_landmarks", "this ledger holds no landmarks read from records",
+                                    fix="run `iceledger build` (the ledger predates landmark reading), then ingest releases")
+            rows = [e for e in run_check(con, include_synthetic=synthetic, release_id=release) if not fips or e.county_fips == fips]
+        finally:
+            con.close()
+        summary = [c for c in county_summary(rows) if c["records_elsewhere"] >= min_records or c["status"] == "unsettled"]
+        keep = {c["county_fips"] for c in summary}
+        rows = [e for e in rows if e.county_fips in keep]
+        if as_json:
+            emit_json({"counties": summary, "counts": [e.to_dict() for e in rows]}, county=county, min_records=min_records,
+                      release=release, synthetic=synthetic)
+            return
+        print_aor_check(summary, rows)
+
+    go(as_json=as_json)
+
+
+def print_aor_check(summary: list[dict], rows: list) -> None:
+    outside = sum(c["is_mostly_outside_registry"] for c in summary)
+    console.print(f"{len(summary)} counties whose records (landmarks naming one county) place them in an AOR other than "
+                  f"today's list or the registry on their dates; in {outside} most of a table's records are outside the "
+                  "registry's AORs", highlight=False, markup=False)
+    by: dict[str, list] = {}
+    for e in rows:
+        by.setdefault(e.county_fips, []).append(e)
+    for c in summary:
+        mark = "  MOSTLY OUTSIDE THE REGISTRY" if c["is_mostly_outside_registry"] else ""
+        console.print(f"[bold]{c['county_fips']} {c['county_name']}, {c['state_code']}[/bold]: today {'/'.join(c['listed_aor_codes'])}"
+                      f", registry on the records' dates {'/'.join(c['registry_aor_codes'])}: {c['status']}{mark}", highlight=False)
+        for e in by[c["county_fips"]]:
+            console.print(f"    {e.aor_code} {e.records_count:>7,} {e.table_name.removeprefix('core_'):<10} {e.share:>6.1%} of the "
+                          f"county's  {e.landmarks_count} landmark(s)  {e.first_date} to {e.last_date}  registry "
+                          f"{'/'.join(e.registry_aor_codes)}: {e.status}  {e.release_id}", highlight=False, markup=False)
 
 
 def register(app: typer.Typer) -> None:

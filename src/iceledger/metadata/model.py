@@ -69,6 +69,7 @@ class Table:
     state_field: str | None = None  # state text that state_code is resolved from
     county_field: str | None = None  # county text that county_fips is resolved from (within state_code)
     public: bool = False  # a registry that publish copies and the public server serves (the allow-list)
+    landmark_field: str | None = None  # place text (jail, office, city) read to a county (record_landmarks)
     declared_in: str = ""
 
     @property
@@ -160,6 +161,7 @@ def tables() -> dict[str, Table]:
             state_field=attrs.get("state_field"),
             county_field=attrs.get("county_field"),
             public=bool(attrs.get("public", False)),
+            landmark_field=attrs.get("landmark_field"),
             declared_in=origin,
         )
         if t.kind not in TABLE_KINDS:

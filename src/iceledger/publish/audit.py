@@ -3,10 +3,10 @@
 From ``public.duckdb`` alone, the audit rebuilds every linear relation between the published tables
 (a fiscal year is the sum of its months; a nation of its AORs or states; an AOR of its facilities; a
 state of its counties; a table without a category of the same table by that category; an operation
-window's total of its weeks and of its AORs), adds what anyone knows of a withheld count (a whole
-number, at least 1: zeros are shown), and for every withheld count solves two integer programs
-(SciPy's HiGHS): the smallest and the largest value that fit everything published. A count whose
-smallest and largest values are equal is **pinned**: the publication gives it away.
+window's total of its weeks and of its AORs; a county's records in the AOR check, of the AORs ICE
+recorded), adds what anyone knows of a withheld count (a whole number, at least 1: zeros are shown),
+and for every withheld count solves two integer programs (SciPy's HiGHS): the smallest and the largest
+value that fit everything published. A count whose smallest and largest values are equal is **pinned**: the publication gives it away.
 
 The linear system splits into independent pieces (withheld counts linked by relations); each piece is
 solved on its own, the pieces shared between two worker processes. Different measures and fiscal
@@ -95,6 +95,12 @@ def _cells(con) -> dict[Key, int | None]:
                                                       "is_suppressed FROM out_operation_windows").fetchall():
             key = ("window " + slug, 0, "month" if week is not None else "fy", week, "aor" if aor else NATIONAL,
                    aor or "US", None, frozenset())
+            out[key] = None if hidden else n
+    if _has(con, "out_aor_evidence"):  # a county's records in a release and table = the sum over the AORs ICE recorded
+        for release, tname, county, aor, n, hidden in con.execute(
+                "SELECT release_id, table_name, county_fips, aor_code, records_count, is_suppressed FROM out_aor_evidence").fetchall():
+            key = (f"aor evidence {release} {tname}", 0, "month" if aor is not None else "fy", aor, "county", county,
+                   None, frozenset())
             out[key] = None if hidden else n
     return out
 

@@ -1,10 +1,11 @@
 """`iceledger publish`: the public database, written through the gate into a temporary file and
 swapped in with one rename, so a reader never sees half a publication.
 
-It holds only: the lattice's tabulations (suppressed), the registries the metadata declares public
-(with their declared columns), release metadata without local paths, claim results (gated), the
-suppression audit, and one row describing the publication. ``exact=True`` writes a local analyst database instead: the same
-tables without suppression, marked ``is_exact`` so that the public server refuses it.
+It holds only: the lattice's tabulations (suppressed), the AOR check's counts (suppressed), the
+registries the metadata declares public (with their declared columns), release metadata without local
+paths, claim results (gated), the suppression audit, and one row describing the publication.
+``exact=True`` writes a local analyst database instead: the same tables without suppression, marked
+``is_exact`` so that the public server refuses it.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ import pyarrow as pa
 from iceledger.metadata import create_table_sql, public_tables, table, tables
 from iceledger.pipeline.ledger import code_version, connect, open_ledger, remove_stale_copies
 from iceledger.publish import cells as cellrows
+from iceledger.publish.aor_evidence import aor_evidence_key, aor_evidence_rows
 from iceledger.publish.claims import PublishedCells, gate_claims
+from iceledger.publish.codes import ValueLists
 from iceledger.publish.history import History, cell_key
 from iceledger.publish.lattice import load_lattice, load_policy
 from iceledger.publish.suppress import suppress
@@ -215,6 +218,9 @@ def publish(settings: Settings, *, threshold: int | None = None, exact: bool = F
         claims, claim_note, claim_counts = gate_claims(engine, threshold, history=history,
                                                        cells=PublishedCells(published_cells))
         shown.update(claim_counts)
+        evidence = aor_evidence_rows(ledger, threshold, history, ValueLists(engine))  # publish/aor_evidence.py
+        _insert(con, "out_aor_evidence", evidence)
+        shown.update((aor_evidence_key(r), r["records_count"]) for r in evidence if not r["is_suppressed"])
         _insert(con, "out_claim_results", claims)
         if claim_note:
             notes.append(claim_note)

@@ -50,6 +50,35 @@ class ValueLists:
             return value
         return value if value is not None and ok(str(value)) else OTHER
 
+    def field_check(self, name: str) -> Callable[[str], bool] | None:
+        """The test a value of the field ``name`` (metadata/fields) must pass to be published: its code list or
+        the registry column it declares; None when it declares neither."""
+        key = ("field:" + name, None)
+        if key not in self._checks:
+            f = field_(name)
+            if f.codes:
+                self._checks[key] = code_list(f.codes).knows
+            elif f.values_from:
+                table, column = f.values_from.split(".")
+                self._checks[key] = {str(r[column]) for r in self.engine.small(table) if r.get(column) is not None}.__contains__
+            else:
+                self._checks[key] = None
+        return self._checks[key]
+
+    def fold_field(self, name: str, value, like: str | None = None):
+        """A value of a public table's column as it may be published, by the list the field ``like`` (else
+        ``name``) declares: a listed value is itself, any other text (a blank too) is ``OTHER``, a list is folded
+        element by element. NULL stays NULL (a total, or nothing recorded). A field that declares no list is
+        refused: a column of codes is public only once its list is declared."""
+        ok = self.field_check(like or name)
+        if ok is None:
+            raise ValueError(f"field {like or name!r} declares no code list (codes: or values_from:)")
+        if value is None:
+            return None
+        if isinstance(value, (list, tuple)):
+            return [v if v is not None and ok(str(v)) else OTHER for v in value]
+        return value if ok(str(value)) else OTHER
+
     def _resolve(self, dim: str, subject: str | None):
         if dim == OUTCOME:
             return code_list("funnel_outcome").knows

@@ -9,10 +9,11 @@ the locale the page hands to Vega (i18n.Formatter.vega_locales).
 from __future__ import annotations
 
 from iceledger.web.i18n import Formatter
+from iceledger.web.static import asset_url
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"  # an identifier only; nothing is fetched
 BLUE, GREY, LIGHT = "#1d5a8a", "#b9b9b9", "#ececec"
-ATLAS_COUNTIES = "/static/atlas/counties-10m.json"
+ATLAS_COUNTIES = "atlas/counties-10m.json"  # served under its hashed name (static.asset_url)
 
 
 def _base(title: str, f: Formatter) -> dict:
@@ -84,32 +85,42 @@ def bars(rows: list[dict], *, title: str, x_title: str, f: Formatter, withheld_l
     }
 
 
-def choropleth(values: list[dict], *, title: str, legend_title: str, f: Formatter, withheld_label: str) -> dict:
-    """Counties coloured by a count. values: fips, name, count, withheld (a county's AOR value on the AOR map)."""
+def choropleth(values: list[dict], *, title: str, legend_title: str, f: Formatter, withheld_label: str,
+               no_count_label: str) -> dict:
+    """Counties coloured by a count, each a link to its place's page. values: fips, name, count,
+    withheld, text, url (a county's AOR value and page on the AOR map). The legend has a swatch for
+    withheld and for no published count beside the colour ramp."""
     lookup = {"lookup": "id", "from": {"data": {"name": "areas"}, "key": "fips",
-                                        "fields": ["name", "count", "withheld", "text"]}}
-    geo = {"url": ATLAS_COUNTIES, "format": {"type": "topojson", "feature": "counties"}}
+                                        "fields": ["name", "count", "withheld", "text", "url"]}}
+    atlas = asset_url(ATLAS_COUNTIES)
+    geo = {"url": atlas, "format": {"type": "topojson", "feature": "counties"}}
     tooltip = [{"field": "name", "type": "nominal", "title": f.gettext("Place")},
                {"field": "text", "type": "nominal", "title": legend_title}]
+    status = {"type": "nominal", "scale": {"domain": [withheld_label, no_count_label], "range": [GREY, LIGHT]},
+              "legend": {"title": None, "orient": "bottom-right", "direction": "vertical", "symbolType": "square",
+                         "symbolStrokeColor": "#777", "symbolStrokeWidth": 0.5}}
+    shape = {"type": "geoshape", "stroke": "#fff", "strokeWidth": 0.2, "aria": False}
     spec = _base(title, f) | {
         "height": 420,
         "autosize": {"type": "fit", "contains": "padding"},
         "projection": {"type": "albersUsa"},
         "datasets": {"areas": values},
-        "layer": [{"data": geo, "mark": {"type": "geoshape", "fill": LIGHT, "stroke": "#fff", "strokeWidth": 0.2}}],
+        "resolve": {"scale": {"color": "independent"}, "legend": {"color": "independent"}},
+        "layer": [{"data": geo, "mark": shape, "encoding": {"color": {"datum": no_count_label, **status}}}],
     }
     if any(v["withheld"] for v in values):
         spec["layer"].append({"data": geo, "transform": [lookup, {"filter": "datum.withheld === true"}],
-                              "mark": {"type": "geoshape", "fill": GREY, "stroke": "#fff", "strokeWidth": 0.2},
-                              "encoding": {"tooltip": tooltip}})
+                              "mark": shape | {"cursor": "pointer"},
+                              "encoding": {"color": {"datum": withheld_label, **status}, "tooltip": tooltip,
+                                           "href": {"field": "url"}}})
     if any(not v["withheld"] for v in values):
         spec["layer"].append({"data": geo, "transform": [lookup, {"filter": "datum.withheld === false"}],
-                              "mark": {"type": "geoshape", "stroke": "#fff", "strokeWidth": 0.2},
+                              "mark": shape | {"cursor": "pointer"},
                               "encoding": {"color": {"field": "count", "type": "quantitative", "title": legend_title,
                                                      "scale": {"scheme": "blues", "type": "sqrt"},
                                                      "legend": {"format": ",d", "orient": "bottom-left",
                                                                 "direction": "horizontal"}},
-                                           "tooltip": tooltip}})
-    spec["layer"].append({"data": {"url": ATLAS_COUNTIES, "format": {"type": "topojson", "mesh": "states"}},
-                          "mark": {"type": "geoshape", "fill": None, "stroke": "#555", "strokeWidth": 0.6}})
+                                           "tooltip": tooltip, "href": {"field": "url"}}})
+    spec["layer"].append({"data": {"url": atlas, "format": {"type": "topojson", "mesh": "states"}},
+                          "mark": {"type": "geoshape", "fill": None, "stroke": "#555", "strokeWidth": 0.6, "aria": False}})
     return spec

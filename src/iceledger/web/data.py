@@ -23,6 +23,7 @@ class WebData:
 
     def __init__(self, public: PublicData):
         self.public = public
+        self._memo: dict = {}
 
     def rows(self, sql: str, params: list | None = None) -> list[dict]:
         return self.public.fetch(sql, params)
@@ -48,9 +49,17 @@ class WebData:
         return bool(self.publication.get("is_exact"))
 
     @cached_property
-    def is_synthetic(self) -> bool:
-        r = self.one("SELECT bool_or(is_synthetic) AS s FROM out_releases")
-        return bool(self.publication.get("has_synthetic") or (r and r["s"]))
+    def record_origin(self) -> str:
+        """Whether the publication's counts are ICE's records ("real"), all synthetic, or "mixed" (series
+        differ; each table says which it is); "" with no counts."""
+        flags = {bool(r["s"]) for r in self.rows("SELECT DISTINCT is_synthetic AS s FROM out_lattice")}
+        return "" if not flags else "mixed" if len(flags) == 2 else "synthetic" if True in flags else "real"
+
+    def memo(self, key: str, make):
+        """A value computed once per publication (the search index)."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
 
     def published_at(self) -> dt.datetime | None:
         return self.publication.get("published_at")
@@ -175,6 +184,23 @@ class WebData:
     def county_aor(self) -> dict[str, str]:
         return self._county_aor
 
+    def aor_evidence(self) -> list[dict]:
+        """Counties where an AOR outside today's list holds most of a table's records in a real release (counts
+        the gate shows), from out_aor_evidence (publish/aor_evidence.py)."""
+        if not self.has("out_aor_evidence"):
+            return []
+        return self.rows("""
+            SELECT e.release_id, e.table_name, e.county_fips, c.county_full_name || ', ' || e.state_code AS county_name,
+                   e.aor_code, e.records_count, t.records_count AS county_records_count, e.registry_aor_codes,
+                   e.listed_aor_codes, e.aor_check_status
+            FROM out_aor_evidence e
+            JOIN out_aor_evidence t ON t.release_id = e.release_id AND t.table_name = e.table_name
+                 AND t.county_fips = e.county_fips AND t.aor_code IS NULL
+            JOIN ref_counties c ON c.county_fips = e.county_fips
+            WHERE e.aor_code IS NOT NULL AND NOT e.is_synthetic AND NOT list_contains(e.listed_aor_codes, e.aor_code)
+              AND e.records_count * 2 > t.records_count
+            ORDER BY e.table_name, e.records_count DESC, e.county_fips""")
+
     # --- facilities, 287(g), policies ---------------------------------------------------------
     def _filtered(self, sql: str, filters: tuple, order: str) -> list[dict]:
         params: list = []
@@ -196,18 +222,98 @@ class WebData:
     def facility_adp(self, code: str) -> list[dict]:
         if not self.has("ref_facility_adp"):
             return []
-        return self.rows("SELECT * FROM ref_facility_adp WHERE detention_facility_code = ? ORDER BY facility_adp_fy", [code])
+        # one row a year: several of ICE's files give a year's average, the latest data first
+        return self.rows("SELECT a.*, s.source_title FROM ref_facility_adp a LEFT JOIN ref_sources s USING (source_id) "
+                         "WHERE detention_facility_code = ? QUALIFY row_number() OVER (PARTITION BY facility_adp_fy "
+                         "ORDER BY facility_adp_through_date DESC, source_id) = 1 ORDER BY facility_adp_fy", [code])
 
     def agreements(self, *, aor: str | None = None, state: str | None = None, county: str | None = None) -> list[dict]:
         return self._filtered("SELECT * FROM ref_287g_agreements WHERE true",
                               (("aor_code", aor), ("agency_state_code", state), ("agency_county_fips", county)),
                               "g287_signed_date DESC NULLS LAST, agency_name")
 
-    def policies(self, *, aor: str | None = None, state: str | None = None) -> list[dict]:
-        return self._filtered("SELECT p.*, j.jurisdiction_name, j.place_level, j.state_code, j.aor_code FROM ref_policies p "
-                              "JOIN ref_jurisdictions j USING (jurisdiction_id) WHERE true",
-                              (("j.aor_code", aor), ("j.state_code", state)),
-                              "p.effective_from_date NULLS LAST, j.jurisdiction_name")
+    # --- what a place does and what others say of it -------------------------------------------
+    def place_cooperation(self, level: str, code: str) -> dict:
+        """The registry's answer for one place (aor, state or county): its own policies on detainers, the
+        state's (labelled scope "state"), those of cities in it ("city"), the 287(g) agreements of agencies
+        in it, the government lists naming it, and what was searched (the 287(g) lists with their dates,
+        every designation list). The one function to switch to a cooperation-status model when there is
+        one; the page renders what it returns.
+        """
+        jur = self._jurisdictions(level, code)
+        ids = list(jur)
+        policies = [r | {"scope": jur[r["jurisdiction_id"]]} for r in self.rows(
+            "SELECT p.*, j.jurisdiction_name, j.place_level FROM ref_policies p JOIN ref_jurisdictions j "
+            "USING (jurisdiction_id) WHERE list_contains(?, jurisdiction_id) "
+            "ORDER BY p.effective_from_date NULLS LAST, j.jurisdiction_name", [ids])] if ids else []
+        designations = self._designations(level, code, jur)
+        return {"policies": policies, "designations": designations,
+                "agreements": self.agreements(**{level: code}),
+                "g287_lists": self.g287_lists, "designation_lists": self.rows(
+                    "SELECT * FROM ref_designation_lists ORDER BY designation_date DESC"),
+                "jurisdictions_registered": self.one("SELECT count(*) AS n FROM ref_jurisdictions")["n"]}
+
+    def _designations(self, level: str, code: str, jur: dict[str, str]) -> list[dict]:
+        """Government list entries naming the place, its state, or a county or city in it: by registered
+        jurisdiction, or by the counties and state an entry was matched to (DHS's 2025 list)."""
+        state = self.county(code)["state_code"] if level == "county" and self.county(code) else code
+        rows = self.rows("SELECT d.*, l.designation_list_title, l.designated_by, l.designation_date, l.designation_kind, "
+                         "l.designation_withdrawn_date, l.source_url AS list_url FROM ref_policy_designations d "
+                         "JOIN ref_designation_lists l USING (designation_list_id) WHERE list_contains(?, d.jurisdiction_id) "
+                         "OR (? = 'county' AND list_contains(d.county_fips_codes, ?)) "
+                         "OR (? IN ('county', 'state') AND d.jurisdiction_id IS NULL AND d.state_code = ? "
+                         "AND (d.matched_level = 'state' OR ? = 'state')) "
+                         "ORDER BY l.designation_date DESC, d.listed_name", [list(jur), level, code, level, state, level])
+        for r in rows:
+            matched = r.get("matched_level") or ""
+            r["scope"] = jur.get(r["jurisdiction_id"]) or (
+                "state" if matched == "state" and level == "county" else
+                "place" if matched == level or (matched == "state" and level == "state") else matched or "place")
+        return rows
+
+    @cached_property
+    def g287_lists(self) -> dict:
+        """How many of ICE's 287(g) lists the registry holds, the first and last dates."""
+        return self.one("SELECT count(DISTINCT g287_snapshot_id) AS n, min(g287_snapshot_date) AS first_date, "
+                        "max(g287_snapshot_date) AS last_date FROM ref_287g_snapshots")
+
+    def _jurisdictions(self, level: str, code: str) -> dict[str, str]:
+        """Registered jurisdictions that speak for a place -> their scope: place (the place itself),
+        state (its state; on an AOR page, a state it covers), city or county (one within the place)."""
+        out: dict[str, str] = {}
+        if level == "county":
+            c = self.county(code)
+            if c is None:
+                return out
+            for r in self.rows("SELECT jurisdiction_id, place_level, jurisdiction_name, state_code FROM ref_jurisdictions "
+                               "WHERE state_code = ?", [c["state_code"]]):
+                if r["place_level"] == "state":
+                    out[r["jurisdiction_id"]] = "state"
+                elif r["place_level"] == "county" and r["jurisdiction_name"] == c["county_full_name"]:
+                    out[r["jurisdiction_id"]] = "place"
+                elif r["place_level"] == "city" and code in self._city_counties(r["jurisdiction_name"], c["state_code"]):
+                    out[r["jurisdiction_id"]] = "city"
+        elif level == "state":
+            for r in self.rows("SELECT jurisdiction_id, place_level FROM ref_jurisdictions WHERE state_code = ? "
+                               "AND place_level IN ('state', 'county', 'city')", [code]):
+                out[r["jurisdiction_id"]] = "place" if r["place_level"] == "state" else r["place_level"]
+        elif level == "aor":
+            for r in self.rows("SELECT jurisdiction_id, place_level FROM ref_jurisdictions WHERE aor_code = ? "
+                               "AND place_level IN ('state', 'county', 'city')", [code]):
+                out[r["jurisdiction_id"]] = r["place_level"]
+        return out
+
+    def _city_counties(self, name: str, state: str) -> list[str]:
+        r = self.one("SELECT county_fips_codes FROM ref_places WHERE place_kind = 'city' AND state_code = ? AND "
+                     "(place_name = ? OR list_contains(place_aliases, ?))", [state, name, name])
+        return list(r["county_fips_codes"]) if r else []
+
+    def counties_in(self, *, state: str | None = None, aor: str | None = None) -> list[str]:
+        """The FIPS codes of a state's counties, or of the counties an AOR covers today."""
+        if aor:
+            return [c for c, a in self.county_aor().items() if a == aor]
+        return [r["county_fips"] for r in self.rows("SELECT county_fips FROM ref_counties JOIN ref_states USING "
+                                                     "(state_fips) WHERE state_code = ? AND valid_to IS NULL", [state])]
 
     # --- operations, figures, claims ------------------------------------------------------------
     def operations(self) -> list[dict]:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from iceledger.publish.query import NOT_SHOWN, OTHER
 from iceledger.web.i18n import Formatter
 
+NOT_RECORDED = OTHER  # a place or category outside its declared list, or blank (publish/codes.py)
+
 
 def N_(msg: str) -> str:  # noqa: N802 (gettext's conventional marker name)
     return msg
@@ -41,19 +43,26 @@ VALUES = {
                        "in_custody_removed": N_("ICE custody, then removed"),
                        "in_custody_removal_unknown": N_("ICE custody, removal not known"),
                        "custody_unknown": N_("Custody not known")},
-    "level": {"aor": N_("ICE field office (AOR)"), "state": N_("state"), "county": N_("county"),
+    "level": {"aor": N_("ICE field office (AOR)"), "state": N_("state"), "county": N_("county"), "city": N_("city"),
               "facility": N_("facility"), "national": N_("United States")},
     "g287_status": {"participating": N_("Participating"), "pending": N_("Pending"),
                     "not in latest list": N_("Not in ICE's latest list")},
     "policy_kind": {"judicial_warrant_required": N_("Holds only with a judicial warrant or court order"),
                     "listed_offences_only": N_("Holds only for listed offences"),
-                    "notification_only": N_("Notifies ICE of release only"), "unknown": N_("Not stated")},
+                    "notification_only": N_("Notifies ICE of release only"), "unknown": N_("Not stated"),
+                    "bars_ice_from_jail": N_("Bars ICE from the jail"),
+                    "state_law": N_("State law limiting cooperation with ICE"),
+                    "state_directive": N_("State directive limiting cooperation with ICE"),
+                    "anti_sanctuary_mandate": N_("State law requiring cooperation with ICE")},
     "citation_kind": {"copy_of_government_release": N_("copy of a government release"),
                       "dhs_press_release": N_("DHS press release"), "ice_press_release": N_("ICE press release"),
                       "ice_report": N_("ICE report"), "ice_spreadsheet": N_("ICE spreadsheet"),
                       "ice_web_page": N_("ICE web page"), "news_report": N_("news report"),
                       "research_dataset": N_("research data set"), "research_report": N_("research report"),
                       "secondary_report": N_("secondary report")},
+    "source_kind": {"government web page": N_("government web page"), "government record": N_("government record"),
+                    "software package data": N_("software package data"), "compiled dataset": N_("compiled dataset"),
+                    "hand-compiled facts": N_("hand-compiled facts")},
     "operation_status": {"announced": N_("Announced"), "reported_unconfirmed": N_("Reported, not confirmed")},
     "metric": {"administrative_arrests": N_("Administrative arrests"), "arrests_change": N_("Change in arrests"),
                "arrests_change_pct": N_("Change in arrests (%)"), "arrests_noncriminal": N_("Arrests without a criminal record"),
@@ -93,3 +102,12 @@ def withheld_label(f: Formatter, threshold: int) -> str:
     and the page must not say which (that would let a reader work the small one out), so the words
     cover both; they never say or imply zero."""
     return f.gettext("fewer than %(n)s or withheld", n=f.number(threshold + 1))
+
+# US states and territories whose Spanish names differ (USA.gov en español), found by either name and
+# shown in Spanish on Spanish pages; the names are ref_states.state_name, translated when shown.
+STATE_NAMES = (
+    N_("American Samoa"), N_("Commonwealth of the Northern Mariana Islands"), N_("District of Columbia"), N_("Hawaii"),
+    N_("Louisiana"), N_("Michigan"), N_("Mississippi"), N_("Missouri"), N_("New Hampshire"), N_("New Jersey"),
+    N_("New Mexico"), N_("New York"), N_("North Carolina"), N_("North Dakota"), N_("Oregon"), N_("Pennsylvania"),
+    N_("South Carolina"), N_("South Dakota"), N_("United States Virgin Islands"), N_("West Virginia"),
+)

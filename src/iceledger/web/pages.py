@@ -9,19 +9,23 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from iceledger.errors import IceledgerError
-from iceledger.web import static
+from iceledger.web import search, static
+from iceledger.web.claims import claim_view, claims_by_figure, headline_figures, period, reconcile
 from iceledger.web.data import WebData
+from iceledger.web.glosses import gloss
 from iceledger.web.i18n import LANGUAGES, NAMES, Formatter
 from iceledger.web.labels import MEASURE_HELP, MEASURES, VALUES, category_label, measure_label, withheld_label
+from iceledger.web.table import origin_text
 from iceledger.web.tables import BUILDERS, Table, build
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 HOME_MEASURES = ("arrests", "detainers", "book_ins", "removals")
-HEADLINE_METRICS = ("administrative_arrests", "removals", "detainers", "operation_arrests", "arrests_change_pct")
+FACILITY_MEASURES = ("detainers", "book_ins")
+BREAKDOWNS = (("arrests", "criminality"), ("arrests", "method_group"), ("detainers", "lift_reason"))
 CSV_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
@@ -57,50 +61,80 @@ def fmt(request: Request) -> Formatter:
     return Formatter(request.query_params.get("lang"))
 
 
+def chosen_fy(request: Request, years: list[int]) -> int | None:
+    """The fiscal year the page was asked for, if the publication has it; else the latest."""
+    fy = year_param(request)
+    return fy if fy in years else (years[-1] if years else None)
+
+
+def by_category(data: WebData, f: Formatter, level: str, code: str | None, fy: int | None, place: str | None) -> dict:
+    """Breakdowns and the detainer funnel where the publication has them for the level; and what it lacks."""
+    cats = {m: data.categories_of(m, level) for m in ("arrests", "detainers")}
+    out = {"breakdowns": [build("breakdown", data, f, measure=m, category=c, level=level, code=code, fy=fy,
+                                place_name=place) for m, c in BREAKDOWNS if c in cats[m]],
+           "funnel": build("funnel", data, f, level=level, code=code, fy=fy, place_name=place)
+           if "funnel_outcome" in cats["detainers"] else None}
+    out["missing"] = [f.gettext("%(measure)s by %(category)s", measure=measure_label(f, m), category=category_label(f, c))
+                      for m, c in BREAKDOWNS if c not in cats[m]]
+    if out["funnel"] is None:
+        out["missing"].append(f.gettext("the detainer funnel"))
+    return out
+
+
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
 def home(request: Request):
     data = web(request)
     f = fmt(request)
-    trends = [build("trend", data, f, measure=m) for m in HOME_MEASURES]
-    figs = headline_figures(data)
-    return page(request, "home.html", trends=trends, figures=figs, releases=data.releases(),
-                coverage=data.coverage(), publication=data.publication, claims=claims_by_figure(data))
+    fy = chosen_fy(request, data.fiscal_years("arrests"))
+    return page(request, "home.html", trends=[build("trend", data, f, measure=m) for m in HOME_MEASURES],
+                figures=headline_figures(data), releases=data.releases(), coverage=data.coverage(),
+                publication=data.publication, claims=claims_by_figure(data, f), fy=fy,
+                fiscal_years=data.fiscal_years("arrests"), **by_category(data, f, "national", None, fy, None))
 
 
 @router.get("/areas", response_class=HTMLResponse, include_in_schema=False)
 def areas(request: Request):
     data = web(request)
-    return page(request, "areas.html", aors=data.aors(), states=data.states())
+    return page(request, "areas.html", aors=[a for a in data.aors() if a["aor_code"] != "HQ"], states=data.states())
 
 
 @router.get("/area/{level}/{code}", response_class=HTMLResponse, include_in_schema=False)
 def area(request: Request, level: str, code: str):
     data = web(request)
     f = fmt(request)
-    place = find_place(data, level, code)
+    place = find_place(data, f, level, code)
     if place is None:
         return not_found(request)
-    fy = year_param(request)
-    measures = [m for m in HOME_MEASURES if m in data.measures_at(level)]
-    ctx: dict = {"level": level, "code": code, "place": place,
+    years = data.fiscal_years("arrests")
+    fy = chosen_fy(request, years)
+    ctx: dict = {"level": level, "code": code, "place": place, "fy": fy, "fiscal_years": years,
                  "trends": [build("trend", data, f, measure=m, level=level, code=code, place_name=place["name"])
-                            for m in measures]}
-    scope = {"aor": {"aor": code}, "state": {"state": code}, "county": {"county": code}}[level]
+                            for m in HOME_MEASURES if m in data.measures_at(level)],
+                 "coop": data.place_cooperation(level, code)}
     if level == "aor":
-        ctx["breakdowns"] = [build("breakdown", data, f, measure=m, category=c, level=level, code=code, fy=fy)
-                             for m, c in (("arrests", "criminality"), ("arrests", "method_group"),
-                                          ("detainers", "lift_reason"))
-                             if c in data.categories_of(m, level)]
-        ctx["funnel"] = build("funnel", data, f, level=level, code=code, fy=fy)
+        ctx |= by_category(data, f, level, code, fy, place["name"])
+        ctx["subplaces"] = build("places", data, f, measure="arrests", level="county", aor=code, fy=fy)
     if level == "state":
         ctx["subplaces"] = build("places", data, f, measure="arrests", level="county", parent=code, fy=fy)
+    scope = {"aor": {"aor": code}, "state": {"state": code}, "county": {"county": code}}[level]
     ctx["facilities"] = build("facilities", data, f, **scope)
     ctx["agreements"] = build("agreements", data, f, **scope)
-    pscope = {"aor": code} if level == "aor" else {"state": place["state_code"]}
-    ctx["policies"] = build("policies", data, f, **pscope)
-    ctx["figures"] = build("figures", data, f, **pscope) if level != "county" else None
-    ctx["fiscal_years"] = data.fiscal_years("arrests")
+    ctx["policies"] = build("policies", data, f, level=level, code=code)
+    ctx["figures"] = build("figures", data, f, **({"aor": code} if level == "aor" else {"state": code})) \
+        if level != "county" else None
     return page(request, "area.html", **ctx)
+
+
+@router.get("/search", response_class=HTMLResponse, include_in_schema=False)
+def search_page(request: Request):
+    data = web(request)
+    f = fmt(request)
+    q = (request.query_params.get("q") or "")[:100]
+    results = search.search(data.memo("search", lambda: search.build_index(data, Formatter("es"))), q)
+    hit = search.one_step(results, q) if q else None
+    if hit is not None:
+        return RedirectResponse(hit.href + ("" if f.lang == "en" else f"?lang={f.lang}"), status_code=303)
+    return page(request, "search.html", q=q, results=results)
 
 
 @router.get("/facilities", response_class=HTMLResponse, include_in_schema=False)
@@ -122,10 +156,13 @@ def facility(request: Request, code: str):
     fac = data.facility(code)
     if fac is None:
         return not_found(request)
+    counted = [m for m in FACILITY_MEASURES if m in data.measures_at("facility")]
     trends = [build("trend", data, f, measure=m, level="facility", code=code, place_name=fac["detention_facility"])
-              for m in ("detainers", "book_ins")]
-    return page(request, "facility.html", fac=fac, trends=trends, adp=data.facility_adp(code),
-                source=data.sources().get(fac["source_id"]))
+              for m in counted]
+    return page(request, "facility.html", fac=fac, trends=[t for t in trends if t.rows],
+                untracked=[measure_label(f, m) for m in FACILITY_MEASURES if m not in counted],
+                nothing=[measure_label(f, t.params["measure"]).lower() for t in trends if not t.rows],
+                adp=data.facility_adp(code), source=data.sources().get(fac["source_id"]))
 
 
 @router.get("/operations", response_class=HTMLResponse, include_in_schema=False)
@@ -150,17 +187,19 @@ def operation(request: Request, slug: str):
 def claims(request: Request):
     data = web(request)
     f = fmt(request)
-    return page(request, "claims.html", claims=[claim_view(c) for c in data.claims()], has_claims=data.has_claims,
+    return page(request, "claims.html", claims=[claim_view(c, f) for c in data.claims()], has_claims=data.has_claims,
                 figures=build("figures", data, f))
 
 
 @router.get("/claim/{claim_id}", response_class=HTMLResponse, include_in_schema=False)
 def claim(request: Request, claim_id: str):
     data = web(request)
+    f = fmt(request)
     c = data.claim(claim_id)
     if c is None:
         return not_found(request)
-    return page(request, "claim.html", claim=claim_view(c))
+    view = claim_view(c, f)
+    return page(request, "claim.html", claim=view, reconciled=reconcile(f, view, data.threshold), period=lambda t: period(f, t))
 
 
 @router.get("/map", response_class=HTMLResponse, include_in_schema=False)
@@ -236,61 +275,32 @@ def context(request: Request, f: Formatter, data: WebData) -> dict:
     other = "es" if f.lang == "en" else "en"
     switch = {k: v for k, v in q.items() if k != "lang"} | ({"lang": other} if other != "en" else {})
     return {
-        "f": f, "_": f.gettext, "lang": f.lang, "url": url, "path": request.url.path, "data": data,
-        "synthetic": data.is_synthetic, "withheld": withheld_label(f, data.threshold), "threshold": data.threshold,
+        "f": f, "_": f.gettext, "ngettext": f.ngettext, "lang": f.lang, "url": url, "path": request.url.path, "data": data,
+        "origin": data.record_origin, "withheld": withheld_label(f, data.threshold), "threshold": data.threshold,
         "switch_href": request.url.path + ("?" + urlencode(switch) if switch else ""), "switch_lang": other,
         "switch_name": NAMES[other], "languages": LANGUAGES, "measure_label": lambda m: measure_label(f, m),
         "measure_help": lambda m: f.gettext(MEASURE_HELP[m]) if m in MEASURE_HELP else "",
-        "label": lambda cat, v=None: category_label(f, cat, v, data.threshold), "values": VALUES,
-        "vega_locale": f.vega_locales(), "published_at": data.published_at(),
+        "label": lambda cat, v=None: category_label(f, cat, v, data.threshold), "values": VALUES, "gloss": lambda t: gloss(f, t),
+        "origin_text": lambda o: origin_text(f, o), "asset": static.asset_url, "vendor": [static.asset_url(v) for v in VENDOR_SCRIPTS],
+        "vega_locale": f.vega_locales(), "published_at": data.published_at(), "search_q": q.get("q", "")[:100],
     }
 
 
-def find_place(data: WebData, level: str, code: str) -> dict | None:
+VENDOR_SCRIPTS = ("vendor/vega.min.js", "vendor/vega-lite.min.js", "vendor/vega-embed.min.js")
+
+
+def find_place(data: WebData, f: Formatter, level: str, code: str) -> dict | None:
     if level == "aor":
         a = data.aor(code)
         return a and {"name": a["aor_name"], "kind": "aor", "row": a, "state_code": a["state_code"]}
     if level == "state":
         s = data.state(code)
-        return s and {"name": s["state_name"], "kind": "state", "row": s, "state_code": s["state_code"]}
+        return s and {"name": f.gettext(s["state_name"]), "kind": "state", "row": s, "state_code": s["state_code"]}
     if level == "county":
         c = data.county(code)
-        return c and {"name": f"{c['county_full_name']}, {c['state_name']}", "kind": "county", "row": c,
+        return c and {"name": f"{c['county_full_name']}, {f.gettext(c['state_name'])}", "kind": "county", "row": c,
                       "state_code": c["state_code"]}
     return None
-
-
-def headline_figures(data: WebData) -> list[dict]:
-    """The newest official figure of each headline metric for the whole country, and Safe City's total."""
-    out, seen = [], set()
-    for r in data.official_figures():
-        key = r["metric_code"]
-        national = r["place_level"] == "nation"
-        if key in HEADLINE_METRICS and key not in seen and (national or r["operation_slug"] == "safe-city-2017"):
-            if key == "operation_arrests" and r["operation_slug"] != "safe-city-2017":
-                continue
-            seen.add(key)
-            out.append(r)
-    return out
-
-
-def claim_view(row: dict) -> dict:
-    """A claim result with the checker's details (query, releases, figure) unpacked from its JSON."""
-    try:
-        detail = json.loads(row.get("claim_result_json") or "{}")
-    except ValueError:
-        detail = {}
-    return {**detail, **row, "statement": row.get("claim_statement"), "verdict": row.get("claim_verdict"),
-            "query": detail.get("query") or detail.get("sql"), "releases": detail.get("releases"),
-            "figure_id": detail.get("figure_id"), "source": detail.get("source")}
-
-
-def claims_by_figure(data: WebData) -> dict[str, dict]:
-    out = {}
-    for c in map(claim_view, data.claims()):
-        if c.get("figure_id"):
-            out[c["figure_id"]] = c
-    return out
 
 
 def _csv_value(v, f: Formatter, withheld: str):
@@ -311,6 +321,6 @@ def table_csv(table: Table, f: Formatter, withheld: str) -> str:
         w.writerow([_csv_value(r.get(c.key), f, withheld) for c in table.columns])
     w.writerow([])
     w.writerow([f.gettext("Source") + ": " + table.source])
-    if table.synthetic:
-        w.writerow([f.gettext("SYNTHETIC data: made up for demonstration, not ICE records.")])
+    if table.origin:
+        w.writerow([origin_text(f, table.origin)])
     return buf.getvalue()

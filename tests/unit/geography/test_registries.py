@@ -106,14 +106,37 @@ def test_harlingen_periods(geo):
     assert len(har) == 15
     before = {r.county_fips: r for r in geo.county_aor if r.period == "before-harlingen"}
     assert sorted(before) == har
-    assert before["48061"].aor_code == "SNA" and before["48355"].aor_code == "HOU" and before["48047"].aor_code == "SNA"
-    assert sum(1 for r in before.values() if r.aor_code is None) == 9
+    assert before["48061"].aor_code == "SNA" and before["48355"].aor_code == "HOU"
+    # settled by ICE's arrest records (Brooks against ICE's facility list, which said SNA)
+    assert {f: before[f].aor_code for f in ("48047", "48007", "48409", "48427")} == {
+        "48047": "HOU", "48007": "HOU", "48409": "HOU", "48427": "SNA"}
+    assert sum(1 for r in before.values() if r.aor_code is None) == 6
     assert not geo.periods["since-harlingen"].is_date_established
+    assert geo.periods["before-harlingen"].replaced_by == "since-harlingen"
     # before the last evidence of the old arrangement, after the first of the new, and the unknown gap between
     assert geo.aors_for_county("48061", dt.date(2021, 4, 1)) == (("SNA",), True)
     assert geo.aors_for_county("48061", dt.date(2022, 10, 20)) == (("HAR",), True)
     assert geo.aors_for_county("48061", dt.date(2022, 1, 1)) == (("HAR", "SNA"), False)
-    assert geo.aors_for_county("48007", dt.date(2019, 1, 1)) == (("HOU", "SNA"), False)
+    assert geo.aors_for_county("48131", dt.date(2019, 1, 1)) == (("HOU", "SNA"), False)
+
+
+def test_periods_from_records(geo):
+    """A period known from ICE's records holds until its successor is attested, which for today's undated list
+    is never: after the records' last day both arrangements' AORs are given, and today the list's."""
+    mclennan = {r.period: r for r in geo.aor_rows("48309")}
+    assert set(mclennan) == {"central-texas-records", "central-texas-list"}
+    assert mclennan["central-texas-records"].basis == "arrest-records" and not mclennan["central-texas-records"].is_current
+    assert mclennan["central-texas-list"].is_current and mclennan["central-texas-list"].aor_code == "HOU"
+    assert geo.aors_for_county("48309", dt.date(2018, 1, 1)) == (("SNA",), True)
+    assert geo.aors_for_county("48309", dt.date(2019, 8, 31)) == (("SNA",), True)
+    assert geo.aors_for_county("48309", dt.date(2019, 9, 1)) == (("HOU", "SNA"), False)
+    assert geo.aors_for_county("48309") == (("HOU",), True)
+    assert geo.aors_for_county("48193", dt.date(2018, 1, 1)) == (("HOU", "SNA"), False)  # Hamilton: too few records
+    assert geo.aors_for_county("12033", dt.date(2018, 1, 1)) == (("MIA", "NOL"), False)  # records and list disagree
+    assert geo.aors_for_county("12033") == (("MIA",), True)
+    assert geo.aor_timeline("48309") == [(None, dt.date(2019, 9, 1), ("SNA",), True),
+                                         (dt.date(2019, 9, 1), None, ("HOU", "SNA"), False)]
+    assert geo.aor_timeline("53033") == [(None, None, ("SEA",), True)]
 
 
 def test_ice_county_statements_read():

@@ -36,7 +36,7 @@ def rows_aors(geo: Geography) -> list[list]:
 
 def rows_periods(geo: Geography) -> list[list]:
     return [[p.code, p.description, p.valid_from, p.valid_to, p.is_date_established, p.evidence_first,
-             p.evidence_last, p.notes, p.source_id, p.source_detail] for p in geo.periods.values()]
+             p.evidence_last, p.replaced_by, p.notes, p.source_id, p.source_detail] for p in geo.periods.values()]
 
 
 def rows_county_aor(geo: Geography) -> list[list]:
@@ -62,17 +62,19 @@ def check_geography(geo: Geography) -> list[Finding]:
                            "office in the bundled list: " + ", ".join(names),
                            fix="add their state to data/reference/ice-areas-of-responsibility.csv if a public source "
                                "names its office", detail={"county_fips": geo.unmapped_counties}, count=len(names)))
-    open_rows = [r.county_fips for r in geo.county_aor if r.aor_code is None]
+    open_rows = [r for r in geo.county_aor if r.aor_code is None]
     if open_rows:
-        out.append(Finding("info", "aor_not_established", f"{len(open_rows)} counties have no established AOR before "
-                           "the Harlingen office (aor_code NULL, aor_candidates HOU and SNA)",
+        said = "; ".join(f"{r.county_fips} in {r.period}: {' or '.join(r.candidates)}" for r in open_rows)
+        out.append(Finding("info", "aor_not_established", f"{len(open_rows)} counties have no established AOR in an "
+                           f"earlier period (aor_code NULL, aor_candidates lists the possibilities): {said}",
                            fix="cite a public record in data/geo/aor-history.csv to settle one",
-                           detail={"county_fips": open_rows}, count=len(open_rows)))
+                           detail={"county_fips": [r.county_fips for r in open_rows]}, count=len(open_rows)))
     out += check_county_statements(geo)
     unknown = [p.code for p in geo.periods.values() if not p.is_date_established]
     if unknown:
-        out.append(Finding("info", "aor_period_date_unknown", "the day ICE's Harlingen field office began is not "
-                           "established; only bounds are known (see ref_aor_periods)", detail={"periods": unknown}))
+        out.append(Finding("info", "aor_period_date_unknown", "the days these arrangements of ICE's areas of "
+                           f"responsibility began or ended are not established; only bounds are known (see ref_aor_periods): "
+                           f"{', '.join(unknown)}", detail={"periods": unknown}))
     return out
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from iceledger.errors import BuildError, InputError, Location
@@ -82,6 +82,7 @@ class AorPeriod:
     is_date_established: bool
     evidence_first: dt.date | None
     evidence_last: dt.date | None
+    replaced_by: str | None  # the period that followed this one (NULL for today's arrangement)
     notes: str
     source_id: str
     source_detail: str
@@ -96,10 +97,7 @@ class CountyAor:
     basis: str
     source_id: str
     source_detail: str
-
-    @property
-    def is_current(self) -> bool:
-        return self.period in ("stable", "since-harlingen")
+    is_current: bool = True  # the row of today's arrangement (its period was replaced by none)
 
 
 @dataclass(frozen=True)
@@ -129,32 +127,70 @@ class Geography:
         return [c for c in self.counties.values() if c.state_fips == state_fips and c.is_valid_on(day)]
 
     def aor_rows(self, county_fips: str) -> list[CountyAor]:
-        return [r for r in self.county_aor if r.county_fips == county_fips]
+        by = self.__dict__.get("_aor_rows_by_county")
+        if by is None:
+            by = self.__dict__["_aor_rows_by_county"] = {}
+            for r in self.county_aor:
+                by.setdefault(r.county_fips, []).append(r)
+        return list(by.get(county_fips, ()))
 
     def aors_for_county(self, county_fips: str, day: dt.date | None = None) -> tuple[tuple[str, ...], bool]:
         """(AOR codes, established) for a county on a day (today when None). Several codes when the day
         falls where the record does not settle it (an unknown change date, an unestablished county)."""
         codes: set[str] = set()
         established = True
-        for r in self.aor_rows(county_fips):
-            if self._period_applies(r.period, day):
-                codes.update(r.candidates)
-                established = established and r.aor_code is not None
+        for r in self.aor_rows_on(county_fips, day):
+            codes.update(r.candidates)
+            established = established and r.aor_code is not None
         if len({*codes}) > 1:
             established = False
         return tuple(sorted(codes)), established and bool(codes)
 
+    def aor_rows_on(self, county_fips: str, day: dt.date | None = None) -> list[CountyAor]:
+        """The county's rows whose period holds on the day (today when None): the registry's evidence for it."""
+        return [r for r in self.aor_rows(county_fips) if self._period_applies(r.period, day)]
+
     def _period_applies(self, period: str, day: dt.date | None) -> bool:
-        if period == "stable":
-            return True
+        """Whether a period's rows hold on a day. A period whose dates are not established holds unless the
+        record shows the arrangement on either side of it by then: an earlier period holds until the day its
+        successor is first attested; a later one from the day after its predecessor was last attested. So a
+        day between the two attestations gets both arrangements' AORs, never one guessed."""
         p = self.periods[period]
         if day is None:
-            return period == "since-harlingen"
+            return p.replaced_by is None
         if p.is_date_established:
             return (p.valid_from is None or p.valid_from <= day) and (p.valid_to is None or day < p.valid_to)
-        if period == "before-harlingen":  # holds unless the later arrangement is attested by then
-            return not (self.periods["since-harlingen"].evidence_first and day >= self.periods["since-harlingen"].evidence_first)
-        return not (self.periods["before-harlingen"].evidence_last and day <= self.periods["before-harlingen"].evidence_last)
+        if p.replaced_by:
+            after = self.periods[p.replaced_by].evidence_first
+            return not (after and day >= after)
+        before = [q.evidence_last for q in self.periods.values() if q.replaced_by == period]
+        return not (before and before[0] and day <= before[0])
+
+    def change_days(self) -> list[dt.date]:
+        """Every day on which some period may start or stop holding, in order: between two of them every
+        county's answer from ``aors_for_county`` is the same."""
+        days: set[dt.date] = set()
+        for p in self.periods.values():
+            days.update(d for d in (p.valid_from, p.valid_to) if d)
+            if p.replaced_by and self.periods[p.replaced_by].evidence_first:
+                days.add(self.periods[p.replaced_by].evidence_first)
+            if p.replaced_by and p.evidence_last:
+                days.add(p.evidence_last + dt.timedelta(days=1))
+        return sorted(days)
+
+    def aor_timeline(self, county_fips: str) -> list[tuple[dt.date | None, dt.date | None, tuple[str, ...], bool]]:
+        """The county's AORs over time as (first day or None, day after the last or None, codes, established)
+        spans, adjacent spans with the same answer merged."""
+        bounds = [None, *self.change_days()]
+        out: list = []
+        for i, start in enumerate(bounds):
+            end = bounds[i + 1] if i + 1 < len(bounds) else None
+            codes, settled = self.aors_for_county(county_fips, start or dt.date.min)
+            if out and out[-1][2:] == (codes, settled):
+                out[-1] = (out[-1][0], end, codes, settled)
+            else:
+                out.append((start, end, codes, settled))
+        return out
 
 
 @cache
@@ -229,7 +265,11 @@ def read_periods() -> dict[str, AorPeriod]:
         out[r["aor_period"]] = AorPeriod(r["aor_period"], r["period_description"], _date(r["valid_from"], w),
                                          _date(r["valid_to"], w), r["is_date_established"] == "true",
                                          _date(r["evidence_first_date"], w), _date(r["evidence_last_date"], w),
-                                         r["period_notes"], r["source_id"], r["source_detail"])
+                                         r["replaced_by_period"] or None, r["period_notes"], r["source_id"], r["source_detail"])
+    for code, p in out.items():
+        if p.replaced_by and p.replaced_by not in out:
+            raise InputError("unknown_period", f"period {code} is replaced by {p.replaced_by!r}, which is not a period",
+                             fix=f"add it to data/{AOR_PERIODS_CSV} or fix the name")
     return out
 
 
@@ -238,9 +278,13 @@ def read_places() -> list[PlaceEntry]:
                        r["place_notes"], line) for line, r in _rows(PLACES_CSV)]
 
 
-def build_county_aor(states: dict[str, State], counties: dict[str, County]) -> tuple[list[CountyAor], list[str]]:
+def build_county_aor(states: dict[str, State], counties: dict[str, County],
+                     periods: dict[str, AorPeriod] | None = None) -> tuple[list[CountyAor], list[str]]:
     """County → AOR rows for every period, and the counties no office covers. A county listed by name
-    overrides its state listed whole; the same state or county listed twice is an error."""
+    overrides its state listed whole; the same state or county listed twice is an error. The office list
+    gives today's arrangement; a county with a row in the history (aor-history.csv) had another before it,
+    in a period the history names, and its office-list row belongs to the period that replaced that one."""
+    periods = periods if periods is not None else read_periods()
     by_name = {s.name: s for s in states.values()}
     whole: dict[str, CountyAor] = {}
     named: dict[str, CountyAor] = {}
@@ -256,33 +300,52 @@ def build_county_aor(states: dict[str, State], counties: dict[str, County]) -> t
             raise InputError("unknown_county", f"no county {r.county_name!r} in {state.name}",
                              fix="fix the county name in the bundled copy and note the fix in its manifest", location=where)
         into = named if r.county_name else whole
-        period = "since-harlingen" if r.aor_code == HARLINGEN else "stable"
         detail = f"{AOR_LIST} line {r.row}: {r.state_name}" + (f", {r.county_name}" if r.county_name else " (whole state)")
         for c in targets:
             if c.fips in into:
                 raise InputError("county_twice", f"{c.full_name}, {state.name} is listed under {into[c.fips].aor_code} "
                                  f"and {r.aor_code}", fix="keep one office per county", location=where)
-            into[c.fips] = CountyAor(c.fips, r.aor_code, (r.aor_code,), period,
+            into[c.fips] = CountyAor(c.fips, r.aor_code, (r.aor_code,), "stable",
                                      "county-listed" if r.county_name else "state-whole", "ddp-ice-offices", detail)
     assigned = whole | named
-    rows = list(assigned.values())
-    harlingen = {r.county_fips for r in rows if r.period == "since-harlingen"}
-    history = {}
-    for line, h in _rows(AOR_HISTORY_CSV):
-        history[h["county_fips"]] = CountyAor(h["county_fips"], h["aor_code"] or None, _split(h["aor_candidates"]),
-                                              h["aor_period"], h["aor_basis"], "geo-aor-history",
-                                              f"{AOR_HISTORY_CSV} row {line}: {h['evidence']}")
-    if set(history) != harlingen:
+    history = read_history(periods, assigned)
+    for fips, h in history.items():
+        assigned[fips] = replace(assigned[fips], period=periods[h.period].replaced_by, is_current=True)
+    harlingen = {f for f, r in assigned.items() if r.aor_code == HARLINGEN}
+    before = {f for f, h in history.items() if periods[h.period].replaced_by == "since-harlingen"}
+    if before != harlingen:
         raise BuildError("harlingen_history", f"counties under Harlingen {sorted(harlingen)} differ from those with a "
-                         f"before-Harlingen row {sorted(history)}", fix=f"edit data/{AOR_HISTORY_CSV} to match")
-    rows += history.values()
+                         f"before-Harlingen row {sorted(before)}", fix=f"edit data/{AOR_HISTORY_CSV} to match")
+    rows = list(assigned.values()) + list(history.values())
     unmapped = sorted(set(counties) - set(assigned))
     return sorted(rows, key=lambda r: (r.county_fips, r.period)), unmapped
+
+
+def read_history(periods: dict[str, AorPeriod], listed: dict[str, CountyAor]) -> dict[str, CountyAor]:
+    """The earlier arrangements of aor-history.csv, one row per county, each in a period that was replaced."""
+    out: dict[str, CountyAor] = {}
+    for line, h in _rows(AOR_HISTORY_CSV):
+        where = Location(file=AOR_HISTORY_CSV, row=line)
+        fips, period = h["county_fips"], h["aor_period"]
+        if period not in periods or not periods[period].replaced_by:
+            raise InputError("history_period", f"{fips}: period {period!r} is not an earlier arrangement in {AOR_PERIODS_CSV}",
+                             fix="name a period that has replaced_by_period set", location=where)
+        if fips in out or fips not in listed:
+            raise InputError("history_county", f"{fips} is " + ("listed twice" if fips in out else "in no office's list"),
+                             fix="one history row per county of the office list", location=where)
+        candidates = _split(h["aor_candidates"])
+        if (h["aor_code"] or None) not in (None, *candidates) or (h["aor_code"] and len(candidates) != 1):
+            raise InputError("history_candidates", f"{fips}: aor_code {h['aor_code']!r} and candidates {candidates} disagree",
+                             fix="an established row has its code as the only candidate; an open one no code", location=where)
+        out[fips] = CountyAor(fips, h["aor_code"] or None, candidates, period, h["aor_basis"], "geo-aor-history",
+                              f"{AOR_HISTORY_CSV} row {line}: {h['evidence']}", is_current=False)
+    return out
 
 
 @cache
 def geography() -> Geography:
     states = read_states()
     counties = read_counties()
-    county_aor, unmapped = build_county_aor(states, counties)
-    return Geography(states, counties, read_aors(), read_periods(), county_aor, read_places(), unmapped)
+    periods = read_periods()
+    county_aor, unmapped = build_county_aor(states, counties, periods)
+    return Geography(states, counties, read_aors(), periods, county_aor, read_places(), unmapped)

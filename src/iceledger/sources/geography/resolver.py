@@ -32,6 +32,7 @@ class Place:
     aor_codes: tuple[str, ...]
     is_aor_established: bool  # False when a county's AOR on the day is not settled by the record
     note: str = ""
+    aor_evidence: tuple[dict, ...] = ()  # for a single county: the registry rows that give its AORs on the day
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -273,4 +274,9 @@ def _with_aors(kind: str, name: str, state_code: str, counties: tuple[str, ...],
         found, ok = geo.aors_for_county(fips, on)
         codes.update(found)
         established = established and (ok or not found)
-    return Place(kind, name, state_code, counties, tuple(sorted(codes)), established, note)
+    evidence = ()
+    if len(counties) == 1:
+        evidence = tuple({"aor_period": r.period, "aor_code": r.aor_code, "aor_candidates": list(r.candidates),
+                          "aor_basis": r.basis, "source_id": r.source_id, "source_detail": r.source_detail}
+                         for r in geo.aor_rows_on(counties[0], on))
+    return Place(kind, name, state_code, counties, tuple(sorted(codes)), established, note, evidence)
