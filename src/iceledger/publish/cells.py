@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 from iceledger.publish.cube import ROOT, Cube
 from iceledger.publish.history import cell_key
@@ -116,16 +117,41 @@ def lattice_rows(m: MeasureLattice, rows: list[dict], synthetic: bool) -> list[d
     return [seen[k] for k in sorted(seen)]
 
 
-def public_notes(notes: list[str]) -> list[str]:
-    """A measure's notes as the publication may carry them: none that states a count (notes that open with
-    one are left out; the synthetic share is said without its number)."""
+# A number standing alone in a text: not part of a date (2019-10-01), a release id (uwchr-2019-icfo-53623) or a code (L2).
+STANDALONE_NUMBER = re.compile(r"(?<![\w.-])\d[\d,]*(?:\.\d+)?%?(?![\w-])")
+
+
+def mentions_a_count(text: str, allowed: tuple[int, ...] = ()) -> bool:
+    """Whether ``text`` states a number that may be a computed count: any number standing alone, other than the
+    declared parameters in ``allowed`` (the threshold, the funnel's window of days). Dates, release ids and codes
+    hold digits but state no count."""
+    for m in STANDALONE_NUMBER.finditer(text):
+        token = m.group(0).rstrip("%").replace(",", "")
+        if not (token.isdigit() and int(token) in allowed and "," not in m.group(0) and not m.group(0).endswith("%")):
+            return True
+    return False
+
+
+def public_notes(notes: list[str], allowed: tuple[int, ...] | None = None) -> list[str]:
+    """Notes as the publication may carry them: none that states a count (``mentions_a_count``: such a note is
+    left out); the synthetic share is said without its number."""
+    allowed = declared_numbers() if allowed is None else allowed
     out = []
     for n in notes:
         if n.startswith("SYNTHETIC:"):
             out.append("SYNTHETIC: some or all of the rows counted come from synthetic releases, not from ICE")
-        elif not n[:1].isdigit():
+        elif not mentions_a_count(n, allowed):
             out.append(n)
     return out
+
+
+def declared_numbers() -> tuple[int, ...]:
+    """Numbers a note may state because they are declared, not computed: the threshold (and threshold + 1,
+    "fewer than 11") and the detainer funnel's window of days."""
+    from iceledger.publish.lattice import load_lattice, load_policy
+
+    t = load_policy().threshold
+    return (t, t + 1, load_lattice().within_days)
 
 
 def source_row(measure: str, counts) -> dict:
