@@ -24,6 +24,7 @@ from iceledger.publish import cells as cellrows
 from iceledger.publish.aor_evidence import aor_evidence_key, aor_evidence_rows
 from iceledger.publish.claims import PublishedCells, gate_claims
 from iceledger.publish.codes import ValueLists
+from iceledger.publish.comparisons import comparison_rows, release_table_rows
 from iceledger.publish.history import History, cell_key
 from iceledger.publish.lattice import load_lattice, load_policy
 from iceledger.publish.suppress import suppress
@@ -218,6 +219,12 @@ def publish(settings: Settings, *, threshold: int | None = None, exact: bool = F
         claims, claim_note, claim_counts = gate_claims(engine, threshold, history=history,
                                                        cells=PublishedCells(published_cells))
         shown.update(claim_counts)
+        progress("step", name="publish: compare releases")
+        compared, compared_cells, compared_audit = comparison_rows(engine, threshold, history, shown)  # publish/comparisons.py
+        _insert(con, "out_release_comparisons", compared)
+        _insert(con, "out_release_comparison_cells", compared_cells)
+        _insert(con, "out_suppression_audit", compared_audit)
+        _insert(con, "out_release_tables", release_table_rows(ledger, threshold, history, shown))
         evidence = aor_evidence_rows(ledger, threshold, history, ValueLists(engine))  # publish/aor_evidence.py
         _insert(con, "out_aor_evidence", evidence)
         shown.update((aor_evidence_key(r), r["records_count"]) for r in evidence if not r["is_suppressed"])
