@@ -149,29 +149,30 @@ def cell_keys(a: str, b: str, name: str, fy: int, cube: dict[str, Cube]) -> dict
 
 
 def gate(cube: dict[str, Cube], threshold: int, shown: str | None, history: History | None = None,
-         keys: dict[str, dict] | None = None) -> dict[str, object]:
+         keys: dict[str, dict] | None = None, name: str = "") -> dict[str, object]:
     """The Suppression of each side (a, b, m) of one fiscal year (rules in the module docstring). With a
-    ``history`` and the cells' ``keys``, each side is searched through its effective values (history.py)."""
+    ``history`` and the cells' ``keys``, each side is searched through its effective values (history.py); ``name``
+    names the fiscal year's cubes across publications."""
     a, b, m = (cube[s].values for s in SIDES)
     if threshold < 1:
         return {s: suppress(cube[s], 0) for s in SIDES}
     history = history or History.none()
     small_diff = {c for c in a if 1 <= abs(b[c] - a[c]) <= threshold}
     protect = "a" if shown == "b" else "b"
-    out = {s: _decide(cube[s], threshold, small_diff if protect == s else set(), history, keys, s) for s in ("a", "b")}
+    out = {s: _decide(cube[s], threshold, small_diff if protect == s else set(), history, keys, name, s) for s in ("a", "b")}
     hidden = out["a"].withheld | out["b"].withheld
     unmatched_small = {c for c in m if 1 <= a[c] - m[c] <= threshold or 1 <= b[c] - m[c] <= threshold}
-    out["m"] = _decide(cube["m"], threshold, hidden | unmatched_small, history, keys, "m")
+    out["m"] = _decide(cube["m"], threshold, hidden | unmatched_small, history, keys, name, "m")
     return out
 
 
-def _decide(cube: Cube, threshold: int, also: set, history: History, keys: dict[str, dict] | None, side: str):
+def _decide(cube: Cube, threshold: int, also: set, history: History, keys: dict[str, dict] | None, name: str, side: str):
     """One side's Suppression: its earlier decision when none of its counts changed (and it withholds every cell
     ``also`` asks for), else a search through its effective values; remembered for the history."""
     if not keys:
         return suppress(cube, threshold, also)
     k = keys[side]
-    name = cell_key("comparison cube", next(iter(k.values()), ""), side)
+    name = cell_key("comparison cube", name, side)
     earlier = history.earlier(name, cube, k, threshold)
     if earlier is not None and {c for c in also if cube.values[c]} <= earlier.withheld:
         outcome = earlier
@@ -209,7 +210,7 @@ def comparison_rows(engine, threshold: int, history: History | None = None,
                           "comparison_notes": public_notes(result.provenance["notes"]), "is_synthetic": False})
         for fy, cube in cubes(result.rows, cats).items():
             keys = cell_keys(a, b, name, fy, cube) if threshold else None
-            outcome = gate(cube, threshold, shown, history, keys)
+            outcome = gate(cube, threshold, shown, history, keys, cell_key(a, b, name, fy))
             for cell in cube["a"].values:
                 cells.append(_cell_row(a, b, name, fy, cell, cube, outcome, cats))
                 if keys:
