@@ -11,11 +11,12 @@ from iceledger.metadata.model import (
     core_tables,
     field_,
     fields,
+    public_tables,
     table,
     tables,
 )
 
 __all__ = [
     "PROVENANCE_COLUMNS", "CodeList", "Field", "Table", "code_list", "code_lists", "core_tables",
-    "create_all_sql", "create_table_sql", "field_", "fields", "quote", "table", "tables",
+    "create_all_sql", "create_table_sql", "field_", "fields", "public_tables", "quote", "table", "tables",
 ]
