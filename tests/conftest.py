@@ -86,7 +86,7 @@ def client(published):
     """The real API app (with the web router) over the published home."""
     from fastapi.testclient import TestClient
 
-    from iceledger.api.app import create_app
+    from iceledger.server import create_app
 
     return TestClient(create_app(published, True))
 

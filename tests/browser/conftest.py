@@ -65,9 +65,9 @@ def server(tmp_path_factory):
     if reason:
         skip_or_fail(reason)
     import uvicorn
-
-    from iceledger.api.app import create_app
     from tests.integration.publish_helpers import published_home
+
+    from iceledger.server import create_app
 
     settings = published_home(tmp_path_factory.getbasetemp())
     with socket.socket() as s:

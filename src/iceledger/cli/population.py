@@ -31,7 +31,7 @@ def population_add(
     """Check a population file and load it (states, counties; the nation and AORs summed from them where
     the file is complete). Kept with its source in the home, so `iceledger build` loads it again."""
     from iceledger.errors import InputError
-    from iceledger.sources.population import add_population
+    from iceledger.pipeline.population_add import add_population
 
     @handles_errors()
     def go(as_json: bool):

@@ -22,7 +22,7 @@ def serve_ledger(settings: Settings, port: int = 8000, public: bool = False, hos
     """Serve the API on ``host:port`` until interrupted (the analyst mode only ever on 127.0.0.1)."""
     import uvicorn
 
-    from iceledger.api.app import create_app
+    from iceledger.server import create_app
 
     if not public and host != LOOPBACK:
         raise InputError("analyst_mode_loopback", f"the local analyst mode shows exact figures and binds to {LOOPBACK} only, "

@@ -8,29 +8,16 @@ import datetime as dt
 import importlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from iceledger.pipeline.ingest import Progress, RunSummary, _noop, load_release, new_run_id
 from iceledger.pipeline.ledger import atomic_ledger, code_version
 from iceledger.pipeline.releases import ReleaseStore, hash_files
 from iceledger.pipeline.steps import REGISTRY_STEPS
 from iceledger.settings import Settings
-from iceledger.validation import Finding, Report
+from iceledger.sources.step import BuildContext, StepResult
+from iceledger.validation import Report
 
-
-@dataclass
-class StepResult:
-    """What a build step wrote (rows per table) and what it found."""
-
-    tables: dict[str, int] = field(default_factory=dict)
-    findings: list[Finding] = field(default_factory=list)
-
-
-@dataclass
-class BuildContext:
-    settings: Settings
-    build_id: str
-    progress: Progress = _noop
+__all__ = ["BuildContext", "StepResult", "StepFn", "build", "resolve_step"]
 
 
 StepFn = Callable[[object, BuildContext], StepResult]

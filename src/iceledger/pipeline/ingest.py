@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,9 +22,9 @@ from iceledger.sources.lesa import extract
 from iceledger.sources.lesa.extract import ReadHints
 from iceledger.sources.lesa.headers import score_headers
 from iceledger.sources.lesa.transform import LoadContext, column_findings, load_chunk, plan_columns
+from iceledger.sources.step import Progress, no_progress as _noop
 from iceledger.validation import Finding
 
-Progress = Callable[..., None]
 WRONG_TABLE_RATIO = 1.5
 SLICE_ROWS = 131_072  # rows loaded per DuckDB statement: bounds the ledger's working memory
 # DuckDB's memory while chunks are loaded (it spills beyond): loads stream, and without a cap
@@ -112,9 +111,6 @@ class RunSummary:
             "findings": [f.to_dict() for f in self.findings],
         }
 
-
-def _noop(*_a, **_k) -> None:
-    return None
 
 
 def hints_of(f: ManifestFile) -> ReadHints:

@@ -20,15 +20,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from iceledger.errors import InputError, Location
-from iceledger.pipeline.releases import sha256_of
 from iceledger.settings import Settings
+from iceledger.sources.step import StepResult, sha256_of
 from iceledger.validation import Finding
 
 LEVELS = ("nation", "state", "county", "aor")
@@ -227,8 +226,6 @@ def insert_source(con, src: PopulationSource, rows: list[PopulationRow]) -> int:
 
 def load_population(con, ctx):
     """Build step: every population file in the home's store, into ref_population (none is bundled)."""
-    from iceledger.pipeline.build import StepResult
-
     n, findings = 0, []
     for src, path in stored_sources(ctx.settings):
         rows, found = read_population_file(path)
@@ -236,26 +233,3 @@ def load_population(con, ctx):
         findings += found
     return StepResult({"ref_population": n}, findings)
 
-
-def add_population(settings: Settings, path: Path, *, source_id: str, title: str, origin: str, licence: str,
-                   retrieved: dt.date | None = None) -> tuple[PopulationSource, list[PopulationRow], list[Finding]]:
-    """Check a population file, keep it in the store and load it into the ledger (atomically)."""
-    from iceledger.pipeline.ledger import atomic_ledger
-
-    if not re.fullmatch(r"[a-z0-9][a-z0-9.-]*", source_id):
-        raise InputError("bad_source_id", f"source id {source_id!r} is not a plain identifier",
-                         fix="use lower-case letters, digits, dots and dashes, e.g. census-co-est2023")
-    path = Path(path)
-    rows, findings = read_population_file(path)
-    if not rows:
-        raise _error("no_population_rows", "the file has no population rows", "check that it is the right file", path)
-    src = PopulationSource(source_id, title, origin, licence, retrieved, path.name, sha256_of(path))
-    folder = store_dir(settings.ensure()) / source_id
-    with atomic_ledger(settings, fresh=False) as con:
-        insert_source(con, src, rows)
-        if folder.exists():
-            shutil.rmtree(folder)
-        folder.mkdir(parents=True)
-        shutil.copyfile(path, folder / path.name)
-        (folder / "source.yaml").write_text(yaml.safe_dump(src.to_yaml(), sort_keys=False))
-    return src, rows, findings

@@ -18,6 +18,7 @@ import datetime as dt
 
 from iceledger.sources.designations.load import jurisdiction_counties
 from iceledger.sources.rows import insert_records
+from iceledger.sources.step import StepResult
 from iceledger.validation import Finding
 
 TABLE = "ref_place_cooperation"
@@ -138,8 +139,6 @@ def withdrawal(day: dt.date | None, precision: str | None) -> tuple[dt.date | No
 
 def load_cooperation(con, ctx):
     """Build step: ref_place_cooperation from the policy, 287(g) and designation registries."""
-    from iceledger.pipeline.build import StepResult
-
     g287, unplaced = g287_rows(con)
     rows = policy_rows(con) + g287 + designation_rows(con)
     n = insert_records(con, TABLE, rows, COLUMNS)

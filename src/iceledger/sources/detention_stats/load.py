@@ -14,6 +14,7 @@ from iceledger.sources.detention_stats.checks import measures, run_checks
 from iceledger.sources.detention_stats.extract import BlockData, aor_codes, extract_workbook
 from iceledger.sources.detention_stats.layout import TOTAL, Layout, canonical, dimension_column, load_layouts
 from iceledger.sources.detention_stats.parse import label_key
+from iceledger.sources.step import StepResult
 from iceledger.validation import Finding
 from iceledger.validation.report import examples
 
@@ -158,8 +159,6 @@ def insert_rows(con, name: str, rows: list[dict]) -> int:
 
 def load_detstats(con, ctx):
     """Build step: ICE's detention statistics workbooks (FY19, EOFY2020, FY21 YTD) into three registries."""
-    from iceledger.pipeline.build import StepResult
-
     counts = dict.fromkeys(TABLES, 0)
     findings: list[Finding] = []
     for layout in load_layouts():

@@ -12,6 +12,7 @@ from iceledger.metadata import table
 from iceledger.sources.g287.extract import LISTING_COLUMNS, MOA_COLUMNS, Extracted, extract_g287
 from iceledger.sources.places import has_table, resolve_county_fips, resolve_state_codes
 from iceledger.sources.rows import insert_records
+from iceledger.sources.step import StepResult
 from iceledger.validation import Finding
 from iceledger.validation.report import examples
 
@@ -142,8 +143,6 @@ def check_moas(con) -> list[Finding]:
 
 def load_g287(con, ctx):
     """Build step: the 287(g) registries."""
-    from iceledger.pipeline.build import StepResult
-
     x = extract_g287()
     n_listings = load_listings(con, x)
     n_agreements = load_agreements(con)
