@@ -37,9 +37,10 @@ def figures_list(
 
     @handles_errors()
     def go(as_json: bool):
-        for option, codes, value in (("metric", "figure_metric", metric), ("kind", "figure_kind", kind)):
+        for option, codes, value, code in (("metric", "figure_metric", metric, "unknown_metric"),
+                                           ("kind", "figure_kind", kind, "unknown_kind")):
             if value and not code_list(codes).knows(value):
-                raise InputError(f"unknown_{option}", f"no {option} {value!r}", fix="use one of: " + ", ".join(code_list(codes).values))
+                raise InputError(code, f"no {option} {value!r}", fix="use one of: " + ", ".join(code_list(codes).values))
         con = open_ledger(settings_for(home))
         try:
             rows = query_figures(con, metric=metric, operation=operation, fy=fy, kind=kind)
