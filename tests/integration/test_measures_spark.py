@@ -12,8 +12,16 @@ import pytest
 from measures_ledger import add_test_registries, enforcement_ledger
 
 from iceledger.errors import BuildError
-from iceledger.measures import (FunnelSpec, MeasureSpec, PopulationSpec, WindowSpec, detention_population, funnel,
-                                measure, operation_window)
+from iceledger.measures import (
+    FunnelSpec,
+    MeasureSpec,
+    PopulationSpec,
+    WindowSpec,
+    detention_population,
+    funnel,
+    measure,
+    operation_window,
+)
 from iceledger.measures.engine import find_java_home, open_engine
 from iceledger.settings import load_settings
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Optional
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
@@ -34,7 +33,8 @@ PAGE_PARAMS = {"limit", "offset", "format"}
 
 Limit = Query(DEFAULT_LIMIT, description=f"Rows per page (1 to {MAX_LIMIT}).")
 Offset = Query(0, description="Rows to skip.")
-Format = Query("json", description="json (the envelope), csv, parquet or xlsx: a download of this page of rows (headers X-Total-Count and X-Returned-Count; whole tables at /api/v1/downloads/TABLE.csv).")
+Format = Query("json", description="json (the envelope), csv, parquet or xlsx: a download of this page of rows (headers X-Total-Count and "
+                                   "X-Returned-Count; whole tables at /api/v1/downloads/TABLE.csv).")
 
 
 def data_of(request: Request) -> PublicData:
@@ -62,7 +62,7 @@ def check_params(request: Request, allowed: set[str]) -> None:
             raise bad(name, "unknown parameter", sorted(allowed))
 
 
-def split(value: Optional[str], param: str, pattern: re.Pattern = CODE_RE) -> list[str]:
+def split(value: str | None, param: str, pattern: re.Pattern = CODE_RE) -> list[str]:
     if value is None:
         return []
     parts = [p.strip() for p in value.split(",") if p.strip()]
@@ -72,7 +72,7 @@ def split(value: Optional[str], param: str, pattern: re.Pattern = CODE_RE) -> li
     return parts
 
 
-def parse_period(value: Optional[str], param: str) -> dt.date | None:
+def parse_period(value: str | None, param: str) -> dt.date | None:
     if value is None:
         return None
     text = value.strip()
@@ -142,13 +142,13 @@ def _tabulate(request: Request, measure, grain, place_level, by, place, period_f
 
 @router.get("/tabulations", summary="Counts from one table of the lattice, after the disclosure gate")
 def tabulations(request: Request,
-                measure: Optional[str] = Query(None, description="arrests, encounters, detainers, book_ins or removals."),
-                grain: Optional[str] = Query(None, description="month or fy (default fy)."),
-                place_level: Optional[str] = Query(None, description="national (default), aor, facility, state or county."),
-                by: Optional[str] = Query(None, description="Up to two categories, comma-separated (see /lattice)."),
-                place: Optional[str] = Query(None, description="Place codes, comma-separated."),
-                period_from: Optional[str] = Query(None, alias="from", description="First period: YYYY-MM, YYYY-MM-DD or FY2025."),
-                period_to: Optional[str] = Query(None, alias="to", description="Last period."),
+                measure: str | None = Query(None, description="arrests, encounters, detainers, book_ins or removals."),
+                grain: str | None = Query(None, description="month or fy (default fy)."),
+                place_level: str | None = Query(None, description="national (default), aor, facility, state or county."),
+                by: str | None = Query(None, description="Up to two categories, comma-separated (see /lattice)."),
+                place: str | None = Query(None, description="Place codes, comma-separated."),
+                period_from: str | None = Query(None, alias="from", description="First period: YYYY-MM, YYYY-MM-DD or FY2025."),
+                period_to: str | None = Query(None, alias="to", description="Last period."),
                 limit: int = Limit, offset: int = Offset, format: str = Format):
     """Each row is one cell. A withheld cell has `event_count` null and `is_suppressed` true;
     filter a category with `<category>=value` (it must be in `by`)."""
@@ -158,13 +158,13 @@ def tabulations(request: Request,
 
 @router.get("/timeseries", summary="One series per place and category value, ordered by period")
 def timeseries(request: Request,
-               measure: Optional[str] = Query(None, description="arrests, encounters, detainers, book_ins or removals."),
-               grain: Optional[str] = Query("month", description="month (default) or fy."),
-               place_level: Optional[str] = Query(None, description="national (default), aor, facility, state or county."),
-               by: Optional[str] = Query(None, description="Up to two categories, comma-separated (see /lattice)."),
-               place: Optional[str] = Query(None, description="Place codes, comma-separated."),
-               period_from: Optional[str] = Query(None, alias="from", description="First period: YYYY-MM, YYYY-MM-DD or FY2025."),
-               period_to: Optional[str] = Query(None, alias="to", description="Last period."),
+               measure: str | None = Query(None, description="arrests, encounters, detainers, book_ins or removals."),
+               grain: str | None = Query("month", description="month (default) or fy."),
+               place_level: str | None = Query(None, description="national (default), aor, facility, state or county."),
+               by: str | None = Query(None, description="Up to two categories, comma-separated (see /lattice)."),
+               place: str | None = Query(None, description="Place codes, comma-separated."),
+               period_from: str | None = Query(None, alias="from", description="First period: YYYY-MM, YYYY-MM-DD or FY2025."),
+               period_to: str | None = Query(None, alias="to", description="Last period."),
                limit: int = Limit, offset: int = Offset, format: str = Format):
     """The same cells as /tabulations, grouped into one series of points per place and category value."""
     key, page = _tabulate(request, measure, grain, place_level, by, place, period_from, period_to, limit, offset)
@@ -248,7 +248,7 @@ def aor_evidence(request: Request, limit: int = Limit, offset: int = Offset, for
 
 @router.get("/places/{fips}/status", summary="A county's cooperation with ICE on a day: detainers, 287(g), government lists, "
                                              "each fact dated and cited")
-def place_status(request: Request, fips: str, on: Optional[str] = Query(None, description="Day, YYYY-MM-DD (default today).")):
+def place_status(request: Request, fips: str, on: str | None = Query(None, description="Day, YYYY-MM-DD (default today).")):
     check_params(request, {"on"})
     if not FIPS_RE.match(fips):
         raise bad("fips", f"{fips[:20]!r} is not a county FIPS code", "five digits, e.g. 48201 (Harris County, Texas)")

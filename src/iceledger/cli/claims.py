@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
@@ -18,9 +17,9 @@ FilesArgument = typer.Argument(None, help="Claim files (YAML). Default: the seed
 
 @claims_app.command("check")
 def claims_check(
-    files: Optional[List[Path]] = FilesArgument,
+    files: list[Path] | None = FilesArgument,
     markdown: bool = typer.Option(False, "--markdown", help="Print a Markdown report a reporter can paste."),
-    home: Optional[Path] = HomeOption,
+    home: Path | None = HomeOption,
     as_json: bool = JsonOption,
 ):
     """Give each claim a verdict (supported, contradicted, not testable) with the value, the official
@@ -48,7 +47,7 @@ def claims_check(
 
 
 @claims_app.command("validate")
-def claims_validate(files: Optional[List[Path]] = FilesArgument, as_json: bool = JsonOption):
+def claims_validate(files: list[Path] | None = FilesArgument, as_json: bool = JsonOption):
     """Read and validate claim files without a ledger: every problem names the file, line, claim and field."""
     from iceledger.claims import load_claims
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -11,7 +10,7 @@ from iceledger.cli.common import HomeOption, console, handles_errors, settings_f
 
 
 def demo(
-    home: Optional[Path] = HomeOption,
+    home: Path | None = HomeOption,
     scale: float = typer.Option(1.0, "--scale", help="Scale the synthetic sample's row counts."),
     serve: bool = typer.Option(True, "--serve/--no-serve", help="Serve the dashboard when the build is done."),
     port: int = typer.Option(8000, "--port"),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.table import Table as RichTable
@@ -18,7 +17,7 @@ EXAMPLES = 5
 FyOption = typer.Option(None, "--fy", help="Fiscal year of the workbook (2019, 2020, 2021).")
 
 
-def _ask(home: Optional[Path], fn, *args, **kwargs):
+def _ask(home: Path | None, fn, *args, **kwargs):
     con = open_ledger(settings_for(home))
     try:
         return fn(con, *args, **kwargs)
@@ -40,10 +39,10 @@ def format_value(value: float | None, unit: str, null_reason: str | None = None)
 
 @app.command("list")
 def list_blocks(
-    fy: Optional[int] = FyOption,
-    sheet: Optional[str] = typer.Option(None, "--sheet", help="Only blocks of this sheet (ATD, Detention, Facilities)."),
-    block: Optional[str] = typer.Option(None, "--block", help="Only blocks whose name contains this text."),
-    home: Optional[Path] = HomeOption,
+    fy: int | None = FyOption,
+    sheet: str | None = typer.Option(None, "--sheet", help="Only blocks of this sheet (ATD, Detention, Facilities)."),
+    block: str | None = typer.Option(None, "--block", help="Only blocks whose name contains this text."),
+    home: Path | None = HomeOption,
     as_json: bool = JsonOption,
 ):
     """The blocks of every workbook: where they sit, what they measure, how many values."""
@@ -69,9 +68,9 @@ def list_blocks(
 @app.command("show")
 def show(
     block: str = typer.Argument(..., help="Block name, e.g. book_ins_by_agency_month (see `detstats list`)."),
-    fy: Optional[int] = FyOption,
-    measure: Optional[str] = typer.Option(None, "--measure", help="Only this measure (e.g. adp, alip_days)."),
-    home: Optional[Path] = HomeOption,
+    fy: int | None = FyOption,
+    measure: str | None = typer.Option(None, "--measure", help="Only this measure (e.g. adp, alip_days)."),
+    home: Path | None = HomeOption,
     as_json: bool = JsonOption,
 ):
     """One block laid out as ICE published it (every edition unless --fy), with its source cells and findings."""
@@ -120,10 +119,10 @@ def render_block(ed: dict) -> None:
 
 @app.command("facilities")
 def facilities(
-    fy: Optional[int] = FyOption,
-    state: Optional[str] = typer.Option(None, "--state", help="Two-letter state, e.g. TX."),
-    aor: Optional[str] = typer.Option(None, "--aor", help="AOR code, e.g. SEA."),
-    home: Optional[Path] = HomeOption,
+    fy: int | None = FyOption,
+    state: str | None = typer.Option(None, "--state", help="Two-letter state, e.g. TX."),
+    aor: str | None = typer.Option(None, "--aor", help="AOR code, e.g. SEA."),
+    home: Path | None = HomeOption,
     as_json: bool = JsonOption,
 ):
     """Facilities of the workbooks' Facilities sheets, largest fiscal-year ADP first."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.table import Table as RichTable
@@ -17,7 +16,7 @@ app = typer.Typer(help="ICE detention facilities (codes, places, types, known us
 
 @app.command("show")
 def show(code: str = typer.Argument(..., help="Facility code (DETLOC), e.g. ADLNTCA."),
-         home: Optional[Path] = HomeOption, as_json: bool = JsonOption):
+         home: Path | None = HomeOption, as_json: bool = JsonOption):
     """One facility: its resolved values, every value each source gives (chosen ones marked), ADP by fiscal year."""
     from iceledger.sources.facilities.query import show_facility
 
@@ -59,10 +58,10 @@ def show(code: str = typer.Argument(..., help="Facility code (DETLOC), e.g. ADLN
 
 
 @app.command("list")
-def list_(state: Optional[str] = typer.Option(None, "--state", help="Two-letter state code, e.g. TX."),
-          aor: Optional[str] = typer.Option(None, "--aor", help="AOR code, e.g. SEA."),
-          type_: Optional[str] = typer.Option(None, "--type", help="Facility type or detailed type, e.g. HOLD, DIGSA."),
-          home: Optional[Path] = HomeOption, as_json: bool = JsonOption):
+def list_(state: str | None = typer.Option(None, "--state", help="Two-letter state code, e.g. TX."),
+          aor: str | None = typer.Option(None, "--aor", help="AOR code, e.g. SEA."),
+          type_: str | None = typer.Option(None, "--type", help="Facility type or detailed type, e.g. HOLD, DIGSA."),
+          home: Path | None = HomeOption, as_json: bool = JsonOption):
     """Facilities, filtered by state, AOR and type."""
     from iceledger.sources.facilities.query import list_facilities
 

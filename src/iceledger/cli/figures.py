@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.table import Table as RichTable
@@ -23,16 +22,16 @@ def _period(f: dict) -> str:
 
 @figures_app.command("list")
 def figures_list(
-    metric: Optional[str] = typer.Option(None, "--metric", help="A metric code, e.g. administrative_arrests, removals, detainers."),
-    operation: Optional[str] = typer.Option(None, "--operation", help="Only figures about this operation (slug)."),
-    fy: Optional[int] = typer.Option(None, "--fy", help="Only figures for exactly this federal fiscal year."),
-    kind: Optional[str] = typer.Option(None, "--kind", help="Only figures of this kind, e.g. official_publication, news_estimate."),
-    home: Optional[Path] = HomeOption,
+    metric: str | None = typer.Option(None, "--metric", help="A metric code, e.g. administrative_arrests, removals, detainers."),
+    operation: str | None = typer.Option(None, "--operation", help="Only figures about this operation (slug)."),
+    fy: int | None = typer.Option(None, "--fy", help="Only figures for exactly this federal fiscal year."),
+    kind: str | None = typer.Option(None, "--kind", help="Only figures of this kind, e.g. official_publication, news_estimate."),
+    home: Path | None = HomeOption,
     as_json: bool = JsonOption,
 ):
     """Published figures, filtered by metric, operation or fiscal year."""
-    from iceledger.metadata import code_list
     from iceledger.errors import InputError
+    from iceledger.metadata import code_list
     from iceledger.sources.figures import format_value, query_figures
 
     @handles_errors()
@@ -64,7 +63,7 @@ def figures_list(
 
 @figures_app.command("show")
 def figures_show(figure_id: str = typer.Argument(..., help="A figure id, e.g. ice-fy2017-arrests-jan20-sep30."),
-                 home: Optional[Path] = HomeOption, as_json: bool = JsonOption):
+                 home: Path | None = HomeOption, as_json: bool = JsonOption):
     """One figure with every attribute: its kind, primary source, the copy read, confidence and any government wording quoted."""
     from iceledger.sources.figures import query_figure
 

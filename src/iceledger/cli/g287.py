@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.table import Table as RichTable
@@ -24,10 +23,10 @@ def _with_ledger(home, fn):
 
 
 @app.command("list")
-def list_(state: Optional[str] = typer.Option(None, "--state", help="State code or name as ICE writes it, e.g. TX or TEXAS."),
-          model: Optional[str] = typer.Option(None, "--model", help="JEM, TFM or WSO."),
-          status: Optional[str] = typer.Option(None, "--status", help="participating, pending or 'not in latest list'."),
-          home: Optional[Path] = HomeOption, as_json: bool = JsonOption):
+def list_(state: str | None = typer.Option(None, "--state", help="State code or name as ICE writes it, e.g. TX or TEXAS."),
+          model: str | None = typer.Option(None, "--model", help="JEM, TFM or WSO."),
+          status: str | None = typer.Option(None, "--status", help="participating, pending or 'not in latest list'."),
+          home: Path | None = HomeOption, as_json: bool = JsonOption):
     """Agreements with their signed date, first and last snapshot, and status in the latest lists."""
     from iceledger.sources.g287.query import list_agreements
 
@@ -50,7 +49,7 @@ def list_(state: Optional[str] = typer.Option(None, "--state", help="State code 
 
 
 @app.command("snapshots")
-def snapshots(home: Optional[Path] = HomeOption, as_json: bool = JsonOption):
+def snapshots(home: Path | None = HomeOption, as_json: bool = JsonOption):
     """The list publications in the ledger (use their ids with `g287 diff`)."""
     from iceledger.sources.g287.query import list_snapshots
 
@@ -69,7 +68,7 @@ def snapshots(home: Optional[Path] = HomeOption, as_json: bool = JsonOption):
 @app.command("diff")
 def diff(snapshot_a: str = typer.Argument(..., help="Earlier snapshot, e.g. '2025-05-16 am'."),
          snapshot_b: str = typer.Argument(..., help="Later snapshot, e.g. '2025-07-18 pm'."),
-         home: Optional[Path] = HomeOption, as_json: bool = JsonOption):
+         home: Path | None = HomeOption, as_json: bool = JsonOption):
     """Agencies added and removed between two snapshots of ICE's participating-agency list, and model changes."""
     from iceledger.sources.g287.query import diff_snapshots
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -48,21 +47,24 @@ def _pairs(values: list[str] | None, option: str, what: str) -> dict[str, str]:
 
 def ingest(
     paths: list[Path] = typer.Argument(None, help="Files of one release (workbooks, delimited text plain/gzip/zip, Parquet)."),
-    release: Optional[str] = typer.Option(None, "--release", help="Release id, e.g. ice-2026-03."),
-    manifest: Optional[Path] = typer.Option(None, "--manifest", help="A release manifest (YAML or JSON) instead of PATHs."),
-    era: Optional[str] = typer.Option(None, "--era", help="Release era (see `iceledger describe releases`); detected from headers when omitted."),
-    table: Optional[str] = typer.Option(None, "--table", help="Every file and sheet is this table (arrests, encounters, detainers, detention_stints, removals); each sheet's header decides when omitted."),
-    sheet_table: Optional[list[str]] = typer.Option(None, "--sheet-table", help="SHEET=TABLE: read this sheet as this table (repeatable)."),
-    exclude_sheet: Optional[list[str]] = typer.Option(None, "--exclude-sheet", help="SHEET=REASON: do not read this sheet as records, for this reason (repeatable)."),
-    column: Optional[list[str]] = typer.Option(None, "--column", help="HEADER=FIELD: the source column HEADER is FIELD (repeatable), e.g. 'date=detainer_prepare_datetime'."),
-    aor: Optional[str] = typer.Option(None, "--aor", help="The AOR code of every row, for a release of one AOR without an AOR column (e.g. SEA)."),
-    coverage: Optional[str] = typer.Option(None, "--coverage", help="FROM:TO, the period the release covers (e.g. 2012-01-01:2019-07-06)."),
+    release: str | None = typer.Option(None, "--release", help="Release id, e.g. ice-2026-03."),
+    manifest: Path | None = typer.Option(None, "--manifest", help="A release manifest (YAML or JSON) instead of PATHs."),
+    era: str | None = typer.Option(None, "--era", help="Release era (see `iceledger describe releases`); detected from headers when omitted."),
+    table: str | None = typer.Option(None, "--table", help="Every file and sheet is this table (arrests, encounters, detainers, detention_stints, "
+                                                           "removals); each sheet's header decides when omitted."),
+    sheet_table: list[str] | None = typer.Option(None, "--sheet-table", help="SHEET=TABLE: read this sheet as this table (repeatable)."),
+    exclude_sheet: list[str] | None = typer.Option(None, "--exclude-sheet", help="SHEET=REASON: do not read this sheet as records, for this reason "
+                                                                                 "(repeatable)."),
+    column: list[str] | None = typer.Option(None, "--column", help="HEADER=FIELD: the source column HEADER is FIELD (repeatable), e.g. "
+                                                                   "'date=detainer_prepare_datetime'."),
+    aor: str | None = typer.Option(None, "--aor", help="The AOR code of every row, for a release of one AOR without an AOR column (e.g. SEA)."),
+    coverage: str | None = typer.Option(None, "--coverage", help="FROM:TO, the period the release covers (e.g. 2012-01-01:2019-07-06)."),
     synthetic: bool = typer.Option(False, "--synthetic", help="Mark the release as synthetic (generated, not ICE data)."),
-    foia_request: Optional[str] = typer.Option(None, "--foia-request"),
-    delimiter: Optional[str] = typer.Option(None, "--delimiter", help="Delimited text: comma, pipe, tab, semicolon (or the character); detected when omitted."),
-    encoding: Optional[str] = typer.Option(None, "--encoding", help="Delimited text: the encoding (utf-8, cp1252, latin-1, utf-16); detected when omitted."),
+    foia_request: str | None = typer.Option(None, "--foia-request"),
+    delimiter: str | None = typer.Option(None, "--delimiter", help="Delimited text: comma, pipe, tab, semicolon (or the character); detected when omitted."),
+    encoding: str | None = typer.Option(None, "--encoding", help="Delimited text: the encoding (utf-8, cp1252, latin-1, utf-16); detected when omitted."),
     low_memory: bool = typer.Option(False, "--low-memory", help="Parse one sheet at a time (large workbooks on small machines): lower peak memory, slower."),
-    home: Optional[Path] = HomeOption,
+    home: Path | None = HomeOption,
     as_json: bool = JsonOption,
 ):
     """Load a release into the ledger. The same files again change nothing; changed files are refused."""
@@ -121,7 +123,7 @@ def ingest(
     go(as_json=as_json)
 
 
-def build(home: Optional[Path] = HomeOption, as_json: bool = JsonOption):
+def build(home: Path | None = HomeOption, as_json: bool = JsonOption):
     """Rebuild the whole ledger from bundled registries and every stored release, atomically."""
     from iceledger.pipeline.build import build as run_build
 
@@ -139,7 +141,7 @@ def build(home: Optional[Path] = HomeOption, as_json: bool = JsonOption):
     go(as_json=as_json)
 
 
-def status(home: Optional[Path] = HomeOption, as_json: bool = JsonOption):
+def status(home: Path | None = HomeOption, as_json: bool = JsonOption):
     """Releases, recent runs, rows per table (synthetic apart) and the quarantine summary."""
     from iceledger.pipeline.status import ledger_status
 
@@ -183,7 +185,7 @@ def status(home: Optional[Path] = HomeOption, as_json: bool = JsonOption):
     go(as_json=as_json)
 
 
-def validate(home: Optional[Path] = HomeOption, as_json: bool = JsonOption):
+def validate(home: Path | None = HomeOption, as_json: bool = JsonOption):
     """Check the ledger: row balance, keys, unknown codes and AORs, unloaded columns, quarantine. Exit 1 on errors."""
     from iceledger.validation.checks import validate as run_validate
 
@@ -236,7 +238,7 @@ releases_app = typer.Typer(help="Releases in the store.", no_args_is_help=True)
 
 
 @releases_app.command("list")
-def releases_list(home: Optional[Path] = HomeOption, as_json: bool = JsonOption):
+def releases_list(home: Path | None = HomeOption, as_json: bool = JsonOption):
     """Releases in the release store, with their files."""
     from iceledger.pipeline.releases import ReleaseStore
 
@@ -252,7 +254,7 @@ def releases_list(home: Optional[Path] = HomeOption, as_json: bool = JsonOption)
 
 
 @releases_app.command("remove")
-def releases_remove(release_id: str, home: Optional[Path] = HomeOption):
+def releases_remove(release_id: str, home: Path | None = HomeOption):
     """Remove a release from the store and rebuild the ledger without it."""
     from iceledger.pipeline.build import build as run_build
     from iceledger.pipeline.releases import ReleaseStore
@@ -277,10 +279,10 @@ def releases_remove(release_id: str, home: Optional[Path] = HomeOption):
 
 
 def quarantine(
-    table: Optional[str] = typer.Option(None, "--table"),
-    reason: Optional[str] = typer.Option(None, "--reason", help="A reason code, e.g. bad_event_unparseable."),
+    table: str | None = typer.Option(None, "--table"),
+    reason: str | None = typer.Option(None, "--reason", help="A reason code, e.g. bad_event_unparseable."),
     limit: int = typer.Option(20, "--limit"),
-    home: Optional[Path] = HomeOption,
+    home: Path | None = HomeOption,
     as_json: bool = JsonOption,
 ):
     """Show quarantined rows and values with their reasons and raw text (local ledger only, never published)."""

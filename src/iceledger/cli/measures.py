@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.table import Table as RichTable
@@ -109,7 +108,7 @@ def render(result, *, show_sql: bool = False) -> None:
             console.print(f"-- {s['purpose']}\n{s['sql']};", highlight=False, markup=False)
 
 
-def _run(settings, engine: str, parquet: Optional[Path], fn, spec):
+def _run(settings, engine: str, parquet: Path | None, fn, spec):
     from iceledger.measures.engine import open_engine
 
     with open_engine(settings, engine, parquet_dir=parquet) as eng:
@@ -127,16 +126,16 @@ def register(app: typer.Typer) -> None:
     @app.command("measure")
     def measure_cmd(
         count: str = typer.Argument(..., help="arrests, encounters, detainers, book_ins, stays or removals."),
-        by: str = ByOption, where: Optional[list[str]] = WhereOption,
-        date_from: Optional[dt.datetime] = FromOption, date_to: Optional[dt.datetime] = ToOption,
+        by: str = ByOption, where: list[str] | None = WhereOption,
+        date_from: dt.datetime | None = FromOption, date_to: dt.datetime | None = ToOption,
         people: bool = typer.Option(False, "--people", help="Count distinct people (one identifier namespace only)."),
         share: bool = typer.Option(False, "--share", help="Add each row's share of its group."),
-        compare: Optional[str] = typer.Option(None, "--compare", help="'year' (same period a year earlier) or a DATE (before/after it; needs --from and --to)."),
+        compare: str | None = typer.Option(None, "--compare", help="'year' (same period a year earlier) or a DATE (before/after it; needs --from and --to)."),
         rate: bool = typer.Option(False, "--rate", help="Add rates per 100,000 residents where population is known."),
-        policy: Optional[str] = typer.Option(None, "--policy", help="Policy id for the policy_period dimension."),
-        release: Optional[list[str]] = ReleaseOption, synthetic: str = SyntheticOption, duplicates: bool = DuplicatesOption,
-        namespace: Optional[str] = NamespaceOption, engine: str = EngineOption, parquet: Optional[Path] = ParquetOption,
-        sql: bool = SqlOption, home: Optional[Path] = HomeOption, as_json: bool = JsonOption,
+        policy: str | None = typer.Option(None, "--policy", help="Policy id for the policy_period dimension."),
+        release: list[str] | None = ReleaseOption, synthetic: str = SyntheticOption, duplicates: bool = DuplicatesOption,
+        namespace: str | None = NamespaceOption, engine: str = EngineOption, parquet: Path | None = ParquetOption,
+        sql: bool = SqlOption, home: Path | None = HomeOption, as_json: bool = JsonOption,
     ):
         """Count events or distinct people by up to three dimensions, with provenance."""
         from iceledger.measures import MeasureSpec, measure
@@ -158,10 +157,10 @@ def register(app: typer.Typer) -> None:
     @app.command("funnel")
     def funnel_cmd(
         by: str = ByOption, within_days: int = typer.Option(30, "--within-days", help="Days after the detainer for ICE custody to count."),
-        where: Optional[list[str]] = WhereOption, date_from: Optional[dt.datetime] = FromOption, date_to: Optional[dt.datetime] = ToOption,
-        release: Optional[list[str]] = ReleaseOption, synthetic: str = SyntheticOption, duplicates: bool = DuplicatesOption,
-        namespace: Optional[str] = NamespaceOption, engine: str = EngineOption, parquet: Optional[Path] = ParquetOption,
-        sql: bool = SqlOption, home: Optional[Path] = HomeOption, as_json: bool = JsonOption,
+        where: list[str] | None = WhereOption, date_from: dt.datetime | None = FromOption, date_to: dt.datetime | None = ToOption,
+        release: list[str] | None = ReleaseOption, synthetic: str = SyntheticOption, duplicates: bool = DuplicatesOption,
+        namespace: str | None = NamespaceOption, engine: str = EngineOption, parquet: Path | None = ParquetOption,
+        sql: bool = SqlOption, home: Path | None = HomeOption, as_json: bool = JsonOption,
     ):
         """The detainer funnel: lodged → lift reason → ICE custody within N days → removal."""
         from iceledger.measures import FunnelSpec, funnel
@@ -177,12 +176,12 @@ def register(app: typer.Typer) -> None:
     @app.command("window")
     def window_cmd(
         count: str = typer.Option("arrests", "--count", help="What is counted."), by: str = typer.Option("aor_code", "--by"),
-        operation: Optional[str] = typer.Option(None, "--operation", help="Operation slug (operations registry) giving window and areas."),
+        operation: str | None = typer.Option(None, "--operation", help="Operation slug (operations registry) giving window and areas."),
         weeks: int = typer.Option(4, "--weeks", help="Earlier weeks in the baseline."),
-        where: Optional[list[str]] = WhereOption, date_from: Optional[dt.datetime] = FromOption, date_to: Optional[dt.datetime] = ToOption,
-        release: Optional[list[str]] = ReleaseOption, synthetic: str = SyntheticOption, duplicates: bool = DuplicatesOption,
-        namespace: Optional[str] = NamespaceOption, engine: str = EngineOption, parquet: Optional[Path] = ParquetOption,
-        sql: bool = SqlOption, home: Optional[Path] = HomeOption, as_json: bool = JsonOption,
+        where: list[str] | None = WhereOption, date_from: dt.datetime | None = FromOption, date_to: dt.datetime | None = ToOption,
+        release: list[str] | None = ReleaseOption, synthetic: str = SyntheticOption, duplicates: bool = DuplicatesOption,
+        namespace: str | None = NamespaceOption, engine: str = EngineOption, parquet: Path | None = ParquetOption,
+        sql: bool = SqlOption, home: Path | None = HomeOption, as_json: bool = JsonOption,
     ):
         """Counts in an operation window (at most 7 days) against the same weekdays in the weeks before."""
         from iceledger.measures import WindowSpec, operation_window
@@ -198,10 +197,10 @@ def register(app: typer.Typer) -> None:
     @app.command("detention")
     def detention_cmd(
         date_from: dt.datetime = typer.Option(..., "--from"), date_to: dt.datetime = typer.Option(..., "--to"),
-        by: str = ByOption, where: Optional[list[str]] = WhereOption,
-        release: Optional[list[str]] = ReleaseOption, synthetic: str = SyntheticOption, duplicates: bool = DuplicatesOption,
-        namespace: Optional[str] = NamespaceOption, engine: str = EngineOption, parquet: Optional[Path] = ParquetOption,
-        sql: bool = SqlOption, home: Optional[Path] = HomeOption, as_json: bool = JsonOption,
+        by: str = ByOption, where: list[str] | None = WhereOption,
+        release: list[str] | None = ReleaseOption, synthetic: str = SyntheticOption, duplicates: bool = DuplicatesOption,
+        namespace: str | None = NamespaceOption, engine: str = EngineOption, parquet: Path | None = ParquetOption,
+        sql: bool = SqlOption, home: Path | None = HomeOption, as_json: bool = JsonOption,
     ):
         """Detention population (average daily population), book-ins and length of stay."""
         from iceledger.measures import PopulationSpec, detention_population
@@ -215,8 +214,8 @@ def register(app: typer.Typer) -> None:
         go(as_json=as_json)
 
     @app.command("export-parquet")
-    def export_cmd(out: Optional[Path] = typer.Argument(None, help="Folder (default <home>/parquet)."),
-                   home: Optional[Path] = HomeOption, as_json: bool = JsonOption):
+    def export_cmd(out: Path | None = typer.Argument(None, help="Folder (default <home>/parquet)."),
+                   home: Path | None = HomeOption, as_json: bool = JsonOption):
         """Export the ledger's canonical, bookkeeping and registry tables to Parquet (for Spark). Record-level: keep private."""
         from iceledger.measures.export import ensure_export
 

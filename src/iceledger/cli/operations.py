@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.table import Table as RichTable
@@ -20,7 +19,7 @@ def _dates(op: dict) -> str:
 
 
 @operations_app.command("list")
-def operations_list(home: Optional[Path] = HomeOption, as_json: bool = JsonOption):
+def operations_list(home: Path | None = HomeOption, as_json: bool = JsonOption):
     """Every operation in the registry, oldest first."""
     from iceledger.sources.figures import format_value
     from iceledger.sources.operations import query_operations
@@ -52,7 +51,7 @@ def operations_list(home: Optional[Path] = HomeOption, as_json: bool = JsonOptio
 
 @operations_app.command("show")
 def operations_show(slug: str = typer.Argument(..., help="Operation slug, e.g. safe-city-2017."),
-                    home: Optional[Path] = HomeOption, as_json: bool = JsonOption):
+                    home: Path | None = HomeOption, as_json: bool = JsonOption):
     """One operation: dates, status, places with their AOR codes and counts, and every figure published about it."""
     from iceledger.sources.figures import format_value
     from iceledger.sources.operations import query_operation

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.table import Table as RichTable
@@ -21,7 +20,7 @@ KINDS = ("state", "city", "county", "district")
 OnOption = typer.Option(None, "--on", help="Day (YYYY-MM-DD) whose AOR arrangement to use; default today.")
 
 
-def _day(on: Optional[str]) -> dt.date | None:
+def _day(on: str | None) -> dt.date | None:
     if not on:
         return None
     try:
@@ -32,9 +31,9 @@ def _day(on: Optional[str]) -> dt.date | None:
 
 @places_app.command("resolve")
 def resolve(text: str = typer.Argument(..., help='Place as a press release writes it, e.g. "Portland, Ore."'),
-            on: Optional[str] = OnOption,
-            kind: Optional[str] = typer.Option(None, "--kind", help="Keep only candidates of this kind: state, city, county, district."),
-            home: Optional[Path] = typer.Option(None, "--home", envvar="ICELEDGER_HOME",
+            on: str | None = OnOption,
+            kind: str | None = typer.Option(None, "--kind", help="Keep only candidates of this kind: state, city, county, district."),
+            home: Path | None = typer.Option(None, "--home", envvar="ICELEDGER_HOME",
                                                 help="Accepted like every command's; the resolver reads the bundled registries, no ledger."),
             as_json: bool = JsonOption):
     """Resolve TEXT to every place it may name, with their counties and AORs; ambiguity is reported, never guessed away."""
@@ -99,7 +98,7 @@ def aors(as_json: bool = JsonOption):
 
 
 @places_app.command("counties")
-def counties(aor: str = typer.Argument(..., help="AOR code, e.g. SEA or HAR."), on: Optional[str] = OnOption,
+def counties(aor: str = typer.Argument(..., help="AOR code, e.g. SEA or HAR."), on: str | None = OnOption,
              as_json: bool = JsonOption):
     """List the counties of an AOR on a day (today by default), including those only possibly in it."""
     from iceledger.sources.geography.registry import geography
@@ -132,8 +131,8 @@ def counties(aor: str = typer.Argument(..., help="AOR code, e.g. SEA or HAR."), 
 
 @places_app.command("status")
 def status(text: str = typer.Argument(..., help='A county as people write it ("Harris County, TX", "Brooklyn") or its FIPS code.'),
-           on: Optional[str] = typer.Option(None, "--on", help="Day (YYYY-MM-DD) to answer for; default today."),
-           home: Optional[Path] = HomeOption, as_json: bool = JsonOption):
+           on: str | None = typer.Option(None, "--on", help="Day (YYYY-MM-DD) to answer for; default today."),
+           home: Path | None = HomeOption, as_json: bool = JsonOption):
     """Does this county honour ICE detainers, have a 287(g) agreement, appear on a government list, on a day: as of when, says who."""
     from iceledger.pipeline.ledger import open_ledger
     from iceledger.sources.cooperation.status import county_for_text, county_status
@@ -173,15 +172,14 @@ def print_status(s: dict) -> None:
 
 
 @places_app.command("check-aors")
-def check_aors(county: Optional[str] = typer.Option(None, "--county", help='Only this county ("McLennan County, TX" or a FIPS code).'),
+def check_aors(county: str | None = typer.Option(None, "--county", help='Only this county ("McLennan County, TX" or a FIPS code).'),
                min_records: int = typer.Option(1, "--min-records", help="Only counties with at least this many records outside today's AOR."),
-               release: Optional[str] = typer.Option(None, "--release", help="Only this release's records."),
+               release: str | None = typer.Option(None, "--release", help="Only this release's records."),
                synthetic: bool = typer.Option(False, "--synthetic", help="Count synthetic releases too (off: ICE's real records only)."),
-               home: Optional[Path] = HomeOption, as_json: bool = JsonOption):
+               home: Path | None = HomeOption, as_json: bool = JsonOption):
     """Counties whose records place them in another AOR than the county → AOR registry: records whose landmark
     names one county, per AOR, with the registry's AORs for their dates and today's (docs/geography.md)."""
-    from iceledger.pipeline.aor_check import check_aors as run_check
-    from iceledger.pipeline.aor_check import county_summary
+    from iceledger.pipeline.aor_check import check_aors as run_check, county_summary
     from iceledger.pipeline.ledger import open_ledger
     from iceledger.sources.cooperation.status import county_for_text
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.table import Table as RichTable
@@ -28,9 +27,9 @@ def _designation_text(j: dict) -> str:
 
 @policies_app.command("list")
 def policies_list(
-    state: Optional[str] = typer.Option(None, "--state", help="Two-letter state code, e.g. CA."),
-    level: Optional[str] = typer.Option(None, "--level", help="state, county, city or area."),
-    home: Optional[Path] = HomeOption,
+    state: str | None = typer.Option(None, "--state", help="Two-letter state code, e.g. CA."),
+    level: str | None = typer.Option(None, "--level", help="state, county, city or area."),
+    home: Path | None = HomeOption,
     as_json: bool = JsonOption,
 ):
     """Jurisdictions with a recorded policy or a government designation; policies and designations kept apart."""
@@ -66,7 +65,7 @@ def policies_list(
 
 @policies_app.command("show")
 def policies_show(jurisdiction_id: str = typer.Argument(..., help="Jurisdiction id, e.g. tx-travis-county."),
-                  home: Optional[Path] = HomeOption, as_json: bool = JsonOption):
+                  home: Path | None = HomeOption, as_json: bool = JsonOption):
     """One jurisdiction's policies (with terms and sources) and designations."""
     from iceledger.sources.policies import query_jurisdiction
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.table import Table as RichTable
@@ -24,8 +23,8 @@ def population_add(
     title: str = typer.Option(..., "--title", help="The source's title, e.g. 'Annual county resident population estimates, vintage 2023'."),
     origin: str = typer.Option(..., "--origin", help="Where the file comes from (its address)."),
     licence: str = typer.Option(..., "--licence", help="Its licence or terms, e.g. 'US government work, public domain'."),
-    retrieved: Optional[str] = typer.Option(None, "--retrieved", help="Day it was retrieved (YYYY-MM-DD)."),
-    home: Optional[Path] = HomeOption,
+    retrieved: str | None = typer.Option(None, "--retrieved", help="Day it was retrieved (YYYY-MM-DD)."),
+    home: Path | None = HomeOption,
     as_json: bool = JsonOption,
 ):
     """Check a population file and load it (states, counties; the nation and AORs summed from them where
@@ -57,7 +56,7 @@ def population_add(
 
 
 @population_app.command("list")
-def population_list(home: Optional[Path] = HomeOption, as_json: bool = JsonOption):
+def population_list(home: Path | None = HomeOption, as_json: bool = JsonOption):
     """Population sources in the ledger, with their places and years."""
 
     @handles_errors()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -11,8 +10,8 @@ from iceledger.cli.common import HomeOption, JsonOption, console, emit_json, han
 
 
 def publish(
-    home: Optional[Path] = HomeOption,
-    threshold: Optional[int] = typer.Option(None, "--threshold", min=1, max=1000,
+    home: Path | None = HomeOption,
+    threshold: int | None = typer.Option(None, "--threshold", min=1, max=1000,
                                             help="Withhold counts from 1 to this (default: publish/policy.yaml, 10)."),
     as_json: bool = JsonOption,
 ):

@@ -7,7 +7,6 @@ exact figures from the ledger, bound to 127.0.0.1 only, and every response says 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -36,7 +35,7 @@ def serve_ledger(settings: Settings, port: int = 8000, public: bool = False, hos
 
 
 def serve(
-    home: Optional[Path] = HomeOption,
+    home: Path | None = HomeOption,
     public: bool = typer.Option(False, "--public", help="Serve public.duckdb only, read-only (refuses a ledger)."),
     host: str = typer.Option(LOOPBACK, "--host", help="Address to bind; other than 127.0.0.1 only with --public."),
     port: int = typer.Option(8000, "--port", min=1, max=65535),

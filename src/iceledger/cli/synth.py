@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -18,8 +17,8 @@ def synth(
     seed: int = typer.Option(1, "--seed"),
     sheet_rows: int = typer.Option(1_048_576, "--sheet-rows", help="Split sheets at this many data rows (Excel's limit by default)."),
     fmt: str = typer.Option("xlsx", "--format", help="xlsx, or csv (UWCHR-style exports with banner lines)."),
-    banner_rows: Optional[int] = typer.Option(None, "--banner-rows", help="Banner rows above the header (the era's count by default)."),
-    release: Optional[str] = typer.Option(None, "--release", help="Release id for the manifest."),
+    banner_rows: int | None = typer.Option(None, "--banner-rows", help="Banner rows above the header (the era's count by default)."),
+    release: str | None = typer.Option(None, "--release", help="Release id for the manifest."),
     as_json: bool = JsonOption,
 ):
     """Write SYNTHETIC workbooks in an era's real layout, plus a manifest that says they are synthetic."""

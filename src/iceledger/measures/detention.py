@@ -23,8 +23,7 @@ from iceledger.measures.engine import Engine
 from iceledger.measures.events import build_frame
 from iceledger.measures.periods import periods_between
 from iceledger.measures.registry import NotAvailable
-from iceledger.measures.result import (MeasureResult, build_provenance, event_aggregates, quality_aggregates,
-                                       summarise_quality)
+from iceledger.measures.result import MeasureResult, build_provenance, event_aggregates, quality_aggregates, summarise_quality
 from iceledger.measures.spec import PopulationSpec
 
 COLUMNS = ["days", "person_days", "adp", "book_ins", "book_outs", "alos_days", "median_los_days"]

@@ -42,7 +42,7 @@ def export_parquet(con, out_dir: Path, *, fingerprint: dict | None = None, table
         con.execute(f"COPY (SELECT * FROM {quote(name)}) TO '{path_sql}' (FORMAT parquet, COMPRESSION zstd)")
         os.replace(tmp, target)
         counts[name] = con.execute(f"SELECT count(*) FROM {quote(name)}").fetchall()[0][0]
-    index = {"tables": counts, "exported_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+    index = {"tables": counts, "exported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
              "source": fingerprint or {}}
     (out_dir / INDEX).write_text(json.dumps(index, indent=2))
     return index

@@ -151,7 +151,7 @@ def build_provenance(engine, frames: list[Frame], sql: list[dict], quality: dict
         "registries_used": used,
         "notes": list(dict.fromkeys([*notes, *(n for f in frames for n in f.notes)])),
         "code_version": code_version(),
-        "computed_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "computed_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
     if any("method_group" in f.dims or "method_group" in f.events.columns for f in frames):
         out["method_grouping"] = {"file": "src/iceledger/measures/methods.csv", "sha256": file_sha256("methods.csv")}

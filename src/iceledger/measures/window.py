@@ -14,8 +14,7 @@ from iceledger.measures.count import engine_for
 from iceledger.measures.engine import Engine
 from iceledger.measures.events import build_frame
 from iceledger.measures.registry import registry_table
-from iceledger.measures.result import (MeasureResult, build_provenance, event_aggregates, quality_aggregates,
-                                       summarise_quality)
+from iceledger.measures.result import MeasureResult, build_provenance, event_aggregates, quality_aggregates, summarise_quality
 from iceledger.measures.spec import WindowSpec
 
 COLUMNS = ["window_n", "baseline_mean", "baseline_min", "baseline_max", "excess", "ratio", "baseline_weeks"]

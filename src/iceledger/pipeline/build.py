@@ -29,7 +29,7 @@ def resolve_step(target: str) -> StepFn:
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def build(settings: Settings, *, progress: Progress = _noop, steps: list[tuple[str, str]] | None = None) -> Report:

@@ -168,8 +168,8 @@ def publish(settings: Settings, *, threshold: int | None = None, exact: bool = F
                             "not from ICE records")
         build = ledger.execute("SELECT build_id FROM build_runs ORDER BY finished_at DESC LIMIT 1").fetchall()
         _insert(con, "out_publication", [{
-            "publication_id": f"pub-{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}",
-            "published_at": dt.datetime.now(dt.timezone.utc).replace(tzinfo=None), "code_version": code_version(),
+            "publication_id": f"pub-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}",
+            "published_at": dt.datetime.now(dt.UTC).replace(tzinfo=None), "code_version": code_version(),
             "build_id": build[0][0] if build else None, "suppression_threshold": threshold, "is_exact": exact,
             "has_synthetic": has_synthetic, "lattice_sha256": lat.sha256, "publication_notes": notes}])
         con.execute("CHECKPOINT")

@@ -129,7 +129,7 @@ def lift_all(index: CubeIndex, p: list[int]) -> list[Move] | None:
         mine = [f for f in fams if f[j] > 0]
         reach = max((f[j] for f in mine), default=0)
 
-        def worst(k):
+        def worst(k, j=j, d=d, mine=mine):  # bound: called in this iteration only
             trial = nodes[:j] + [k] + nodes[j + 1:]
             return min((index.values.get(_family_code(index, f, trial), 0) for f in mine if d.depth[k] <= f[j]), default=1)
 

@@ -66,7 +66,7 @@ class PublicData:
         self._values = self._distinct_values()
 
     @classmethod
-    def open(cls, path: Path, *, public: bool) -> "PublicData":
+    def open(cls, path: Path, *, public: bool) -> PublicData:
         if not Path(path).exists():
             raise NotFoundError("no_publication", f"there is no database at {path}",
                                 fix="run `iceledger publish` first (or pass --home)")

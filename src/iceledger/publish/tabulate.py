@@ -165,7 +165,7 @@ def _with_backbone(counted: list[tuple[Family, list]], declared: list[tuple[Fami
             continue
         fam, rows = next((f, r) for f, r in declared if f.place == p)
         first = place(p).dimensions[0]
-        out.append((Family(p, 1, (), fam.source), _summed(rows, lambda k: k in ("month", first))))
+        out.append((Family(p, 1, (), fam.source), _summed(rows, lambda k, first=first: k in ("month", first))))
     return out
 
 

@@ -22,8 +22,15 @@ from iceledger.errors import InputError, Location
 from iceledger.metadata import field_
 from iceledger.metadata.model import METADATA_DIR
 from iceledger.sources.detention_stats.layout import TOTAL, Block, Item, Layout, label_map
-from iceledger.sources.detention_stats.parse import (label_key, normalise_label, parse_date, parse_int, parse_number,
-                                                     parse_text, parse_zip)
+from iceledger.sources.detention_stats.parse import (
+    label_key,
+    normalise_label,
+    parse_date,
+    parse_int,
+    parse_number,
+    parse_text,
+    parse_zip,
+)
 
 
 @dataclass

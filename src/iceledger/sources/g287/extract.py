@@ -12,7 +12,7 @@ from functools import cache
 
 from iceledger.errors import BuildError
 from iceledger.sources.bundled import bundled_path
-from iceledger.sources.g287.parse import HERE, agency_key, model_code, moa_file_date, parse_signed
+from iceledger.sources.g287.parse import HERE, agency_key, moa_file_date, model_code, parse_signed
 from iceledger.sources.tabular import read_table, read_workbook, sheet_rows
 from iceledger.validation import Finding
 from iceledger.validation.report import examples

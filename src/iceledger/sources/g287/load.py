@@ -114,7 +114,8 @@ def check_listings(con) -> list[Finding]:
     signed = con.execute(f"""SELECT {KEY}, list(DISTINCT g287_signed_date ORDER BY g287_signed_date) FROM ref_287g_listings
         WHERE g287_signed_date IS NOT NULL GROUP BY ALL HAVING count(DISTINCT g287_signed_date) > 1 ORDER BY ALL""").fetchall()
     if signed:
-        out.append(Finding("info", "g287_signed_changed", f"{len(signed)} agreements have SIGNED dates that differ between ICE's lists; the latest list's is used",
+        out.append(Finding("info", "g287_signed_changed", f"{len(signed)} agreements have SIGNED dates that differ between ICE's lists; the latest "
+                                                          "list's is used",
                            detail=examples([list(s) for s in signed]), count=len(signed)))
     both = con.execute("""SELECT g287_snapshot_id FROM ref_287g_snapshots WHERE g287_list_status = 'participating'
         GROUP BY 1 HAVING count(DISTINCT source_id) > 1 ORDER BY 1""").fetchall()

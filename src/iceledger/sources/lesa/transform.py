@@ -162,7 +162,7 @@ def load_chunk(ctx: LoadContext, chunk: RawChunk, table: Table) -> ChunkResult:
                      f"map_from_entries(list_filter([{entries}], lambda x: x.v IS NOT NULL)) END")
     col_sql = ", ".join(quote(c) for c in cols)
     con.execute(f"INSERT INTO {table.name} ({col_sql}) SELECT {', '.join(exprs)} FROM stage WHERE NOT is_rejected")
-    res.rows_loaded = con.execute(f"SELECT count(*) FROM stage WHERE NOT is_rejected").fetchall()[0][0]
+    res.rows_loaded = con.execute("SELECT count(*) FROM stage WHERE NOT is_rejected").fetchall()[0][0]
     res.rows_quarantined = _quarantine_rows(ctx, chunk, table, plans, sheet_sql)
     res.values_quarantined = _quarantine_values(ctx, chunk, table, loaded, sheet_sql)
     res.profiles = _profile(ctx, chunk, table, plans)
@@ -181,7 +181,7 @@ def _quarantine_rows(ctx, chunk, table, plans, sheet_sql) -> int:
     if not n:
         return 0
     pairs = ", ".join(
-        f"{C.sql_str(p.label)}, " + ("CASE WHEN t{0} IS NULL THEN NULL ELSE '(withheld)' END".format(p.position)
+        f"{C.sql_str(p.label)}, " + (f"CASE WHEN t{p.position} IS NULL THEN NULL ELSE '(withheld)' END"
                                       if p.status == "withheld" else f"t{p.position}")
         for p in plans
     )
