@@ -150,6 +150,7 @@ def run_measure(eng: Engine, spec: MeasureSpec) -> MeasureResult:
         rows, added = derive.year_earlier(rows, dims, labelled, notes)
         columns += added
     elif spec.compare == "before_after":
+        assert spec.date_from and spec.compare_date and spec.date_to  # the spec's validator requires them
         rows, added = derive.before_after(rows, dims, spec.date_from, spec.compare_date, spec.date_to)
         columns += added
     if spec.share:

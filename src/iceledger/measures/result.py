@@ -129,7 +129,7 @@ def summarise_quality(rows: list[dict], qual: dict, frame: Frame, dims: list[str
 def date_basis(engine, frame: Frame, t) -> dict:
     """Which date the count uses, in words, and (for removals) how many counted rows are dated by which date."""
     subject = frame.subject
-    out = {"column": subject.date_column, "basis": subject.date_basis}
+    out: dict[str, object] = {"column": subject.date_column, "basis": subject.date_basis}
     if subject.basis_column:
         col = subject.basis_column
         rows = engine.rows(t.group_by(col).aggregate(n=t.count()))

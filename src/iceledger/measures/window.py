@@ -50,6 +50,7 @@ def run_window(eng: Engine, spec: WindowSpec) -> MeasureResult:
     if spec.operation:
         spec = _from_operation(eng, spec, notes)
     lo, hi = spec.date_from, spec.date_to
+    assert lo is not None and hi is not None  # a window spec has both ends (WindowSpec)
     length = (hi - lo).days + 1
     if length > 7:
         raise InputError("window_too_long", f"the window {lo}..{hi} is {length} days long",

@@ -77,6 +77,7 @@ def _episode_flags_sql(table: Table) -> str:
 
 
 def _same_day_flags_sql(table: Table) -> str:
+    assert table.event is not None, f"{table.name} declares no event"
     date_col = quote(table.event.removesuffix("_datetime") + "_date")
     return f"""
     SELECT rowid AS rid,

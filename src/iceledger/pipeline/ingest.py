@@ -192,7 +192,7 @@ def load_release(con, manifest: Manifest, run_id: str, *, progress: Progress = _
                                                  note=item.reason)
                 outcomes.append(item)
                 continue
-            forced = hints.sheet_tables.get(item.sheet) or hints.table
+            forced = (hints.sheet_tables.get(item.sheet) if item.sheet is not None else None) or hints.table
             table = table_meta(forced or item.guess.table)
             era = era or item.guess.era
             if forced:

@@ -136,7 +136,7 @@ class Manifest(BaseModel):
 
     def choices(self) -> dict:
         """Everything the manifest decided about how to read the files (compared like the files' hashes)."""
-        out = {f.name: f.choices() for f in self.files if f.choices()}
+        out: dict[str, object] = {f.name: f.choices() for f in self.files if f.choices()}
         if self.aor:
             out["(release) aor"] = self.aor
         if self.coverage:

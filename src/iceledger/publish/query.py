@@ -125,7 +125,7 @@ class PublicData:
 
     # --- the lattice --------------------------------------------------------------------------------
     def lattice_summary(self) -> dict:
-        out = {}
+        out: dict = {}
         for r in self.fetch("SELECT * FROM out_lattice ORDER BY tabulation_key"):
             m = out.setdefault(r["measure_name"], {"tables": [], "is_synthetic": r["is_synthetic"]})
             m["tables"].append({"key": r["tabulation_key"], "grain": r["time_grain"], "place_level": r["cell_place_level"],
@@ -171,7 +171,9 @@ class PublicData:
         by = list(by or [])
         key = self.resolve_table(measure, grain, place_level, by)
         level = key.split("/")[2]
-        where, params = ["tabulation_key = ?"], [key]
+        assert measure is not None  # resolve_table refuses a missing measure
+        where: list[str] = ["tabulation_key = ?"]
+        params: list[object] = [key]
         if places:
             known = self._values["places"].get((measure, level), set())
             for p in places:

@@ -192,7 +192,8 @@ def count_measure(engine, lat: Lattice, m: MeasureLattice, progress: Callable = 
                                         "in the monthly or fiscal-year tables", count=undated))
         counted.append((fam, [(v, n) for v, n in rows if v["month"] is not None]))
     if threshold > 0:
-        supported, notes = [], []
+        supported: list = []
+        notes: list[Finding] = []
         for fam, rows in counted:
             limit = lat.max_small_share if max_small_share is None else max_small_share
             supported.append(_supported(lat, m, fam, rows, threshold, limit, notes))

@@ -110,7 +110,8 @@ def _known_codes() -> dict[str, set[str]]:
 
 def _own_rows(path: Path, rows) -> list[PopulationRow]:
     known = _known_codes()
-    out, seen = [], {}
+    out: list[PopulationRow] = []
+    seen: dict[tuple, int] = {}
     for line, r in rows:
         level = (r["place_level"] or "").strip().lower()
         code = (r["place_code"] or "").strip()
@@ -141,7 +142,7 @@ def _census_rows(path: Path, headers: list[str], rows) -> tuple[list[PopulationR
 
     geo = geography()
     state_code = {s.fips: s.code for s in geo.states.values()}
-    years = [(h, int(CENSUS_YEAR.fullmatch(h).group(1))) for h in headers if CENSUS_YEAR.fullmatch(h)]
+    years = [(h, int(m.group(1))) for h in headers if (m := CENSUS_YEAR.fullmatch(h))]
     given: list[PopulationRow] = []
     for line, r in rows:
         level = {"040": "state", "050": "county"}.get((r["SUMLEV"] or "").strip().zfill(3))
@@ -170,7 +171,8 @@ def _sums(path: Path, given: list[PopulationRow], years: list[int], geo) -> tupl
     for r in geo.county_aor:
         if r.is_current and r.aor_code:
             aor_counties.setdefault(r.aor_code, []).append(r.county_fips)
-    out, incomplete = [], {}
+    out: list[PopulationRow] = []
+    incomplete: dict = {}
     for year in years:
         if len(states) == NATION_STATES and all(("state", s, year) in value for s in states):
             out.append(PopulationRow("nation", "US", year, sum(value[("state", s, year)] for s in states), "summed",

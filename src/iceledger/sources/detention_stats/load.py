@@ -52,6 +52,7 @@ def apply_corrections(wb: Workbook) -> list[Finding]:
             if new is None:
                 continue
             dim = items[label_key(c.row_label)].dimension
+            assert dim is not None  # corrected rows are rows of a dimension (the layout checks it)
             c.dims[dim] = canonical(dim, new)
             wb.corrected[(data.block.code, c.ref)] = new
             fixed.append(f"{c.ref}: {c.row_label} → {new}")
@@ -106,7 +107,7 @@ def value_rows(wb: Workbook) -> list[dict]:
         subtotals = {d: {p for p in ps.values() if p} for d, ps in parents.items()}
         for c in data.cells:
             dims = {d: v for d, v in c.dims.items() if d != "month"}
-            row = {dimension_column(d): v for d, v in dims.items()}
+            row: dict[str, object] = {dimension_column(d): v for d, v in dims.items()}
             aor = dims.get("aor")
             row.update(
                 detstats_fy=lay.fiscal_year, detstats_edition=lay.edition, detstats_block=data.block.code, detstats_cell=c.ref,

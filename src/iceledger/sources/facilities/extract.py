@@ -236,7 +236,7 @@ def link_pending(out: Extracted, pending: list) -> None:
 
 def extract_facilities() -> Extracted:
     """Every sheet of every facility source, in layout order; code-less lists linked last."""
-    out, pending, books = Extracted(), [], {}
+    out, pending, books = Extracted(), [], {}  # type: tuple[Extracted, list, dict]
     for s in sheets():
         if s.use == "skip":
             continue

@@ -203,6 +203,6 @@ def read_parquet_chunk(con, path: Path, *, file_name: str | None = None, hints: 
     return RawChunk(file_name, None, 0, names, guess, sql=sql)
 
 
-def same_name(a: str, b: str) -> bool:
+def same_name(a: str | None, b: str | None) -> bool:
     """Whether two labels (a sheet name and a summary column, two titles) say the same thing."""
     return normalize_header(a) == normalize_header(b) != ""
