@@ -22,7 +22,8 @@ from iceledger.measures import (
     measure,
     operation_window,
 )
-from iceledger.measures.engine import find_java_home, open_engine
+from iceledger.measures.engine import open_engine
+from iceledger.measures.spark import find_java_home
 from iceledger.settings import load_settings
 
 pytestmark = pytest.mark.spark

@@ -24,7 +24,7 @@ nor a sibling in its own layer ("up or across"):
 Every import counts, at the top of a module or inside a function (an import deferred into a function
 still runs up), and so does one under ``if TYPE_CHECKING``. Within a package, its modules and
 sub-packages import each other without a cycle. Two layers are narrower still: the web reads only
-through publish's query layer, and the API only through publish.
+through publish's query layer, and the API only through publish (plus the metadata's declarations).
 """
 
 from __future__ import annotations
@@ -60,8 +60,8 @@ LEVEL = {name: i for i, layer in enumerate(LAYERS) for name in layer}
 ONLY_THROUGH = {
     # the dashboard reads data only through publish's query layer (the map file is a bundled asset)
     "web": ("iceledger.publish.query", "iceledger.errors", "iceledger.sources.bundled"),
-    # the API reads only through publish
-    "api": ("iceledger.publish", "iceledger.errors", "iceledger.envelope", "iceledger.settings"),
+    # the API reads only through publish (and names things with the declared vocabulary)
+    "api": ("iceledger.publish", "iceledger.errors", "iceledger.envelope", "iceledger.settings", "iceledger.metadata"),
 }
 
 

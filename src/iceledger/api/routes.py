@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from iceledger.api.render import FORMATS, render_download, render_json
 from iceledger.envelope import success
 from iceledger.errors import NotFoundError
+from iceledger.metadata import field_, listing
 from iceledger.publish.lattice import load_lattice, load_policy
 from iceledger.publish.query import DEFAULT_LIMIT, MAX_LIMIT, Page, PublicData, bad
 
@@ -29,6 +31,7 @@ NAMED = {
 }
 NAME_RE = re.compile(r"^[a-z0-9_]{1,64}$")
 CODE_RE = re.compile(r"^[A-Za-z0-9 _.()\-]{1,80}$")
+RELEASE_ID = re.compile(field_("release_id").pattern or "")  # declared once, in metadata/fields/provenance.yaml
 PAGE_PARAMS = {"limit", "offset", "format"}
 
 Limit = Query(DEFAULT_LIMIT, description=f"Rows per page (1 to {MAX_LIMIT}).")
@@ -129,7 +132,41 @@ def lattice(request: Request):
                             "place_levels": load_lattice().place_levels()}, "json")
 
 
-def _tabulate(request: Request, measure, grain, place_level, by, place, period_from, period_to, limit, offset):
+@dataclass(frozen=True)
+class TableQuery:
+    """The query parameters /tabulations and /timeseries share (declared once, by ``table_query``)."""
+
+    measure: str | None
+    grain: str | None
+    place_level: str | None
+    by: str | None
+    place: str | None
+    period_from: str | None
+    period_to: str | None
+
+
+def table_query(default_grain: str | None, grain_help: str):
+    """The FastAPI dependency that reads a TableQuery; the two routes differ only in the default grain."""
+
+    def read(measure: str | None = Query(None, description=listing(load_lattice().measures) + "."),
+             grain: str | None = Query(default_grain, description=grain_help),
+             place_level: str | None = Query(None, description="national (default), aor, facility, state or county."),
+             by: str | None = Query(None, description="Up to two categories, comma-separated (see /lattice)."),
+             place: str | None = Query(None, description="Place codes, comma-separated."),
+             period_from: str | None = Query(None, alias="from", description="First period: YYYY-MM, YYYY-MM-DD or FY2025."),
+             period_to: str | None = Query(None, alias="to", description="Last period.")) -> TableQuery:
+        return TableQuery(measure, grain, place_level, by, place, period_from, period_to)
+
+    return read
+
+
+TABULATION_QUERY = table_query(None, "month or fy (default fy).")
+TIMESERIES_QUERY = table_query("month", "month (default) or fy.")
+
+
+def _tabulate(request: Request, q: TableQuery, limit: int, offset: int):
+    measure, grain, place_level, by, place, period_from, period_to = (q.measure, q.grain, q.place_level, q.by, q.place,
+                                                                      q.period_from, q.period_to)
     by_list = split(by, "by", re.compile(r"^[a-z_]{1,40}$"))
     allowed = {"measure", "grain", "place_level", "by", "place", "from", "to"} | PAGE_PARAMS | set(CATEGORIES)
     check_params(request, allowed)
@@ -141,33 +178,19 @@ def _tabulate(request: Request, measure, grain, place_level, by, place, period_f
 
 
 @router.get("/tabulations", summary="Counts from one table of the lattice, after the disclosure gate")
-def tabulations(request: Request,
-                measure: str | None = Query(None, description="arrests, encounters, detainers, book_ins or removals."),
-                grain: str | None = Query(None, description="month or fy (default fy)."),
-                place_level: str | None = Query(None, description="national (default), aor, facility, state or county."),
-                by: str | None = Query(None, description="Up to two categories, comma-separated (see /lattice)."),
-                place: str | None = Query(None, description="Place codes, comma-separated."),
-                period_from: str | None = Query(None, alias="from", description="First period: YYYY-MM, YYYY-MM-DD or FY2025."),
-                period_to: str | None = Query(None, alias="to", description="Last period."),
+def tabulations(request: Request, q: TableQuery = Depends(TABULATION_QUERY),
                 limit: int = Limit, offset: int = Offset, format: str = Format):
     """Each row is one cell. A withheld cell has `event_count` null and `is_suppressed` true;
     filter a category with `<category>=value` (it must be in `by`)."""
-    key, page = _tabulate(request, measure, grain, place_level, by, place, period_from, period_to, limit, offset)
+    key, page = _tabulate(request, q, limit, offset)
     return answer(request, page.rows, format, name=key.replace("/", "_"), table=key, **page_meta(page))
 
 
 @router.get("/timeseries", summary="One series per place and category value, ordered by period")
-def timeseries(request: Request,
-               measure: str | None = Query(None, description="arrests, encounters, detainers, book_ins or removals."),
-               grain: str | None = Query("month", description="month (default) or fy."),
-               place_level: str | None = Query(None, description="national (default), aor, facility, state or county."),
-               by: str | None = Query(None, description="Up to two categories, comma-separated (see /lattice)."),
-               place: str | None = Query(None, description="Place codes, comma-separated."),
-               period_from: str | None = Query(None, alias="from", description="First period: YYYY-MM, YYYY-MM-DD or FY2025."),
-               period_to: str | None = Query(None, alias="to", description="Last period."),
+def timeseries(request: Request, q: TableQuery = Depends(TIMESERIES_QUERY),
                limit: int = Limit, offset: int = Offset, format: str = Format):
     """The same cells as /tabulations, grouped into one series of points per place and category value."""
-    key, page = _tabulate(request, measure, grain, place_level, by, place, period_from, period_to, limit, offset)
+    key, page = _tabulate(request, q, limit, offset)
     series: dict[tuple, dict] = {}
     for r in page.rows:
         k = (r["place_code"], r["category_1_value"], r["category_2_value"])
@@ -269,7 +292,7 @@ def releases(request: Request, limit: int = Limit, offset: int = Offset, format:
 @router.get("/releases/{release_id}", summary="One release with its files (hashes) and ingest runs")
 def release(request: Request, release_id: str):
     check_params(request, set())
-    if not re.fullmatch(r"[A-Za-z0-9._-]{1,120}", release_id):
+    if not re.fullmatch(RELEASE_ID, release_id):
         raise bad("release_id", "not a release id", "letters, digits, . _ -")
     d = data_of(request)
     rows = d.table_rows("out_releases", {"release_id": release_id}).rows

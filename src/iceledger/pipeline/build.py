@@ -9,6 +9,7 @@ import importlib
 import json
 from collections.abc import Callable
 
+from iceledger.metadata import insert_sql
 from iceledger.pipeline.ingest import Progress, RunSummary, _noop, load_release, new_run_id
 from iceledger.pipeline.ledger import atomic_ledger, code_version
 from iceledger.pipeline.releases import ReleaseStore, hash_files
@@ -62,14 +63,14 @@ def build(settings: Settings, *, progress: Progress = _noop, steps: list[tuple[s
             report.extend(summary.findings)
             rows[f"release {m.release_id}"] = {t: v.rows_loaded for t, v in summary.tables.items()}
             _record_step(con, build_id, f"release {m.release_id}", StepResult({t: v.rows_loaded for t, v in summary.tables.items()}))
-        con.execute("INSERT INTO build_runs VALUES (?, ?, ?, ?, 'succeeded')", [build_id, started, _now(), code_version()])
+        con.execute(insert_sql("build_runs", run_status="'succeeded'"), [build_id, started, _now(), code_version()])
     report.summary = {"build_id": build_id, "rows": rows, "releases": [r.to_dict() | {"findings": len(r.findings)} for r in runs]}
     return report
 
 
 def _record_step(con, build_id: str, name: str, res: StepResult) -> None:
     for table, n in res.tables.items():
-        con.execute("INSERT INTO build_steps VALUES (?, ?, ?, ?)", [build_id, name, table, n])
+        con.execute(insert_sql("build_steps"), [build_id, name, table, n])
     for f in res.findings:
-        con.execute("INSERT INTO build_findings VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        con.execute(insert_sql("build_findings"),
                     [build_id, f.step or name, f.severity, f.code, f.message, f.fix, json.dumps(f.detail, default=str), f.count])

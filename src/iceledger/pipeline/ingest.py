@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from iceledger.errors import BuildError, InputError, Location
-from iceledger.metadata import Table, table as table_meta
+from iceledger.metadata import Table, insert_sql, table as table_meta
 from iceledger.pipeline import dedupe, release_values
 from iceledger.pipeline.ledger import atomic_ledger, build_lock, code_version, connect
 from iceledger.pipeline.places import resolve_record_places
@@ -21,7 +21,7 @@ from iceledger.settings import Settings
 from iceledger.sources.lesa import extract
 from iceledger.sources.lesa.extract import ReadHints
 from iceledger.sources.lesa.headers import score_headers
-from iceledger.sources.lesa.transform import LoadContext, column_findings, load_chunk, plan_columns
+from iceledger.sources.lesa.transform import LoadContext, RowCounts, column_findings, load_chunk, plan_columns
 from iceledger.sources.step import Progress, no_progress as _noop
 from iceledger.validation import Finding
 
@@ -41,26 +41,11 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-@dataclass
-class TableTotals:
-    rows_read: int = 0
-    rows_loaded: int = 0
-    rows_quarantined: int = 0
-    values_quarantined: int = 0
-
-    def add(self, r) -> None:
-        self.rows_read += r.rows_read
-        self.rows_loaded += r.rows_loaded
-        self.rows_quarantined += r.rows_quarantined
-        self.values_quarantined += r.values_quarantined
-
-    @property
-    def balanced(self) -> bool:
-        return self.rows_read == self.rows_loaded + self.rows_quarantined
+TableTotals = RowCounts  # a table's counts over a run (the one counters type, from lesa/transform.py)
 
 
 @dataclass
-class SheetTotals(TableTotals):
+class SheetTotals(RowCounts):
     """One sheet (or text file) of a run: what it was read as, and its balance when it held records."""
 
     file_name: str = ""
@@ -354,7 +339,8 @@ def _record_unchanged(settings: Settings, manifest: Manifest) -> RunSummary:
         con = connect(settings.ledger_path)
         try:
             now = _now()
-            con.execute("INSERT INTO ingest_runs VALUES (?, ?, ?, ?, ?, 'unchanged', ?, 0, 0, 0, 0, TRUE)",
+            con.execute(insert_sql("ingest_runs", run_status="'unchanged'", rows_read="0", rows_loaded="0",
+                                   rows_quarantined="0", values_quarantined="0", is_balanced="TRUE"),
                         [run_id, manifest.release_id, now, now, code_version(), [f.sha256 for f in manifest.files]])
         finally:
             con.close()

@@ -13,11 +13,11 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from iceledger.errors import ReleaseError
-from iceledger.metadata import code_list, tables
+from iceledger.metadata import code_list, field_, tables
 from iceledger.settings import Settings
 from iceledger.sources.step import sha256_of
 
-RELEASE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"
+RELEASE_ID_PATTERN = field_("release_id").pattern  # declared in metadata/fields/provenance.yaml
 DELIMITER_NAMES = {"comma": ",", "pipe": "|", "tab": "\t", "semicolon": ";", "\\t": "\t"}
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from iceledger.metadata import create_table_sql, table, tables
+from iceledger.metadata import create_table_sql, quote, table, tables
 from iceledger.pipeline.ledger import code_version, connect, open_ledger
 from iceledger.publish import cells as cellrows
 from iceledger.publish.aor_evidence import aor_evidence_rows
@@ -77,7 +77,8 @@ def _insert(con, name: str, rows: list[dict]) -> int:
     data = pa.table({c: [r.get(c) for r in rows] for c in cols})
     con.register("_incoming", data)
     try:
-        con.execute(f'INSERT INTO "{name}" SELECT {", ".join(chr(34) + c + chr(34) for c in cols)} FROM _incoming')
+        col_sql = ", ".join(quote(c) for c in cols)
+        con.execute(f"INSERT INTO {quote(name)} ({col_sql}) SELECT {col_sql} FROM _incoming")
     finally:
         con.unregister("_incoming")
     return len(rows)
@@ -87,7 +88,7 @@ def _copy_from_ledger(ledger, con, source: str, target: str, columns: list[str])
     have = {r[0] for r in ledger.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ?",
                                          [source]).fetchall()}
     cols = [c for c in columns if c in have]
-    data = ledger.sql(f'SELECT {", ".join(chr(34) + c + chr(34) for c in cols)} FROM "{source}"').to_arrow_table()
+    data = ledger.sql(f"SELECT {', '.join(quote(c) for c in cols)} FROM {quote(source)}").to_arrow_table()
     con.register("_incoming", data)
     try:
         if target.startswith(REGISTRY_PREFIX):

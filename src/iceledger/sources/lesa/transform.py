@@ -55,11 +55,29 @@ class ColumnPlan:
 
 
 @dataclass
-class ChunkResult:
+class RowCounts:
+    """Rows read, loaded and quarantined, and values quarantined: of a chunk, a sheet, a table or a run."""
+
     rows_read: int = 0
     rows_loaded: int = 0
     rows_quarantined: int = 0
     values_quarantined: int = 0
+
+    def add(self, r: RowCounts) -> None:
+        self.rows_read += r.rows_read
+        self.rows_loaded += r.rows_loaded
+        self.rows_quarantined += r.rows_quarantined
+        self.values_quarantined += r.values_quarantined
+
+    @property
+    def balanced(self) -> bool:
+        return self.rows_read == self.rows_loaded + self.rows_quarantined
+
+
+@dataclass
+class ChunkResult(RowCounts):
+    """What loading one chunk did: its counts and the profile of each source column."""
+
     profiles: list[dict] = field(default_factory=list)
 
 
