@@ -12,6 +12,8 @@ from rich.table import Table as RichTable
 
 from iceledger.cli.common import HomeOption, JsonOption, console, emit_json, handles_errors, settings_for
 from iceledger.errors import InputError
+from iceledger.measures.catalog import subjects
+from iceledger.metadata import listing
 
 EngineOption = typer.Option("duckdb", "--engine", help="duckdb (default) or spark (local mode over a Parquet export).")
 ParquetOption = typer.Option(None, "--parquet", help="Parquet export to run Spark on (default <home>/parquet, refreshed when stale).")
@@ -124,8 +126,9 @@ def _emit(result, as_json: bool, show_sql: bool) -> None:
 
 def register(app: typer.Typer) -> None:
     @app.command("measure")
+    @handles_errors()
     def measure_cmd(
-        count: str = typer.Argument(..., help="arrests, encounters, detainers, book_ins, stays or removals."),
+        count: str = typer.Argument(..., help=listing(subjects()) + "."),
         by: str = ByOption, where: list[str] | None = WhereOption,
         date_from: dt.datetime | None = FromOption, date_to: dt.datetime | None = ToOption,
         people: bool = typer.Option(False, "--people", help="Count distinct people (one identifier namespace only)."),
@@ -140,21 +143,18 @@ def register(app: typer.Typer) -> None:
         """Count events or distinct people by up to three dimensions, with provenance."""
         from iceledger.measures import MeasureSpec, measure
 
-        @handles_errors()
-        def go(as_json: bool):
-            data = {"count": count, "by": by, "unit": "people" if people else "events", "share": share, "rate": rate,
-                    "policy": policy, **_common(where, date_from and date_from.date(), date_to and date_to.date(),
-                                                release, synthetic, duplicates, namespace)}
-            if compare:
-                if compare == "year":
-                    data["compare"] = "year_earlier"
-                else:
-                    data.update(compare="before_after", compare_date=compare)
-            _emit(_run(settings_for(home), engine, parquet, measure, MeasureSpec.parse(data)), as_json, sql)
-
-        go(as_json=as_json)
+        data = {"count": count, "by": by, "unit": "people" if people else "events", "share": share, "rate": rate,
+                "policy": policy, **_common(where, date_from and date_from.date(), date_to and date_to.date(),
+                                            release, synthetic, duplicates, namespace)}
+        if compare:
+            if compare == "year":
+                data["compare"] = "year_earlier"
+            else:
+                data.update(compare="before_after", compare_date=compare)
+        _emit(_run(settings_for(home), engine, parquet, measure, MeasureSpec.parse(data)), as_json, sql)
 
     @app.command("funnel")
+    @handles_errors()
     def funnel_cmd(
         by: str = ByOption, within_days: int = typer.Option(30, "--within-days", help="Days after the detainer for ICE custody to count."),
         where: list[str] | None = WhereOption, date_from: dt.datetime | None = FromOption, date_to: dt.datetime | None = ToOption,
@@ -165,15 +165,12 @@ def register(app: typer.Typer) -> None:
         """The detainer funnel: lodged → lift reason → ICE custody within N days → removal."""
         from iceledger.measures import FunnelSpec, funnel
 
-        @handles_errors()
-        def go(as_json: bool):
-            spec = FunnelSpec.parse({"by": by, "within_days": within_days, **_common(
-                where, date_from and date_from.date(), date_to and date_to.date(), release, synthetic, duplicates, namespace)})
-            _emit(_run(settings_for(home), engine, parquet, funnel, spec), as_json, sql)
-
-        go(as_json=as_json)
+        spec = FunnelSpec.parse({"by": by, "within_days": within_days, **_common(
+            where, date_from and date_from.date(), date_to and date_to.date(), release, synthetic, duplicates, namespace)})
+        _emit(_run(settings_for(home), engine, parquet, funnel, spec), as_json, sql)
 
     @app.command("window")
+    @handles_errors()
     def window_cmd(
         count: str = typer.Option("arrests", "--count", help="What is counted."), by: str = typer.Option("aor_code", "--by"),
         operation: str | None = typer.Option(None, "--operation", help="Operation slug (operations registry) giving window and areas."),
@@ -186,15 +183,12 @@ def register(app: typer.Typer) -> None:
         """Counts in an operation window (at most 7 days) against the same weekdays in the weeks before."""
         from iceledger.measures import WindowSpec, operation_window
 
-        @handles_errors()
-        def go(as_json: bool):
-            spec = WindowSpec.parse({"count": count, "by": by, "operation": operation, "weeks": weeks, **_common(
-                where, date_from and date_from.date(), date_to and date_to.date(), release, synthetic, duplicates, namespace)})
-            _emit(_run(settings_for(home), engine, parquet, operation_window, spec), as_json, sql)
-
-        go(as_json=as_json)
+        spec = WindowSpec.parse({"count": count, "by": by, "operation": operation, "weeks": weeks, **_common(
+            where, date_from and date_from.date(), date_to and date_to.date(), release, synthetic, duplicates, namespace)})
+        _emit(_run(settings_for(home), engine, parquet, operation_window, spec), as_json, sql)
 
     @app.command("detention")
+    @handles_errors()
     def detention_cmd(
         date_from: dt.datetime = typer.Option(..., "--from"), date_to: dt.datetime = typer.Option(..., "--to"),
         by: str = ByOption, where: list[str] | None = WhereOption,
@@ -205,29 +199,22 @@ def register(app: typer.Typer) -> None:
         """Detention population (average daily population), book-ins and length of stay."""
         from iceledger.measures import PopulationSpec, detention_population
 
-        @handles_errors()
-        def go(as_json: bool):
-            spec = PopulationSpec.parse({"by": by, **_common(where, date_from.date(), date_to.date(), release, synthetic,
-                                                             duplicates, namespace)})
-            _emit(_run(settings_for(home), engine, parquet, detention_population, spec), as_json, sql)
-
-        go(as_json=as_json)
+        spec = PopulationSpec.parse({"by": by, **_common(where, date_from.date(), date_to.date(), release, synthetic,
+                                                         duplicates, namespace)})
+        _emit(_run(settings_for(home), engine, parquet, detention_population, spec), as_json, sql)
 
     @app.command("export-parquet")
+    @handles_errors()
     def export_cmd(out: Path | None = typer.Argument(None, help="Folder (default <home>/parquet)."),
                    home: Path | None = HomeOption, as_json: bool = JsonOption):
         """Export the ledger's canonical, bookkeeping and registry tables to Parquet (for Spark). Record-level: keep private."""
         from iceledger.measures.export import ensure_export
 
-        @handles_errors()
-        def go(as_json: bool):
-            settings = settings_for(home)
-            target = out or settings.home / "parquet"
-            index = ensure_export(settings, target)
-            if as_json:
-                emit_json({"folder": str(target), **index})
-                return
-            for name, n in index["tables"].items():
-                console.print(f"{target / (name + '.parquet')}: {n:,} rows", highlight=False, markup=False)
-
-        go(as_json=as_json)
+        settings = settings_for(home)
+        target = out or settings.home / "parquet"
+        index = ensure_export(settings, target)
+        if as_json:
+            emit_json({"folder": str(target), **index})
+            return
+        for name, n in index["tables"].items():
+            console.print(f"{target / (name + '.parquet')}: {n:,} rows", highlight=False, markup=False)

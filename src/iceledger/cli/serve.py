@@ -34,6 +34,7 @@ def serve_ledger(settings: Settings, port: int = 8000, public: bool = False, hos
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
 
 
+@handles_errors(None)
 def serve(
     home: Path | None = HomeOption,
     public: bool = typer.Option(False, "--public", help="Serve public.duckdb only, read-only (refuses a ledger)."),
@@ -42,16 +43,12 @@ def serve(
 ):
     """Serve the read-only HTTP API (OpenAPI docs at /api/docs)."""
 
-    @handles_errors(None)
-    def go():
-        settings = settings_for(home)
-        if public:
-            from iceledger.publish.query import PublicData
+    settings = settings_for(home)
+    if public:
+        from iceledger.publish.query import PublicData
 
-            PublicData.open(settings.public_path, public=True).close()  # refuse before binding anything
-        serve_ledger(settings, port=port, public=public, host=host)
-
-    go()
+        PublicData.open(settings.public_path, public=True).close()  # refuse before binding anything
+    serve_ledger(settings, port=port, public=public, host=host)
 
 
 def register(app: typer.Typer) -> None:
