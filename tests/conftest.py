@@ -82,6 +82,15 @@ def published(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def compared(tmp_path_factory, registry_build):
+    """A published home holding two hand-made productions of the same arrests and two releases that
+    compare with nothing (tests/integration/compare_helpers.py), built once per session."""
+    from tests.integration.compare_helpers import compare_home
+
+    return compare_home(tmp_path_factory.getbasetemp(), registry_build[0])
+
+
+@pytest.fixture(scope="session")
 def client(published):
     """The real API app (with the web router) over the published home."""
     from fastapi.testclient import TestClient

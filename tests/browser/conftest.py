@@ -7,6 +7,7 @@ Without chromium (or Playwright) the tests skip and say why, except in CI (ICELE
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -58,18 +59,14 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(f"browser screenshots: {SCREENSHOTS}")
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory):
-    """The real app (API + dashboard) over the published home, served by uvicorn on 127.0.0.1."""
-    reason = _unavailable()
-    if reason:
-        skip_or_fail(reason)
+@contextlib.contextmanager
+def serve(settings):
+    """The real app (API + dashboard) over a published home, served by uvicorn on 127.0.0.1."""
+    require_browser()
     import uvicorn
-    from tests.integration.publish_helpers import published_home
 
     from iceledger.server import create_app
 
-    settings = published_home(tmp_path_factory.getbasetemp())
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -87,8 +84,25 @@ def server(tmp_path_factory):
     thread.join(timeout=10)
 
 
+def require_browser() -> None:
+    reason = _unavailable()
+    if reason:
+        skip_or_fail(reason)
+
+
 @pytest.fixture(scope="session")
-def browser(server):
+def server(tmp_path_factory):
+    """The app over the session's small published home."""
+    from tests.integration.publish_helpers import published_home
+
+    require_browser()
+    with serve(published_home(tmp_path_factory.getbasetemp())) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    require_browser()
     from playwright.sync_api import sync_playwright
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -16,7 +16,8 @@ PAGES = {"home": "/", "places": "/areas", "aor": "/area/aor/CHI", "state": "/are
          "county": "/area/county/17031", "facilities": "/facilities?state=TX", "facility": "/facility/ABQHOLD",
          "operations": "/operations", "operation": "/operation/safe-city-2017", "claims": "/claims",
          "claim": "/claim/arrests-2017-up-43-percent", "search": "/search?q=harris",
-         "map": "/map", "map-county": "/map?level=county", "data": "/data", "dictionary": "/data/dictionary"}
+         "map": "/map", "map-county": "/map?level=county", "releases": "/releases", "data": "/data",
+         "dictionary": "/data/dictionary"}
 # English words that are not Spanish ones: any of them in a Spanish page's own text (outside what is
 # marked lang="en": quoted sources, English names, queries) is interface text left untranslated.
 ENGLISH = re.compile(r"\b(the|and|of|with|from|this|that|which|are|is|was|were|has|have|been|not|for|by|to|on|at|"

@@ -6,6 +6,9 @@ from __future__ import annotations
 import pytest
 from tests.conftest import copy_home
 
+NATIONAL = "uwchr-2019-icfo-53623"
+SEATTLE = "uwchr-seattle-uw-v-dhs"
+
 
 def arrest(when: str, aor: str, person: str) -> dict:
     return dict(apprehension_datetime=f"{when} 10:00:00", apprehension_aor=aor, person_id=person, apprehension_method="Located")
@@ -27,3 +30,4 @@ def with_records(tmp_path_factory, registry_build):
         arrest("2016-01-10", "SEA", "b3"), arrest("2017-10-05", "SEA", "b4")])
     L.close()
     return settings
+

@@ -2,10 +2,12 @@
 ICE counts them: ICE's published figures and the Seattle workbook's own Summary sheet are the oracles.
 
 The national release (FOIA 2019-ICFO-53623, about 2.7 million rows) takes about a minute to ingest
-on the 2-core machine; the fixture (``real`` in tests/conftest.py) does it once for the whole session.
+on the 2-core machine; the ``real`` fixture (conftest.py) does it once for the whole session.
 """
 
 from __future__ import annotations
+
+from tests.integration.conftest import NATIONAL, SEATTLE
 
 from iceledger.claims.records import describe_value
 from iceledger.measures import MeasureSpec, measure
@@ -15,8 +17,6 @@ from iceledger.pipeline.releases import manifest_from_paths
 from iceledger.settings import load_settings
 from iceledger.validation.checks import validate
 
-NATIONAL = "uwchr-2019-icfo-53623"
-SEATTLE = "uwchr-seattle-uw-v-dhs"
 WORKBOOK = "redacted UW v. DHS - ICE Productions_LESA-STU_FINAL.xlsx"
 
 

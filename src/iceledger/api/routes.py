@@ -289,7 +289,7 @@ def releases(request: Request, limit: int = Limit, offset: int = Offset, format:
     return answer(request, page.rows, format, name="releases", **page_meta(page))
 
 
-@router.get("/releases/{release_id}", summary="One release with its files (hashes) and ingest runs")
+@router.get("/releases/{release_id}", summary="One release with its files (hashes), ingest runs and the tables it holds")
 def release(request: Request, release_id: str):
     check_params(request, set())
     if not re.fullmatch(RELEASE_ID, release_id):
@@ -300,7 +300,34 @@ def release(request: Request, release_id: str):
         raise NotFoundError("unknown_release", f"no release {release_id!r} in this publication", fix="list them at /api/v1/releases")
     files = d.table_rows("out_release_files", {"release_id": release_id}).rows
     runs = d.table_rows("out_ingest_runs", {"release_id": release_id}).rows
-    return answer(request, {**rows[0], "files": files, "runs": runs}, "json")
+    held = d.table_rows("out_release_tables", {"release_id": release_id}).rows if d.has("out_release_tables") else []
+    return answer(request, {**rows[0], "files": files, "runs": runs, "tables": held}, "json")
+
+
+@router.get("/comparisons", summary="Pairs of releases compared over what both cover")
+def comparisons(request: Request):
+    check_params(request, set())
+    return answer(request, data_of(request).comparisons(), "json")
+
+
+@router.get("/comparisons/{a}/{b}", summary="Two releases side by side: both counts, their difference and the rows "
+                                            "that match, after the disclosure gate")
+def comparison(request: Request, a: str, b: str,
+               measure: str | None = Query(None, description="The subject compared (see /comparisons); default the first."),
+               grain: str | None = Query(None, description="month (default) or fy."),
+               by: str | None = Query(None, description="A category the comparison holds by fiscal year (see comparison_categories)."),
+               format: str = Format):
+    """Each cell has `release_a_count`, `release_b_count`, `count_difference` (B - A) and `matched_count`;
+    a withheld value is null. The period is what both releases cover (`comparison_from_date`..`comparison_to_date`)."""
+    check_params(request, {"measure", "grain", "by", "format"})
+    for name, value in (("a", a), ("b", b)):
+        if not re.fullmatch(r"[A-Za-z0-9._-]{1,120}", value):
+            raise bad(name, "not a release id", "letters, digits, . _ -")
+    one = split(by, "by", re.compile(r"^[a-z_]{1,40}$"))
+    if len(one) > 1:
+        raise bad("by", "one category at a time", "one of the comparison's categories")
+    data = data_of(request).comparison(a, b, measure, grain, one[0] if one else None)
+    return answer(request, data, format, rows=data["cells"], name=f"compare_{a}_{b}_{data['measure_name']}")
 
 
 @router.get("/claims", summary="Claim verdicts, after the disclosure gate")

@@ -55,7 +55,8 @@ def _releases_detail(engine, frames: list[Frame]) -> list[dict]:
     files: dict[str, list] = {i: [] for i in ids}
     runs: dict[str, list] = {i: [] for i in ids}
     for r in sorted(engine.small("release_files"), key=lambda r: (r["release_id"], r["file_name"])):
-        if r["release_id"] in files and (r["table_name"] in tables or r["table_name"] is None):
+        held = set((r["table_name"] or "").split(", "))  # a workbook of several tables lists them all
+        if r["release_id"] in files and (held & set(tables) or r["table_name"] is None):
             files[r["release_id"]].append({"file_name": r["file_name"], "table": r["table_name"], "sha256": r["sha256"]})
     for r in sorted(engine.small("ingest_runs"), key=lambda r: r["run_id"]):
         if r["release_id"] in runs and (r["rows_loaded"] or 0) > 0:

@@ -25,6 +25,11 @@ def _split(v):
     return v
 
 
+def split_where(v) -> dict:
+    """Filters as given: ``{"aor_code": "SEA,NYC"}`` → ``{"aor_code": ["SEA", "NYC"]}``."""
+    return {k: (_split(x) if isinstance(x, str) and "," in x else x) for k, x in (v or {}).items()}
+
+
 class LedgerQuery(BaseModel):
     """Which rows: filters, a date window, and the release, synthetic and duplicate rules."""
 
@@ -49,7 +54,7 @@ class LedgerQuery(BaseModel):
     @field_validator("where", mode="before")
     @classmethod
     def _where(cls, v):
-        return {k: (_split(x) if isinstance(x, str) and "," in x else x) for k, x in (v or {}).items()}
+        return split_where(v)
 
     @model_validator(mode="after")
     def _window(self):

@@ -23,6 +23,7 @@ from iceledger.pipeline.ledger import code_version, connect, open_ledger
 from iceledger.publish import cells as cellrows
 from iceledger.publish.aor_evidence import aor_evidence_rows
 from iceledger.publish.claims import gate_claims
+from iceledger.publish.comparisons import comparison_rows, release_table_rows
 from iceledger.publish.lattice import load_lattice, load_policy
 from iceledger.publish.suppress import suppress
 from iceledger.publish.tabulate import count_measure
@@ -159,6 +160,12 @@ def publish(settings: Settings, *, threshold: int | None = None, exact: bool = F
                 "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
                 [name]).fetchall()])
         _insert(con, "out_operation_windows", window_rows(engine, ledger, threshold))  # publish/windows.py (web)
+        progress("step", name="publish: compare releases")
+        compared, compared_cells, compared_audit = comparison_rows(engine, threshold)  # publish/comparisons.py
+        _insert(con, "out_release_comparisons", compared)
+        _insert(con, "out_release_comparison_cells", compared_cells)
+        _insert(con, "out_suppression_audit", compared_audit)
+        _insert(con, "out_release_tables", release_table_rows(ledger, threshold))
         _insert(con, "out_aor_evidence", aor_evidence_rows(ledger, threshold))  # publish/aor_evidence.py
         claims, claim_note = gate_claims(engine, threshold)
         _insert(con, "out_claim_results", claims)

@@ -99,7 +99,7 @@ def check_junction_tree(families: Iterable[Mapping[str, int]]) -> bool:
     return not edges
 
 
-def build_cube(dims: tuple[str, ...], families: list[Mapping[str, int]],
+def build_cube(dims: tuple[str, ...], families: Sequence[Mapping[str, int]],
                rows: Sequence[Sequence[tuple[Mapping[str, Node], int]]]) -> Cube:
     """The cube of ``families`` from each family's finest cells.
 

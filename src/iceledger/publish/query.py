@@ -249,6 +249,41 @@ class PublicData:
     def has(self, name: str) -> bool:
         return name in self.table_names
 
+    # --- releases side by side (publish/comparisons.py) -------------------------------------------------
+    def comparisons(self) -> list[dict]:
+        """Every comparison this publication holds (pairs of releases and the subject compared)."""
+        if not self.has("out_release_comparisons"):
+            return []
+        return self.fetch("SELECT * FROM out_release_comparisons ORDER BY release_a_id, release_b_id, measure_name")
+
+    def comparison(self, a: str, b: str, measure: str | None = None, grain: str | None = None,
+                   category: str | None = None) -> dict:
+        """One comparison and its cells: by month (default), by fiscal year, or by fiscal year and ``category``."""
+        mine = [c for c in self.comparisons() if {c["release_a_id"], c["release_b_id"]} == {a, b}]
+        if not mine:
+            pairs = sorted({f"{c['release_a_id']}/{c['release_b_id']}" for c in self.comparisons()})
+            raise NotFoundError("unknown_comparison", f"this publication compares no releases {a!r} and {b!r}",
+                                fix=f"compare one of: {', '.join(pairs) or '(no pair of real releases overlaps)'}")
+        measures = [c["measure_name"] for c in mine]
+        measure = measure or measures[0]
+        if measure not in measures:
+            raise bad("measure", f"{a} and {b} are not compared on {measure!r}", measures)
+        summary = next(c for c in mine if c["measure_name"] == measure)
+        grain = grain or ("fy" if category else "month")
+        if grain not in GRAINS:
+            raise bad("grain", f"unknown grain {grain!r}", list(GRAINS))
+        if category is not None and category not in summary["comparison_categories"]:
+            raise bad("by", f"{measure} in {a} and {b} is not compared by {category!r}",
+                      summary["comparison_categories"] or ["(no category)"])
+        if category is not None and grain != "fy":
+            raise bad("grain", "a comparison by category is by fiscal year only", ["fy"])
+        where = "category_1 = ?" if category else "category_1 IS NULL"
+        cells = self.fetch(f"SELECT * FROM out_release_comparison_cells "
+                           f"WHERE release_a_id = ? AND release_b_id = ? AND measure_name = ? AND time_grain = ? AND {where} "
+                           "ORDER BY period_date, category_1_value",
+                           [summary["release_a_id"], summary["release_b_id"], measure, grain] + ([category] if category else []))
+        return {**summary, "time_grain": grain, "category": category, "cells": cells}
+
     # --- a place's cooperation with ICE ---------------------------------------------------------------
     def place_status(self, fips: str, on: dt.date | None = None) -> dict:
         """A county's status on a day (detainers, 287(g), designations) from the published registries."""

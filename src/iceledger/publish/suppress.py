@@ -53,9 +53,11 @@ class Suppression:
         return self.primary | self.complementary
 
 
-def suppress(cube: Cube, threshold: int) -> Suppression:
-    """Withhold the cells of ``cube`` from 1 to ``threshold`` and enough others to protect them."""
-    primary = {c for c, v in cube.values.items() if 1 <= v <= threshold}
+def suppress(cube: Cube, threshold: int, also: set[Cell] | frozenset[Cell] = frozenset()) -> Suppression:
+    """Withhold the cells of ``cube`` from 1 to ``threshold`` and enough others to protect them.
+    ``also``: cells to withhold and protect as if they were small (those holding 0 are shown), e.g. a
+    count whose difference from another publication's is small (publish/comparisons.py)."""
+    primary = {c for c, v in cube.values.items() if 1 <= v <= threshold or (v and c in also)}
     out = Suppression(primary=set(primary))
     if not primary:
         return out

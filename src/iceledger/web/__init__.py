@@ -4,6 +4,7 @@
 publication the app holds (``app.state.data``, publish's query layer) through ``web/data.py``.
 """
 
+from iceledger.web import releases  # noqa: F401  (adds the Releases page to the router)
 from iceledger.web.pages import router
 
 __all__ = ["router"]

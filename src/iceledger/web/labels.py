@@ -13,6 +13,7 @@ def N_(msg: str) -> str:  # noqa: N802 (gettext's conventional marker name)
 MEASURES = {
     "arrests": N_("Arrests"), "detainers": N_("Detainers"), "book_ins": N_("Detention book-ins"),
     "removals": N_("Removals"), "encounters": N_("Encounters"),
+    "release_comparison": N_("Releases side by side"),  # the comparisons' cells in the suppression audit
 }
 MEASURE_HELP = {
     "arrests": N_("Administrative arrests by ICE's Enforcement and Removal Operations (ERO)."),
