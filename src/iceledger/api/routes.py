@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
+from iceledger.api.models import RESPONSES
 from iceledger.api.render import FORMATS, render_download, render_json
 from iceledger.envelope import success
 from iceledger.errors import NotFoundError
@@ -16,7 +17,7 @@ from iceledger.metadata import field_, listing
 from iceledger.publish.lattice import load_lattice, load_policy
 from iceledger.publish.query import DEFAULT_LIMIT, MAX_LIMIT, Page, PublicData, bad
 
-router = APIRouter(prefix="/api/v1")
+router = APIRouter(prefix="/api/v1", responses=RESPONSES)
 CATEGORIES = list(load_lattice().categories)
 # Named registries: the endpoint, then the tables that may hold it (first present wins).
 NAMED = {
