@@ -28,7 +28,7 @@ lint: $(STAMP)
 docs: $(STAMP)
 	$(BIN)/python -m iceledger.docsgen
 
-# Re-extract the dashboard's strings and merge them into the .po catalogues (translate new ones by hand).
+# Re-extract the dashboard's strings (and the code lists' labels: web/babel.cfg) and merge them into the .po catalogues (translate new ones by hand).
 # The .po files are read at start-up (compiled in memory), so there is no .mo to build.
 WEB := src/iceledger/web
 translations: $(STAMP)

@@ -254,6 +254,14 @@ for _ep, _summary in [("aors", "ICE areas of responsibility"), ("states", "State
 
 
 FIPS_RE = re.compile(r"^\d{5}$")
+AREA_RE = re.compile(r"^[A-Za-z]{2,3}$")
+
+
+def _day(on: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(on) if on else None
+    except ValueError:
+        raise bad("on", f"{on[:40]!r} is not a day", "YYYY-MM-DD") from None
 
 
 @router.get("/places/aor-evidence", summary="Counties whose records place them in another AOR than the county → AOR "
@@ -276,11 +284,19 @@ def place_status(request: Request, fips: str, on: str | None = Query(None, descr
     check_params(request, {"on"})
     if not FIPS_RE.match(fips):
         raise bad("fips", f"{fips[:20]!r} is not a county FIPS code", "five digits, e.g. 48201 (Harris County, Texas)")
-    try:
-        day = dt.date.fromisoformat(on) if on else None
-    except ValueError:
-        raise bad("on", f"{on[:40]!r} is not a day", "YYYY-MM-DD") from None
-    return answer(request, data_of(request).place_status(fips, day), "json")
+    return answer(request, data_of(request).place_status("county", fips, _day(on)), "json")
+
+
+@router.get("/places/{level}/{code}/status", summary="A state's or an ICE area of responsibility's cooperation with ICE on a "
+                                                     "day: its own answers, the facts in effect, its counties' answers counted")
+def area_status(request: Request, level: str, code: str,
+                on: str | None = Query(None, description="Day, YYYY-MM-DD (default today).")):
+    check_params(request, {"on"})
+    if level not in ("state", "aor"):
+        raise bad("level", f"{level[:20]!r} is not state or aor", "state or aor (a county: /places/{fips}/status)")
+    if not AREA_RE.match(code):
+        raise bad("code", f"{code[:20]!r} is not a state's or an AOR's code", "a postal code (TX) or ICE's AOR code (CHI)")
+    return answer(request, data_of(request).place_status(level, code.upper(), _day(on)), "json")
 
 
 @router.get("/releases", summary="Releases the publication was computed from")

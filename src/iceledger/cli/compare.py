@@ -17,6 +17,7 @@ HEADERS = {"count_a": "A", "count_b": "B", "difference": "B - A", "matched": "ma
            "only_b": "only in B"}
 
 
+@handles_errors()
 def compare_cmd(
     a: str = typer.Argument(..., help="Release A (see `iceledger status`)."),
     b: str = typer.Argument(..., help="Release B; differences are B - A."),
@@ -33,18 +34,14 @@ def compare_cmd(
     Exact figures from the ledger, for analysis on this machine: they have not passed the disclosure gate."""
     from iceledger.measures.compare import compare_releases
 
-    @handles_errors()
-    def go(as_json: bool):
-        spec = {"a": a, "b": b, "count": table, "by": by, "where": parse_where(where), "on": on,
-                "date_from": date_from and date_from.date(), "date_to": date_to and date_to.date(),
-                "count_duplicates": duplicates}
-        result = compare_releases(spec, home=settings_for(home).home)
-        if as_json:
-            emit_json(result.to_dict())
-        else:
-            render(result, show_sql=sql)
-
-    go(as_json=as_json)
+    spec = {"a": a, "b": b, "count": table, "by": by, "where": parse_where(where), "on": on,
+            "date_from": date_from and date_from.date(), "date_to": date_to and date_to.date(),
+            "count_duplicates": duplicates}
+    result = compare_releases(spec, home=settings_for(home).home)
+    if as_json:
+        emit_json(result.to_dict())
+    else:
+        render(result, show_sql=sql)
 
 
 def render(result, *, show_sql: bool = False) -> None:

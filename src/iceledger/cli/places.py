@@ -127,13 +127,14 @@ def status(text: str = typer.Argument(..., help='A county as people write it ("H
            home: Path | None = HomeOption, as_json: bool = JsonOption):
     """Does this county honour ICE detainers, have a 287(g) agreement, appear on a government list, on a day: as of when, says who."""
     from iceledger.pipeline.ledger import open_ledger
+    from iceledger.sources.cooperation.english import describe
     from iceledger.sources.cooperation.status import county_for_text, county_status
 
     day = _day(on)
     fips, notes = county_for_text(text, day)
     con = open_ledger(settings_for(home))
     try:
-        s = county_status(con, fips, day)
+        s = describe(county_status(con, fips, day))
     finally:
         con.close()
     s["resolution_notes"] = notes

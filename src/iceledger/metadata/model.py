@@ -94,6 +94,7 @@ class CodeList:
     values: tuple[str, ...]
     descriptions: dict = field(default_factory=dict, hash=False, compare=False)
     match: str = "exact"  # or "prefix"
+    labels: dict = field(default_factory=dict, hash=False, compare=False)  # a `label` column: words shown to people
 
     def knows(self, value: str) -> bool:
         if self.match == "prefix":
@@ -193,7 +194,8 @@ def code_lists() -> dict[str, CodeList]:
         match = "prefix" if rows and "prefix" in rows[0] else "exact"
         key = "prefix" if match == "prefix" else ("value" if rows and "value" in rows[0] else "code")
         values = tuple(r[key] for r in rows)
-        out[path.stem] = CodeList(path.stem, values, {r[key]: r.get("description") or r.get("name", "") for r in rows}, match)
+        out[path.stem] = CodeList(path.stem, values, {r[key]: r.get("description") or r.get("name", "") for r in rows}, match,
+                                  {r[key]: r["label"] for r in rows if r.get("label")})
     return out
 
 

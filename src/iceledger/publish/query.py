@@ -17,6 +17,7 @@ import duckdb
 
 from iceledger.errors import BuildError, InputError, Location, NotFoundError
 from iceledger.metadata import tables as declared_tables
+from iceledger.metadata.model import code_list
 from iceledger.pipeline.ledger import connect
 from iceledger.publish.lattice import GRAINS, load_lattice, table_key
 
@@ -285,15 +286,28 @@ class PublicData:
         return {**summary, "time_grain": grain, "category": category, "cells": cells}
 
     # --- a place's cooperation with ICE ---------------------------------------------------------------
-    def place_status(self, fips: str, on: dt.date | None = None) -> dict:
-        """A county's status on a day (detainers, 287(g), designations) from the published registries."""
-        from iceledger.sources.cooperation.status import STATUS_TABLES, county_status
+    def place_status(self, level: str, code: str, on: dt.date | None = None) -> dict:
+        """A county's, a state's or an AOR's cooperation with ICE on a day (detainers, 287(g), designations), from
+        the published registries: the answers' codes and facts, with English sentences (`label`, `text`)."""
+        from iceledger.sources.cooperation.english import describe
+        from iceledger.sources.cooperation.status import STATUS_TABLES, place_status
 
         missing = [n for n in STATUS_TABLES if not self.has(n)]
         if missing:
             raise NotFoundError("registry_not_published", f"this publication lacks {', '.join(missing)}",
                                 fix="publish again from a ledger built with the registries (`iceledger build`, then `iceledger publish`)")
-        return county_status(self.con, fips, on)
+        return describe(place_status(self.con, level, code, on))
+
+    def cooperation_through(self) -> dt.date | None:
+        """The latest day the cooperation registries speak of (the latest 287(g) list, policy or listing)."""
+        from iceledger.sources.cooperation.status import registries_through
+
+        return registries_through(self.con) if self.has("ref_place_cooperation") else None
+
+    @staticmethod
+    def code_labels(name: str) -> dict[str, str]:
+        """The words shown for the codes of a code list (its `label` column, metadata/codes/NAME.csv), in English."""
+        return code_list(name).labels
 
     def dictionary(self) -> list[dict]:
         declared = declared_tables()

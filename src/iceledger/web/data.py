@@ -24,6 +24,7 @@ class WebData:
     def __init__(self, public: PublicData):
         self.public = public
         self._memo: dict = {}
+        self._status: dict = {}
 
     def rows(self, sql: str, params: list | None = None) -> list[dict]:
         return self.public.fetch(sql, params)
@@ -233,80 +234,34 @@ class WebData:
                               "g287_signed_date DESC NULLS LAST, agency_name")
 
     # --- what a place does and what others say of it -------------------------------------------
-    def place_cooperation(self, level: str, code: str) -> dict:
-        """The registry's answer for one place (aor, state or county): its own policies on detainers, the
-        state's (labelled scope "state"), those of cities in it ("city"), the 287(g) agreements of agencies
-        in it, the government lists naming it, and what was searched (the 287(g) lists with their dates,
-        every designation list). The one function to switch to a cooperation-status model when there is
-        one; the page renders what it returns.
-        """
-        jur = self._jurisdictions(level, code)
-        ids = list(jur)
-        policies = [r | {"scope": jur[r["jurisdiction_id"]]} for r in self.rows(
-            "SELECT p.*, j.jurisdiction_name, j.place_level FROM ref_policies p JOIN ref_jurisdictions j "
-            "USING (jurisdiction_id) WHERE list_contains(?, jurisdiction_id) "
-            "ORDER BY p.effective_from_date NULLS LAST, j.jurisdiction_name", [ids])] if ids else []
-        designations = self._designations(level, code, jur)
-        return {"policies": policies, "designations": designations,
-                "agreements": self.agreements(**{level: code}),
-                "g287_lists": self.g287_lists, "designation_lists": self.rows(
-                    "SELECT * FROM ref_designation_lists ORDER BY designation_date DESC"),
-                "jurisdictions_registered": self.one("SELECT count(*) AS n FROM ref_jurisdictions")["n"]}
+    def place_cooperation(self, level: str, code: str, on: dt.date | None = None) -> dict:
+        """The cooperation status of a county, state or AOR on a day (the latest day the registries cover when
+        None): the same answer the API and `iceledger places status` give (``PublicData.place_status``)."""
+        key = (level, code, on or self.cooperation_through)
+        status = self._status.get(key)
+        if status is None:
+            status = self.public.place_status(*key)
+            self._status = {key: status}  # a page asks twice (the panel, the policies table): keep the last
+        return status
 
-    def _designations(self, level: str, code: str, jur: dict[str, str]) -> list[dict]:
-        """Government list entries naming the place, its state, or a county or city in it: by registered
-        jurisdiction, or by the counties and state an entry was matched to (DHS's 2025 list)."""
-        state = self.county(code)["state_code"] if level == "county" and self.county(code) else code
-        rows = self.rows("SELECT d.*, l.designation_list_title, l.designated_by, l.designation_date, l.designation_kind, "
-                         "l.designation_withdrawn_date, l.source_url AS list_url FROM ref_policy_designations d "
-                         "JOIN ref_designation_lists l USING (designation_list_id) WHERE list_contains(?, d.jurisdiction_id) "
-                         "OR (? = 'county' AND list_contains(d.county_fips_codes, ?)) "
-                         "OR (? IN ('county', 'state') AND d.jurisdiction_id IS NULL AND d.state_code = ? "
-                         "AND (d.matched_level = 'state' OR ? = 'state')) "
-                         "ORDER BY l.designation_date DESC, d.listed_name", [list(jur), level, code, level, state, level])
-        for r in rows:
-            matched = r.get("matched_level") or ""
-            r["scope"] = jur.get(r["jurisdiction_id"]) or (
-                "state" if matched == "state" and level == "county" else
-                "place" if matched == level or (matched == "state" and level == "state") else matched or "place")
-        return rows
+    @cached_property
+    def cooperation_through(self) -> dt.date | None:
+        """The latest day the cooperation registries speak of: the as-of day a place page shows by default."""
+        return self.public.cooperation_through()
+
+    def code_label(self, name: str, code: str | None) -> str | None:
+        """The English words for a code of a metadata code list (translated where shown)."""
+        return self.public.code_labels(name).get(code) if code else None
+
+    @cached_property
+    def jurisdictions_registered(self) -> int:
+        return self.one("SELECT count(*) AS n FROM ref_jurisdictions")["n"]
 
     @cached_property
     def g287_lists(self) -> dict:
         """How many of ICE's 287(g) lists the registry holds, the first and last dates."""
         return self.one("SELECT count(DISTINCT g287_snapshot_id) AS n, min(g287_snapshot_date) AS first_date, "
                         "max(g287_snapshot_date) AS last_date FROM ref_287g_snapshots")
-
-    def _jurisdictions(self, level: str, code: str) -> dict[str, str]:
-        """Registered jurisdictions that speak for a place -> their scope: place (the place itself),
-        state (its state; on an AOR page, a state it covers), city or county (one within the place)."""
-        out: dict[str, str] = {}
-        if level == "county":
-            c = self.county(code)
-            if c is None:
-                return out
-            for r in self.rows("SELECT jurisdiction_id, place_level, jurisdiction_name, state_code FROM ref_jurisdictions "
-                               "WHERE state_code = ?", [c["state_code"]]):
-                if r["place_level"] == "state":
-                    out[r["jurisdiction_id"]] = "state"
-                elif r["place_level"] == "county" and r["jurisdiction_name"] == c["county_full_name"]:
-                    out[r["jurisdiction_id"]] = "place"
-                elif r["place_level"] == "city" and code in self._city_counties(r["jurisdiction_name"], c["state_code"]):
-                    out[r["jurisdiction_id"]] = "city"
-        elif level == "state":
-            for r in self.rows("SELECT jurisdiction_id, place_level FROM ref_jurisdictions WHERE state_code = ? "
-                               "AND place_level IN ('state', 'county', 'city')", [code]):
-                out[r["jurisdiction_id"]] = "place" if r["place_level"] == "state" else r["place_level"]
-        elif level == "aor":
-            for r in self.rows("SELECT jurisdiction_id, place_level FROM ref_jurisdictions WHERE aor_code = ? "
-                               "AND place_level IN ('state', 'county', 'city')", [code]):
-                out[r["jurisdiction_id"]] = r["place_level"]
-        return out
-
-    def _city_counties(self, name: str, state: str) -> list[str]:
-        r = self.one("SELECT county_fips_codes FROM ref_places WHERE place_kind = 'city' AND state_code = ? AND "
-                     "(place_name = ? OR list_contains(place_aliases, ?))", [state, name, name])
-        return list(r["county_fips_codes"]) if r else []
 
     def counties_in(self, *, state: str | None = None, aor: str | None = None) -> list[str]:
         """The FIPS codes of a state's counties, or of the counties an AOR covers today."""

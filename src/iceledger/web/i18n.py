@@ -4,6 +4,7 @@ so there is no build step), and numbers, dates and months formatted for the page
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import gettext
 import io
@@ -38,6 +39,16 @@ def translations(lang: str) -> gettext.NullTranslations:
     write_mo(buf, catalog)
     buf.seek(0)
     return gettext.GNUTranslations(buf)
+
+
+def extract_code_labels(fileobj, keywords, comment_tags, options):
+    """Babel extraction method for the marker web/code_labels.txt (babel.cfg): each row's `label` in the code lists
+    (metadata/codes/*.csv) is a message to translate."""
+    for path in sorted((Path(__file__).resolve().parent.parent / "metadata" / "codes").glob("*.csv")):
+        with path.open(encoding="utf-8", newline="") as fh:
+            for line, row in enumerate(csv.DictReader(fh), start=2):
+                if row.get("label"):
+                    yield line, None, row["label"], []
 
 
 def pick(lang: str | None) -> str:

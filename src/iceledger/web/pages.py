@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from pathlib import Path
@@ -19,6 +20,7 @@ from iceledger.web.data import WebData
 from iceledger.web.glosses import gloss
 from iceledger.web.i18n import LANGUAGES, NAMES, Formatter
 from iceledger.web.labels import MEASURE_HELP, MEASURES, VALUES, category_label, measure_label, withheld_label
+from iceledger.web.registries import scope_words
 from iceledger.web.table import origin_text
 from iceledger.web.tables import BUILDERS, Table, build
 
@@ -104,7 +106,11 @@ def area(request: Request, level: str, code: str):
     ctx: dict = {"level": level, "code": code, "place": place, "fy": fy, "fiscal_years": years,
                  "trends": [build("trend", data, f, measure=m, level=level, code=code, place_name=place["name"])
                             for m in HOME_MEASURES if m in data.measures_at(level)],
-                 "coop": data.place_cooperation(level, code)}
+                 "coop": data.place_cooperation(level, code, as_of(request)),
+                 "jurisdictions_registered": data.jurisdictions_registered,
+                 "scope": lambda fact: scope_words(f, fact, level)}
+    ctx["api_href"] = (f"/api/v1/places/{code}/status" if level == "county" else f"/api/v1/places/{level}/{code}/status") \
+        + f"?on={ctx['coop']['on']}"
     if level == "aor":
         ctx |= by_category(data, f, level, code, fy, place["name"])
         ctx["subplaces"] = build("places", data, f, measure="arrests", level="county", aor=code, fy=fy)
@@ -117,6 +123,15 @@ def area(request: Request, level: str, code: str):
     ctx["figures"] = build("figures", data, f, **({"aor": code} if level == "aor" else {"state": code})) \
         if level != "county" else None
     return page(request, "area.html", **ctx)
+
+
+def as_of(request: Request) -> dt.date | None:
+    """The day the place page's "at a glance" panel was asked for (`?on=YYYY-MM-DD`); None (the latest day the
+    registries cover) when absent or not a day."""
+    try:
+        return dt.date.fromisoformat(request.query_params.get("on", ""))
+    except ValueError:
+        return None
 
 
 @router.get("/search", response_class=HTMLResponse, include_in_schema=False)
@@ -265,6 +280,7 @@ def context(request: Request, f: Formatter, data: WebData) -> dict:
         "switch_name": NAMES[other], "languages": LANGUAGES, "measure_label": lambda m: measure_label(f, m),
         "measure_help": lambda m: f.gettext(MEASURE_HELP[m]) if m in MEASURE_HELP else "",
         "label": lambda cat, v=None: category_label(f, cat, v), "values": VALUES, "gloss": lambda t: gloss(f, t),
+        "code_label": lambda name, code: f.gettext(data.code_label(name, code) or str(code)), "asked": q,
         "origin_text": lambda o: origin_text(f, o), "asset": static.asset_url, "vendor": [static.asset_url(v) for v in VENDOR_SCRIPTS],
         "vega_locale": f.vega_locales(), "published_at": data.published_at(), "search_q": q.get("q", "")[:100],
     }

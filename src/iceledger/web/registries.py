@@ -1,9 +1,9 @@
 """Tables from the registries (real, cited reference data): facilities, 287(g) agreements, policies,
 official figures, and an operation's announced counts against the records.
 
-A place's policies and agreements come from ``WebData.place_cooperation``, which says for each
-policy whose it is (the place's own, its state's, a city's within it), so a county never shows
-another county's terms as its own. English text quoted from a source is shown as written, marked
+A place's policies come from its cooperation status (``WebData.place_cooperation``), whose facts say
+whose they are (the place's own, its state's, a city's within it: ``scope_words``), so a county never
+shows another county's terms as its own. English text quoted from a source is shown as written, marked
 as English, with a Spanish gloss beside it on Spanish pages (``glosses``).
 """
 
@@ -11,10 +11,19 @@ from __future__ import annotations
 
 from iceledger.web.data import WebData
 from iceledger.web.i18n import Formatter
-from iceledger.web.labels import category_label
+from iceledger.web.labels import N_, category_label
 from iceledger.web.table import Column, Table, origin_of, records_source, registry_source
 
-SCOPES = {"place": "", "state": "the state", "city": "a city in this place", "county": "a county in this place"}
+SCOPES = {"place": "", "state": N_("the state"), "city": N_("a city in this place"), "county": N_("a county in this place"),
+          "area": N_("an area in this place"), "area_including": N_("an area that includes this place")}
+
+
+def scope_words(f: Formatter, fact: dict, level: str) -> str:
+    """Whose a fact is, seen from a place page ("" when it is the place's own): its state, a county, city or area
+    in it, or (on a county page) an area ICE named that includes the county."""
+    of = fact["place_level"]
+    key = "place" if of == level else "area_including" if of == "area" and level == "county" else of
+    return f.gettext(SCOPES[key]) if SCOPES.get(key) else ""
 
 
 def facilities(data: WebData, f: Formatter, *, aor: str | None = None, state: str | None = None,
@@ -60,21 +69,26 @@ def agreements(data: WebData, f: Formatter, *, aor: str | None = None, state: st
 
 
 def policies(data: WebData, f: Formatter, *, level: str, code: str) -> Table:
-    coop = data.place_cooperation(level, code)
-    out = [{"jurisdiction": r["jurisdiction_name"] + (f" ({f.gettext(SCOPES[r['scope']])})" if SCOPES.get(r["scope"]) else ""),
-            "from": r["effective_from_date"], "to": r["effective_to_date"],
-            "kind": category_label(f, "policy_kind", r["policy_kind"]), "terms": r["policy_terms"],
-            "source": {"text": r["described_by"] or f.gettext("source"), "href": r["source_url"]}} for r in coop["policies"]]
-    src = registry_source(data, f, {r["source_id"] for r in coop["policies"]},
-                                searched=f.gettext("iceledger's registry of local policies (%(n)s jurisdictions)",
-                                                   n=f.number(coop["jurisdictions_registered"])))
+    """Every policy and state law on the place's timeline, with its dates, whatever the day the panel shows."""
+    laws = [x for x in data.place_cooperation(level, code)["timeline"] if x["cooperation_kind"] in ("local_policy", "state_law")]
+    out = []
+    for r in laws:
+        whose = scope_words(f, r, level)
+        out.append({"jurisdiction": r["party_name"] + (f" ({whose})" if whose else ""),
+                    "from": r["from_date"], "to": r["to_date"], "kind": category_label(f, "policy_kind", r["cooperation_code"]),
+                    "instrument": r["policy_instrument"], "terms": r["policy_terms"],
+                    "source": {"text": r["said_by"] or f.gettext("source"), "href": r["source_url"]}})
+    src = registry_source(data, f, {r["source_id"] for r in laws},
+                          searched=f.gettext("iceledger's registry of local policies (%(n)s jurisdictions)",
+                                             n=f.number(data.jurisdictions_registered)))
     return Table("policies", f.gettext("Policies on ICE detainers"), [
         Column("jurisdiction", f.gettext("Whose policy")), Column("kind", f.gettext("Policy")),
         Column("from", f.gettext("In effect from"), "date"), Column("to", f.gettext("Until"), "date"),
-        Column("terms", f.gettext("Terms, as quoted"), "english"), Column("source", f.gettext("Source"), "url", "en")],
+        Column("instrument", f.gettext("Instrument"), lang="en"), Column("terms", f.gettext("Terms, as quoted"), "english"),
+        Column("source", f.gettext("Source"), "url", "en")],
         out, **src, params={"level": level, "code": code},
         empty=f.gettext("No recorded policy: iceledger's registry of %(n)s jurisdictions holds no policy on detainers "
-                        "for this place or its state.", n=f.number(coop["jurisdictions_registered"])))
+                        "for this place or its state.", n=f.number(data.jurisdictions_registered)))
 
 
 def figures(data: WebData, f: Formatter, *, operation: str | None = None, aor: str | None = None,

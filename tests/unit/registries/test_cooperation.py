@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from iceledger.errors import NotFoundError
-from iceledger.sources.cooperation.status import county_for_text, county_status
+from iceledger.sources.cooperation.english import describe
+from iceledger.sources.cooperation.status import county_for_text, county_status, place_status
 from iceledger.sources.designations.dhs_pdf import read_entries
 from iceledger.sources.geography.registry import geography
 
@@ -70,7 +71,7 @@ def test_timeline_kinds_and_287g_runs(con):
 
 
 def test_harris_county_texas_on_2025_06_01(con):
-    s = county_status(con, "48201", dt.date(2025, 6, 1))
+    s = describe(county_status(con, "48201", dt.date(2025, 6, 1)))
     assert s["county_name"] == "Harris County" and s["state_code"] == "TX"
     assert s["detainers"]["answer"] == "must_honour_detainers" and "Senate Bill 4" in s["detainers"]["text"]
     assert s["g287"]["answer"] == "no" and s["g287"]["lists"]["list_on_day"] == dt.date(2025, 5, 29).isoformat()
@@ -85,17 +86,18 @@ def test_a_county_with_nothing_recorded_says_no_recorded_policy(con):
 
 def test_287g_agreement_on_and_off_the_lists(con):
     assert county_status(con, "13067", dt.date(2021, 6, 1))["g287"]["answer"] == "yes"  # Cobb County, GA
-    later = county_status(con, "13067", dt.date(2022, 6, 1))["g287"]
+    later = describe(county_status(con, "13067", dt.date(2022, 6, 1)))["g287"]
     assert later["answer"] == "no" and "last listed 2021-01-13" in later["text"]
 
 
 def test_state_law_binds_every_county_and_city_policies_show_in_their_county(con):
     for fips in ("06075", "06001", "06105"):  # San Francisco, Alameda, Trinity
-        s = county_status(con, fips, dt.date(2019, 1, 1))
+        s = describe(county_status(con, fips, dt.date(2019, 1, 1)))
         assert s["detainers"]["answer"] == "limits_detainers" and "Senate Bill 54" in s["detainers"]["text"]
-    assert county_status(con, "06075", dt.date(2017, 12, 31))["detainers"]["text"].count("Senate Bill 54") == 0
-    ithaca = county_status(con, "36109", dt.date(2017, 6, 1))  # Tompkins County, NY: the city of Ithaca's policy
-    assert ithaca["detainers"]["answer"] == "limits_detainers" and ithaca["detainers"]["facts"][0]["scope"] == "a city in it"
+    assert describe(county_status(con, "06075", dt.date(2017, 12, 31)))["detainers"]["text"].count("Senate Bill 54") == 0
+    ithaca = describe(county_status(con, "36109", dt.date(2017, 6, 1)))  # Tompkins County, NY: the city of Ithaca's policy
+    assert ithaca["detainers"]["answer"] == "limits_detainers" and ithaca["detainers"]["facts"][0]["place_level"] == "city"
+    assert "Ithaca (a city in it), Municipal Code Change: Will only honor" in ithaca["detainers"]["text"]
 
 
 @pytest.mark.parametrize("text,fips", [("Harris County, TX", "48201"), ("Brooklyn", "36047"), ("48201", "48201"),
@@ -108,3 +110,60 @@ def test_place_text_naming_several_counties_is_refused_with_the_candidates():
     with pytest.raises(NotFoundError) as exc:
         county_for_text("St. Louis")
     assert exc.value.code == "not_one_county" and "St. Louis County, MN" in exc.value.message
+
+
+def test_the_status_itself_is_language_free(con):
+    """Codes, dates, counts and the sources' own words only: the sentences are english.describe's, added after."""
+    def keys(x):
+        if isinstance(x, dict):
+            return set(x) | {k for v in x.values() for k in keys(v)}
+        return {k for v in x for k in keys(v)} if isinstance(x, list) else set()
+
+    for level, code in (("county", "48201"), ("state", "TX"), ("aor", "CHI")):
+        s = place_status(con, level, code, dt.date(2025, 6, 1))
+        assert keys(s) & {"text", "label", "note", "scope", "cooperation_summary", "date_note"} == set()
+        assert {"text", "label"} <= keys(describe(s))
+
+
+def test_a_287g_agreement_first_listed_in_2025_changes_the_answer(con):
+    """Carroll County, MD: its sheriff's office first appears on ICE's list of 2025-05-16."""
+    before = county_status(con, "24013", dt.date(2025, 5, 1))["g287"]
+    after = county_status(con, "24013", dt.date(2025, 6, 1))["g287"]
+    assert (before["answer"], before["lists"]["list_on_day"]) == ("no", "2025-02-19")
+    assert (after["answer"], after["lists"]["list_on_day"]) == ("yes", "2025-05-29")
+    agency = [f for f in after["facts"] if f["place_level"] != "state"]
+    assert [(f["party_name"], f["cooperation_code"], f["from_date"]) for f in agency] == [
+        ("Carroll County Sheriff’s Office", "WSO", "2025-05-16")]
+    assert [f["party_name"] for f in before["earlier_or_later"]] == ["Carroll County Sheriff’s Office"]  # later, not yet
+
+
+def test_a_state_answers_for_itself_and_counts_its_counties_answers(con):
+    on = dt.date(2025, 6, 1)
+    tx = place_status(con, "state", "TX", on)
+    assert (tx["name"], len(tx["counties"])) == ("Texas", 254)
+    assert tx["detainers"]["answer"] == "must_honour_detainers"
+    assert tx["detainers"]["counties"] == {"must_honour_detainers": 253, "limits_detainers": 1}  # Travis County's own policy
+    with_agency = {r[0] for r in con.execute(
+        "SELECT DISTINCT county_fips FROM ref_place_cooperation WHERE cooperation_kind = 'g287_agreement' AND state_code = 'TX' "
+        "AND county_fips IS NOT NULL AND from_date <= ? AND (until_date IS NULL OR ? < until_date)", [on, on]).fetchall()}
+    assert tx["g287"]["answer"] == "yes" and tx["g287"]["counties"] == {"yes": len(with_agency), "no": 254 - len(with_agency)}
+    assert {c["county_fips"] for c in tx["counties"] if c["g287"] == "yes"} == with_agency
+    harris = next(c for c in tx["counties"] if c["county_fips"] == "48201")
+    alone = county_status(con, "48201", on)
+    assert {p: harris[p] for p in ("detainers", "g287", "designations")} == {p: alone[p]["answer"] for p in ("detainers", "g287", "designations")}
+    ca = place_status(con, "state", "CA", dt.date(2025, 6, 15))  # DHS's list names California until June 2025 ends
+    assert ca["detainers"]["answer"] == "limits_detainers" and ca["detainers"]["counties"] == {"limits_detainers": 58}
+    assert ca["designations"]["answer"] == "listed" and ca["designations"]["counties"] == {"listed": 58}
+    assert place_status(con, "state", "CA", dt.date(2025, 7, 15))["designations"]["answer"] == "listed_then_withdrawn"
+
+
+def test_an_aor_counts_the_counties_it_has_on_the_day(con):
+    chi = place_status(con, "aor", "CHI", dt.date(2025, 6, 1))
+    assert chi["states"] == ["IL", "IN", "KS", "KY", "MO", "WI"] and chi["detainers"]["answer"] is None
+    illinois = sum(c["state_code"] == "IL" for c in chi["counties"])
+    assert illinois == 102 and chi["detainers"]["counties"]["limits_detainers"] == illinois  # the Illinois TRUST Act
+    assert sum(chi["g287"]["counties"].values()) == len(chi["counties"])
+    assert place_status(con, "aor", "HAR", dt.date(2019, 6, 1))["counties"] == []  # before the Harlingen office
+    assert len(place_status(con, "aor", "HAR", dt.date(2023, 6, 1))["counties"]) == 15
+    with pytest.raises(NotFoundError):
+        place_status(con, "aor", "XYZ", dt.date(2025, 6, 1))

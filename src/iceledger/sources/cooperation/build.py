@@ -23,7 +23,8 @@ from iceledger.validation import Finding
 
 TABLE = "ref_place_cooperation"
 COLUMNS = ("cooperation_id", "cooperation_kind", "cooperation_code", "state_code", "county_fips", "place_level", "party_name",
-           "cooperation_summary", "from_date", "from_precision", "to_date", "until_date", "date_note", "said_by", "source_url",
+           "policy_instrument", "policy_terms", "designation_list_title", "from_date", "from_precision", "to_date", "until_date",
+           "designation_withdrawn_date", "designation_withdrawn_precision", "g287_snapshot_count", "said_by", "source_url",
            "record_ref", "source_id", "source_detail")
 STATE_WIDE = ("state", "nation")
 
@@ -58,16 +59,15 @@ def policy_rows(con) -> list[dict]:
     for r in (dict(zip(names, x)) for x in rows.fetchall()):
         state_wide = r["place_level"] in STATE_WIDE
         counties = [None] if state_wide else jurisdiction_counties(r["jurisdiction_name"], r["place_level"], r["state_code"], None)
-        terms = r["policy_terms"] or "the source names the policy but not what it does"
         for fips in counties:
             out.append({"cooperation_id": f"policy:{r['policy_id']}" + (f":{fips}" if fips else ""),
                         "cooperation_kind": "state_law" if state_wide else "local_policy", "cooperation_code": r["policy_kind"],
                         "state_code": r["state_code"], "county_fips": fips, "place_level": r["place_level"],
-                        "party_name": r["jurisdiction_name"], "cooperation_summary": f"{r['policy_instrument']}: {terms}",
-                        "from_date": r["effective_from_date"], "from_precision": r["effective_from_precision"],
-                        "to_date": r["effective_to_date"], "until_date": day_after(r["effective_to_date"]),
-                        "date_note": "in effect from the date the cited source gives" + (", to its end date" if r["effective_to_date"] else ""),
-                        "said_by": r["described_by"], "source_url": r["source_url"], "record_ref": r["policy_id"],
+                        "party_name": r["jurisdiction_name"], "policy_instrument": r["policy_instrument"],
+                        "policy_terms": r["policy_terms"], "from_date": r["effective_from_date"],
+                        "from_precision": r["effective_from_precision"], "to_date": r["effective_to_date"],
+                        "until_date": day_after(r["effective_to_date"]), "said_by": r["described_by"],
+                        "source_url": r["source_url"], "record_ref": r["policy_id"],
                         "source_id": r["source_id"], "source_detail": r["source_detail"]})
     return out
 
@@ -83,23 +83,15 @@ def g287_rows(con) -> tuple[list[dict], list[str]]:
             continue
         until = max(r["next_day"], day_after(r["last_day"])) if r["next_day"] else None
         ref = f"{r['agency_state_name']}/{r['agency_key']}/{r['g287_model_code']}"
-        ended = f"; not on ICE's list of {r['next_snap']}" if r["next_snap"] else "; on ICE's latest list held here"
         out.append({"cooperation_id": f"g287:{ref}:{r['first_snap']}", "cooperation_kind": "g287_agreement",
                     "cooperation_code": r["g287_model_code"], "state_code": r["agency_state_code"],
                     "county_fips": None if state_wide else r["agency_county_fips"],
                     "place_level": "state" if state_wide else "city" if r["agency_jurisdiction_type"] == "Municipality" else "county",
-                    "party_name": r["agency_name"],
-                    "cooperation_summary": f"287(g) agreement, {MODELS.get(r['g287_model_code'], r['g287_model_code'])}",
-                    "from_date": r["first_day"], "from_precision": "day", "to_date": r["last_day"], "until_date": until,
-                    "date_note": f"on ICE's lists from {r['first_snap']} to {r['last_snap']} ({r['lists']} lists){ended}; "
-                                 "when it was first signed is not known from the lists",
-                    "said_by": "ICE (its list of participating agencies)",
+                    "party_name": r["agency_name"], "from_date": r["first_day"], "from_precision": "day",
+                    "to_date": r["last_day"], "until_date": until, "g287_snapshot_count": r["lists"], "said_by": "ICE",
                     "source_url": "https://www.ice.gov/identify-and-arrest/287g", "record_ref": ref,
                     "source_id": r["source_id"], "source_detail": r["source_detail"]})
     return out, unplaced
-
-
-MODELS = {"JEM": "Jail Enforcement Model", "TFM": "Task Force Model", "WSO": "Warrant Service Officer"}
 
 
 def designation_rows(con) -> list[dict]:
@@ -112,29 +104,28 @@ def designation_rows(con) -> list[dict]:
     for r in (dict(zip(names, x)) for x in cur.fetchall()):
         state_wide = r["matched_level"] in STATE_WIDE
         counties = [None] if state_wide else (r["county_fips_codes"] or [])
-        withdrawn, when = withdrawal(r["designation_withdrawn_date"], r["designation_withdrawn_precision"])
+        withdrawn = standing_until(r["designation_withdrawn_date"], r["designation_withdrawn_precision"])
         for fips in counties:
             out.append({"cooperation_id": f"designation:{r['designation_id']}" + (f":{fips}" if fips else ""),
                         "cooperation_kind": "designation", "cooperation_code": r["designation_kind"], "state_code": r["state_code"],
                         "county_fips": fips, "place_level": r["matched_level"], "party_name": r["listed_name"],
-                        "cooperation_summary": f"{r['designated_by']} listed {r['listed_name']!r} in '{r['designation_list_title']}'",
-                        "from_date": r["designation_date"], "from_precision": "day", "to_date": None, "until_date": withdrawn,
-                        "date_note": f"listed {r['designation_date']}" + (f"; the list was withdrawn in {when}" if when else ""),
-                        "said_by": r["designated_by"], "source_url": r["source_url"], "record_ref": r["designation_id"],
+                        "designation_list_title": r["designation_list_title"], "from_date": r["designation_date"],
+                        "from_precision": "day", "to_date": None, "until_date": withdrawn,
+                        "designation_withdrawn_date": r["designation_withdrawn_date"],
+                        "designation_withdrawn_precision": r["designation_withdrawn_precision"], "said_by": r["designated_by"],
+                        "source_url": r["source_url"], "record_ref": r["designation_id"],
                         "source_id": r["source_id"], "source_detail": r["source_detail"]})
     return out
 
 
-def withdrawal(day: dt.date | None, precision: str | None) -> tuple[dt.date | None, str | None]:
-    """(until_date, words) of a listing's withdrawal. Known only to the month or year, the listing counts as
+def standing_until(day: dt.date | None, precision: str | None) -> dt.date | None:
+    """The until_date of a listing withdrawn on ``day``. Known only to the month or year, the listing counts as
     standing until that period ends: a day inside it is not known to be after the withdrawal."""
-    if day is None:
-        return None, None
+    if day is None or precision not in ("month", "year"):
+        return day
     if precision == "month":
-        return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1), day.strftime("%B %Y") + " (day not established)"
-    if precision == "year":
-        return day.replace(year=day.year + 1, month=1, day=1), f"{day.year} (month not established)"
-    return day, str(day)
+        return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return day.replace(year=day.year + 1, month=1, day=1)
 
 
 def load_cooperation(con, ctx):
