@@ -29,11 +29,14 @@ def render_dictionary() -> str:
             continue
         lines += [f"## {title}", ""]
         for t in sorted(group, key=lambda t: t.name):
-            lines += [f"### `{t.name}`", "", t.description, "", f"- Grain: {t.grain}", f"- Key: {', '.join(t.key) or '—'}", ""]
+            lines += [f"### `{t.name}`", "", t.description, "", f"- Grain: {t.grain}", f"- Key: {', '.join(t.key) or '—'}"]
+            if t.kind == "registry":
+                lines.append("- Public: " + ("yes, published with these columns" if t.public else "no, never published"))
+            lines.append("")
             lines += ["| column | type | description | codes | redaction |", "|---|---|---|---|---|"]
             for c in t.columns:
                 f = field_(c)
-                lines.append(f"| `{c}` | {f.type} | {_cell(f.description)} | {f.codes or ''} | {f.redaction} |")
+                lines.append(f"| `{c}` | {f.type} | {_cell(f.description)} | {f.codes or f.values_from or ''} | {f.redaction} |")
             if t.withheld:
                 lines += ["", "Read from the source but never stored: " + ", ".join(f"`{w}`" for w in t.withheld) + "."]
             lines.append("")

@@ -2,8 +2,9 @@
 and a SYNTHETIC sample (scale 0.05), some hostile values planted in the ledger, then published.
 
 Planted values (test-only edits of the ledger before publishing): a registry row named like a
-script and like a spreadsheet formula, and arrests whose criminality reads like a formula, so the
-API and the downloads must render them inert.
+script and like a spreadsheet formula, which the API and the downloads must render inert, and
+arrests whose criminality reads like a formula, which is outside the criminality code list and so
+must never be published at all.
 """
 
 from __future__ import annotations

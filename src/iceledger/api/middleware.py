@@ -1,5 +1,5 @@
-"""The API's outer layer, as plain ASGI: request limits, ETag and 304, a response cache, and the
-headers every response carries (mode, caching, no sniffing).
+"""The API's outer layer, as plain ASGI: request limits, ETag and 304, a response cache bounded in
+entries and bytes, and the headers every response carries (mode, caching, no sniffing).
 
 A publication never changes while it is served, so a response is a function of the publication
 and the URL: its ETag is a hash of the two, known before any query runs, and a 200 response is
@@ -18,6 +18,7 @@ MAX_QUERY_BYTES = 2048
 MAX_PATH_BYTES = 512
 CACHE_ENTRIES = 4096
 CACHE_MAX_BODY = 2_000_000
+CACHE_BYTES = 64 * 2**20  # bodies held at most; the least recently used answers go first
 
 
 def _envelope(status: int, code: str, message: str, fix: str, headers: list) -> tuple[int, list, bytes]:
@@ -33,6 +34,17 @@ class ApiGate:
         self.headers = headers + [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer")]
         self.cache_control = cache_control.encode()
         self.cache: OrderedDict = OrderedDict()
+        self.cached_bytes = 0
+
+    def _remember(self, key: bytes, entry: tuple) -> None:
+        old = self.cache.pop(key, None)
+        if old is not None:
+            self.cached_bytes -= len(old[2])
+        self.cache[key] = entry
+        self.cached_bytes += len(entry[2])
+        while self.cache and (len(self.cache) > CACHE_ENTRIES or self.cached_bytes > CACHE_BYTES):
+            _, dropped = self.cache.popitem(last=False)
+            self.cached_bytes -= len(dropped[2])
 
     async def _send(self, send, status: int, headers: list, body: bytes, head: bool) -> None:
         # a copy: an outer middleware (GZip) edits the list it is sent, and a cached response must not change
@@ -87,9 +99,7 @@ class ApiGate:
                         hdrs += [(b"cache-control", b"no-store")]
                     body = b"".join(chunks)
                     if status == 200 and len(body) <= CACHE_MAX_BODY:
-                        self.cache[key] = (status, hdrs, body)
-                        if len(self.cache) > CACHE_ENTRIES:
-                            self.cache.popitem(last=False)
+                        self._remember(key, (status, hdrs, body))
                     await self._send(send, status, hdrs, body, head)
 
         scope = dict(scope, method="GET") if head else scope

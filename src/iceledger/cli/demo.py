@@ -42,7 +42,7 @@ def demo(
     if pub is not None:
         cells = pub.summary["cells"]
         console.print(f"published {settings.public_path}: {cells.get('published', 0):,} cells shown, "
-                      f"{cells.get('withheld_small', 0) + cells.get('withheld_complementary', 0):,} withheld by the gate")
+                      f"{sum(n for k, n in cells.items() if k.startswith('withheld')):,} withheld by the gate")
     if serve:
         from iceledger.cli.serve import serve_ledger
 

@@ -262,6 +262,10 @@ def releases_remove(release_id: str, home: Path | None = HomeOption):
     console.print(f"release {release_id} removed; ledger rebuilt")
 
 
+def where_table(name: str) -> str:
+    return name if name.startswith("core_") else f"core_{name}"
+
+
 @handles_errors()
 def quarantine(
     table: str | None = typer.Option(None, "--table"),
@@ -270,14 +274,16 @@ def quarantine(
     home: Path | None = HomeOption,
     as_json: bool = JsonOption,
 ):
-    """Show quarantined rows and values with their reasons and raw text (local ledger only, never published)."""
+    """Show quarantined rows and values with their reasons and raw text, and how many values fall outside
+    their code lists (local ledger only, never published)."""
+    from iceledger.validation.checks import outside_code_lists
 
     con = open_ledger(settings_for(home))
     try:
         where, params = [], []
         if table:
             where.append("table_name = ?")
-            params.append(table if table.startswith("core_") else f"core_{table}")
+            params.append(where_table(table))
         if reason:
             where.append("reason_code = ?")
             params.append(reason)
@@ -287,15 +293,22 @@ def quarantine(
                           f"reason, raw_value FROM quarantine {cond} ORDER BY 1, 2, 3, 4 LIMIT ?", params + [limit])
         names = [d[0] for d in cur.description]
         rows = [dict(zip(names, r)) for r in cur.fetchall()]
+        outside = [o for o in outside_code_lists(con) if not table or o["table"] == where_table(table)]
     finally:
         con.close()
+    outside = [{"table_name": o["table"], "field_name": o["field"], "declared_list": o["list"],
+                "values": len(o["values"]), "rows": o["rows"]} for o in outside]
     if as_json:
-        emit_json(rows, total=total, shown=len(rows))
+        emit_json(rows, total=total, shown=len(rows), outside_code_lists=outside)
         return
     for r in rows:
         console.print(f"{r['table_name']} {r['source_file']} sheet {r['source_sheet']} row {r['source_row']} "
                       f"[{r['scope']}] {r['reason']}", highlight=False, markup=False)
     console.print(f"showing {len(rows)} of {total}" + (" (use --limit for more)" if total > len(rows) else ""))
+    for o in outside:
+        console.print(f"{o['table_name']}.{o['field_name']}: {o['values']:,} values outside {o['declared_list']} "
+                      f"({o['rows']:,} rows), kept as ICE wrote them and published as other or not recorded "
+                      "(`iceledger validate` lists them)", highlight=False, markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -33,6 +33,7 @@ def publish(
     s = rep.summary
     console.print(f"published {s['path']} (threshold {s['threshold']}): {s['cells'].get('published', 0):,} cells shown, "
                   f"{s['cells'].get('withheld_small', 0):,} withheld as small, "
+                  f"{s['cells'].get('withheld_changed', 0):,} as changed by little since shown, "
                   f"{s['cells'].get('withheld_complementary', 0):,} withheld to protect them")
     console.print(f"  registries: {', '.join(s['registries']) or 'none'}; claims: {s['claims']}")
     for note in s["notes"]:

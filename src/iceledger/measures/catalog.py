@@ -20,11 +20,12 @@ from pathlib import Path
 import yaml
 
 from iceledger.errors import InputError, NotFoundError
+from iceledger.metadata import code_list
 
 HERE = Path(__file__).resolve().parent
 TIME_DIMENSIONS = ("day", "week", "month", "fy", "year")
-METHOD_GROUPS = ("at_large", "custodial", "287g", "other")
-LIFT_GROUPS = ("declined", "booked_into_detention", "other", "missing")
+METHOD_GROUPS = code_list("method_group").values  # metadata/codes/method_group.csv
+LIFT_GROUPS = code_list("lift_group").values  # metadata/codes/lift_group.csv
 
 
 @dataclass(frozen=True)

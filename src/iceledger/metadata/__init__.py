@@ -12,11 +12,13 @@ from iceledger.metadata.model import (
     field_,
     fields,
     listing,
+    public_tables,
     table,
     tables,
 )
 
 __all__ = [
     "PROVENANCE_COLUMNS", "CodeList", "Field", "Table", "code_list", "code_lists", "core_tables",
-    "create_all_sql", "create_table_sql", "field_", "fields", "insert_sql", "listing", "quote", "table", "tables",
+    "create_all_sql", "create_table_sql", "field_", "fields", "insert_sql", "listing", "public_tables", "quote", "table",
+    "tables",
 ]

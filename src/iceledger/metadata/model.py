@@ -34,6 +34,7 @@ class Field:
     type: str
     description: str
     codes: str | None = None
+    values_from: str | None = None  # REGISTRY.column whose values this field takes (when no code list fits)
     redaction: str = "nullable"
     derived_from: str | None = None
     unit: str | None = None
@@ -68,6 +69,7 @@ class Table:
     aor_field: str | None = None  # AOR text that aor_code is normalised from
     state_field: str | None = None  # state text that state_code is resolved from
     county_field: str | None = None  # county text that county_fips is resolved from (within state_code)
+    public: bool = False  # a registry that publish copies and the public server serves (the allow-list)
     landmark_field: str | None = None  # place text (jail, office, city) read to a county (record_landmarks)
     declared_in: str = ""
 
@@ -123,6 +125,7 @@ def fields() -> dict[str, Field]:
             type=attrs["type"],
             description=str(attrs["description"]).strip(),
             codes=attrs.get("codes"),
+            values_from=attrs.get("values_from"),
             redaction=attrs.get("redaction", "nullable"),
             derived_from=attrs.get("derived_from"),
             unit=attrs.get("unit"),
@@ -160,11 +163,17 @@ def tables() -> dict[str, Table]:
             aor_field=attrs.get("aor_field"),
             state_field=attrs.get("state_field"),
             county_field=attrs.get("county_field"),
+            public=bool(attrs.get("public", False)),
             landmark_field=attrs.get("landmark_field"),
             declared_in=origin,
         )
         if t.kind not in TABLE_KINDS:
             raise ValueError(f"tables/{origin}: {name}: kind must be one of {sorted(TABLE_KINDS)}")
+        if t.public and t.kind != "registry":
+            raise ValueError(f"tables/{origin}: {name}: only a registry is declared public (out_ tables are public by kind)")
+        if t.kind == "registry" and "public" not in attrs:
+            raise ValueError(f"tables/{origin}: {name}: say whether this registry is published: public: true (publish "
+                             "copies it with its declared columns) or public: false (it stays in the ledger)")
         for col in t.columns + t.withheld:
             field_(col)  # every column must be declared
         out[name] = t
@@ -183,6 +192,12 @@ def table(name: str) -> Table:
 
 def core_tables() -> list[Table]:
     return [t for t in tables().values() if t.kind == "core"]
+
+
+def public_tables() -> dict[str, Table]:
+    """The allow-list: every table a publication may hold (the out_ tables, and the registries declared
+    ``public: true``), each with its declared columns only."""
+    return {n: t for n, t in tables().items() if t.kind == "public" or (t.kind == "registry" and t.public)}
 
 
 @cache

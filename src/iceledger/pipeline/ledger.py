@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -22,7 +23,16 @@ TEMP_SUFFIX = ".tmp-"
 
 
 def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(str(path), read_only=read_only)
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        if "lock" not in str(exc).lower():
+            raise
+        pid = re.search(r"\(PID (\d+)\)", str(exc))
+        raise BuildError("database_locked", f"{path} is open in another process ({'PID ' + pid.group(1) if pid else 'PID unknown'}) "
+                         "that may write to it, so it cannot be opened now",
+                         fix="wait for that command to finish, or close the program holding it (a script, a notebook, "
+                             "an `iceledger serve`), then run this again") from None
     con.execute("SET enable_progress_bar = false")
     return con
 
@@ -63,8 +73,14 @@ def _pid_alive(pid: int) -> bool:
 
 def remove_stale_temps(settings: Settings) -> list[Path]:
     """Temporary ledgers left by a build that was killed (its process is gone)."""
+    return remove_stale_copies(settings.ledger_path)
+
+
+def remove_stale_copies(path: Path) -> list[Path]:
+    """Temporary copies of ``path`` (``NAME.tmp-PID`` and their ``.wal``) whose process is gone: what a
+    killed build or publish leaves behind. A live process's copy is left alone."""
     removed = []
-    for p in settings.home.glob(settings.ledger_path.name + TEMP_SUFFIX + "*"):
+    for p in path.parent.glob(path.name + TEMP_SUFFIX + "*"):
         pid_part = p.name.split(TEMP_SUFFIX, 1)[1].split(".", 1)[0]
         if pid_part.isdigit() and not _pid_alive(int(pid_part)):
             p.unlink(missing_ok=True)

@@ -2,10 +2,10 @@
 swapped in with one rename, so a reader never sees half a publication.
 
 It holds only: the lattice's tabulations (suppressed), the AOR check's counts (suppressed), the
-registries (every ``ref_*`` table), release metadata without local paths, claim results (gated), the
-suppression audit, and one row describing the publication. ``exact=True`` writes a local analyst
-database instead: the same tables without suppression, marked ``is_exact`` so that the public server
-refuses it.
+registries the metadata declares public (with their declared columns), release metadata without local
+paths, claim results (gated), the suppression audit, and one row describing the publication.
+``exact=True`` writes a local analyst database instead: the same tables without suppression, marked
+``is_exact`` so that the public server refuses it.
 """
 
 from __future__ import annotations
@@ -18,16 +18,18 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from iceledger.metadata import create_table_sql, quote, table, tables
-from iceledger.pipeline.ledger import code_version, connect, open_ledger
+from iceledger.metadata import create_table_sql, public_tables, quote, table, tables
+from iceledger.pipeline.ledger import code_version, connect, open_ledger, remove_stale_copies
 from iceledger.publish import cells as cellrows
-from iceledger.publish.aor_evidence import aor_evidence_rows
-from iceledger.publish.claims import gate_claims
+from iceledger.publish.aor_evidence import aor_evidence_key, aor_evidence_rows
+from iceledger.publish.claims import PublishedCells, gate_claims
+from iceledger.publish.codes import ValueLists
 from iceledger.publish.comparisons import comparison_rows, release_table_rows
+from iceledger.publish.history import History, cell_key
 from iceledger.publish.lattice import load_lattice, load_policy
 from iceledger.publish.suppress import suppress
 from iceledger.publish.tabulate import count_measure
-from iceledger.publish.windows import window_rows
+from iceledger.publish.windows import window_key, window_rows
 from iceledger.settings import Settings
 from iceledger.validation import Finding, Report
 
@@ -47,24 +49,71 @@ def workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def _die_with_parent(parent: int) -> None:
+    """Pool worker start-up: end this worker when the process that started it ends, even by ``kill -9``
+    (Linux: the kernel sends SIGKILL; elsewhere a thread watches for the parent to change)."""
+    import signal
+
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        armed = libc.prctl(1, signal.SIGKILL, 0, 0, 0) == 0  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        armed = False
+    if os.getppid() != parent:  # the parent went before the signal was armed
+        os._exit(1)
+    if not armed:
+        import threading
+        import time
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(0.5)
+            os._exit(1)
+
+        threading.Thread(target=watch, name="parent watch", daemon=True).start()
+
+
+def worker_pool(n: int) -> ProcessPoolExecutor:
+    """Worker processes that die with this one."""
+    return ProcessPoolExecutor(max_workers=n, initializer=_die_with_parent, initargs=(os.getpid(),))
+
+
 class _Gate:
     """Suppression of every cube, in worker processes (one per core) while the next measure is counted;
-    in this process when there is one core or nothing to withhold. Biggest cubes go first."""
+    in this process when there is one core or nothing to withhold. Biggest cubes go first.
 
-    def __init__(self, threshold: int):
+    Over time (history.py): a cube whose counts have not changed since the last publication keeps its
+    decision and is not searched; the others are searched through their effective values."""
+
+    def __init__(self, threshold: int, history: History):
         self.threshold = threshold
+        self.history = history
         n = workers()
-        self.pool = ProcessPoolExecutor(max_workers=n) if threshold >= 1 and n > 1 else None
+        self.pool = worker_pool(n) if threshold >= 1 and n > 1 else None
 
-    def submit(self, cubes: dict) -> dict:
-        order = sorted(cubes, key=lambda fy: -len(cubes[fy].values))
-        if self.pool is None:
-            return {fy: suppress(cubes[fy], self.threshold) for fy in order}
-        return {fy: self.pool.submit(suppress, cubes[fy], self.threshold) for fy in order}
+    def submit(self, lat, m, cubes: dict) -> tuple:
+        keys = {fy: cellrows.cell_keys(lat, m, fy, c) for fy, c in cubes.items()} if self.threshold else {}
+        pending: dict[int, object] = {}  # a Suppression, or its Future from the pool
+        for fy in sorted(cubes, key=lambda fy: -len(cubes[fy].values)):
+            earlier = self.history.earlier(cell_key("cube", m.name, fy), cubes[fy], keys[fy], self.threshold) if keys else None
+            cube = self.history.effective_cube(cubes[fy], keys[fy], self.threshold) if keys else cubes[fy]
+            if earlier is not None:
+                pending[fy] = earlier
+            elif self.pool is None:
+                pending[fy] = suppress(cube, self.threshold)
+            else:
+                pending[fy] = self.pool.submit(suppress, cube, self.threshold)
+        return m, cubes, keys, pending
 
-    @staticmethod
-    def result(pending: dict) -> dict:
-        return {fy: (p.result() if hasattr(p, "result") else p) for fy, p in sorted(pending.items())}
+    def result(self, submitted: tuple) -> dict:
+        m, cubes, keys, pending = submitted
+        out = {fy: (p.result() if hasattr(p, "result") else p) for fy, p in sorted(pending.items())}
+        if not self.threshold:
+            return out
+        return {fy: self.history.remember(cell_key("cube", m.name, fy), cubes[fy], keys[fy], self.threshold, o)
+                for fy, o in out.items()}
 
     def close(self) -> None:
         if self.pool is not None:
@@ -111,8 +160,14 @@ def publish(settings: Settings, *, threshold: int | None = None, exact: bool = F
     lat = load_lattice()
     report = Report(f"iceledger publish → {out.name}")
     ledger = open_ledger(settings)
+    history = History.none() if exact else History.load(settings.home)
+    shown: dict[str, int] = {}  # the counts this publication shows, for the history once it is written
+    published_cells: list[dict] = []  # month cells, so that no claim repeats a sum of withheld ones
+    for target in {out, settings.public_path, settings.home / "analyst.duckdb"}:
+        remove_stale_copies(target)  # left by a publish that was killed
     tmp = out.with_name(f"{out.name}.tmp-{os.getpid()}")
-    tmp.unlink(missing_ok=True)
+    for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+        leftover.unlink(missing_ok=True)
     con = connect(tmp)
     try:
         from iceledger.measures.engine import duckdb_engine
@@ -122,7 +177,7 @@ def publish(settings: Settings, *, threshold: int | None = None, exact: bool = F
             if t.kind == "public":
                 con.execute(create_table_sql(t))
         has_synthetic, notes, audit, lattice_rows, sources = False, [], [], [], []
-        gate = _Gate(threshold)
+        gate = _Gate(threshold, history)
         try:
             counted = []
             for m in lat.measures.values():
@@ -130,13 +185,15 @@ def publish(settings: Settings, *, threshold: int | None = None, exact: bool = F
                 counts = count_measure(engine, lat, m, progress, threshold, max_small_share)
                 report.extend(counts.findings)
                 notes += [f.message for f in counts.findings if f.severity != "info" or f.code == "family_coarsened"]
-                counted.append((m, counts, gate.submit(counts.cubes)))
+                counted.append((m, counts, gate.submit(lat, m, counts.cubes)))
             for m, counts, pending in counted:
                 progress("step", name=f"publish: suppress {m.name}")
                 outcome = gate.result(pending)
                 rows = []
                 for fy, cube in counts.cubes.items():
-                    rows += cellrows.rows_for_cube(lat, m, fy, cube, outcome[fy], counts.is_synthetic)
+                    rows += cellrows.rows_for_cube(lat, m, fy, cube, outcome[fy], counts.is_synthetic, threshold)
+                shown.update((cellrows.row_key(r), r["event_count"]) for r in rows if not r["is_suppressed"])
+                published_cells += [r for r in rows if r["time_grain"] == "month"]
                 n = _insert(con, "out_tabulations", rows)
                 audit += cellrows.audit_rows(m.name, rows, outcome, counts.cubes)
                 lattice_rows += cellrows.lattice_rows(m, rows, counts.is_synthetic)
@@ -151,23 +208,27 @@ def publish(settings: Settings, *, threshold: int | None = None, exact: bool = F
         _insert(con, "out_lattice", lattice_rows)
         _insert(con, "out_measure_sources", sources)
         _insert(con, "out_categories", [{"category_name": k, "category_description": v} for k, v in lat.categories.items()])
-        for target, source in LEDGER_COPIES.items():
-            _copy_from_ledger(ledger, con, source, target, list(table(target).columns))
-        registries = [r[0] for r in ledger.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'ref\\_%' ESCAPE '\\' ORDER BY 1").fetchall()]
-        for name in registries:
-            _copy_from_ledger(ledger, con, name, name, [r[0] for r in ledger.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
-                [name]).fetchall()])
-        _insert(con, "out_operation_windows", window_rows(engine, ledger, threshold))  # publish/windows.py (web)
+        for copy_name, source in LEDGER_COPIES.items():
+            _copy_from_ledger(ledger, con, source, copy_name, list(table(copy_name).columns))
+        in_ledger = {r[0] for r in ledger.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        registries = sorted(n for n, t in public_tables().items() if t.kind == "registry" and n in in_ledger)
+        for name in registries:  # the allow-list: declared public, declared columns only
+            _copy_from_ledger(ledger, con, name, name, list(table(name).columns))
+        windows = window_rows(engine, ledger, threshold, history)  # publish/windows.py (web)
+        _insert(con, "out_operation_windows", windows)
+        shown.update((window_key(r), r["event_count"]) for r in windows if not r["is_suppressed"])
+        claims, claim_note, claim_counts = gate_claims(engine, threshold, history=history,
+                                                       cells=PublishedCells(published_cells))
+        shown.update(claim_counts)
         progress("step", name="publish: compare releases")
-        compared, compared_cells, compared_audit = comparison_rows(engine, threshold)  # publish/comparisons.py
+        compared, compared_cells, compared_audit = comparison_rows(engine, threshold, history, shown)  # publish/comparisons.py
         _insert(con, "out_release_comparisons", compared)
         _insert(con, "out_release_comparison_cells", compared_cells)
         _insert(con, "out_suppression_audit", compared_audit)
-        _insert(con, "out_release_tables", release_table_rows(ledger, threshold))
-        _insert(con, "out_aor_evidence", aor_evidence_rows(ledger, threshold))  # publish/aor_evidence.py
-        claims, claim_note = gate_claims(engine, threshold)
+        _insert(con, "out_release_tables", release_table_rows(ledger, threshold, history, shown))
+        evidence = aor_evidence_rows(ledger, threshold, history, ValueLists(engine))  # publish/aor_evidence.py
+        _insert(con, "out_aor_evidence", evidence)
+        shown.update((aor_evidence_key(r), r["records_count"]) for r in evidence if not r["is_suppressed"])
         _insert(con, "out_claim_results", claims)
         if claim_note:
             notes.append(claim_note)
@@ -183,12 +244,14 @@ def publish(settings: Settings, *, threshold: int | None = None, exact: bool = F
         con.execute("CHECKPOINT")
         con.close()
         os.replace(tmp, out)
+        history.record(shown)
     except BaseException:
         try:
             con.close()
         except Exception:  # noqa: BLE001 - already failing; the temporary file goes either way
             pass
-        tmp.unlink(missing_ok=True)
+        for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+            leftover.unlink(missing_ok=True)
         raise
     finally:
         ledger.close()

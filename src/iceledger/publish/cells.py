@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any
 
 from iceledger.publish.cube import ROOT, Cube
+from iceledger.publish.history import cell_key
 from iceledger.publish.lattice import NATIONAL, TIME, Lattice, MeasureLattice, table_key
 from iceledger.publish.suppress import Suppression
 
@@ -62,7 +64,21 @@ def _describer(lat: Lattice, m: MeasureLattice, fy: int):
     return describe
 
 
-def rows_for_cube(lat: Lattice, m: MeasureLattice, fy: int, cube: Cube, outcome: Suppression, synthetic: bool) -> list[dict]:
+def row_key(row: dict) -> str:
+    """The name of a cell's count across publications (history.py)."""
+    return cell_key("cell", row["measure_name"], row["tabulation_key"], row["cell_fy"], row["period_date"], row["place_code"],
+                    row["place_parent_code"], row["category_1_value"], row["category_2_value"])
+
+
+def cell_keys(lat: Lattice, m: MeasureLattice, fy: int, cube: Cube) -> dict:
+    describe = _describer(lat, m, fy)
+    return {cell: row_key(describe(cell)) for cell in cube.values}
+
+
+def rows_for_cube(lat: Lattice, m: MeasureLattice, fy: int, cube: Cube, outcome: Suppression, synthetic: bool,
+                  threshold: int = 0) -> list[dict]:
+    """One row per cell of ``cube`` (the true counts). A primary cell of ``outcome`` that is not itself small
+    was withheld because it changed by little since it was last shown (history.py): ``withheld_changed``."""
     withheld, primary = outcome.withheld, outcome.primary
     describe = _describer(lat, m, fy)
     rows = []
@@ -72,7 +88,12 @@ def rows_for_cube(lat: Lattice, m: MeasureLattice, fy: int, cube: Cube, outcome:
         row["event_count"] = None if hidden else value
         row["is_suppressed"] = hidden
         row["is_synthetic"] = synthetic
-        row["_status"] = ("withheld_small" if cell in primary else "withheld_complementary") if hidden else "published"
+        if not hidden:
+            row["_status"] = "published"
+        elif cell not in primary:
+            row["_status"] = "withheld_complementary"
+        else:
+            row["_status"] = "withheld_small" if not threshold or value <= threshold else "withheld_changed"
         rows.append(row)
     return rows
 
@@ -97,6 +118,43 @@ def lattice_rows(m: MeasureLattice, rows: list[dict], synthetic: bool) -> list[d
     return [seen[k] for k in sorted(seen)]
 
 
+# A number standing alone in a text: not part of a date (2019-10-01), a release id (uwchr-2019-icfo-53623) or a code (L2).
+STANDALONE_NUMBER = re.compile(r"(?<![\w.-])\d[\d,]*(?:\.\d+)?%?(?![\w-])")
+
+
+def mentions_a_count(text: str, allowed: tuple[int, ...] = ()) -> bool:
+    """Whether ``text`` states a number that may be a computed count: any number standing alone, other than the
+    declared parameters in ``allowed`` (the threshold, the funnel's window of days). Dates, release ids and codes
+    hold digits but state no count."""
+    for m in STANDALONE_NUMBER.finditer(text):
+        token = m.group(0).rstrip("%").replace(",", "")
+        if not (token.isdigit() and int(token) in allowed and "," not in m.group(0) and not m.group(0).endswith("%")):
+            return True
+    return False
+
+
+def public_notes(notes: list[str], allowed: tuple[int, ...] | None = None) -> list[str]:
+    """Notes as the publication may carry them: none that states a count (``mentions_a_count``: such a note is
+    left out); the synthetic share is said without its number."""
+    allowed = declared_numbers() if allowed is None else allowed
+    out = []
+    for n in notes:
+        if n.startswith("SYNTHETIC:"):
+            out.append("SYNTHETIC: some or all of the rows counted come from synthetic releases, not from ICE")
+        elif not mentions_a_count(n, allowed):
+            out.append(n)
+    return out
+
+
+def declared_numbers() -> tuple[int, ...]:
+    """Numbers a note may state because they are declared, not computed: the threshold (and threshold + 1,
+    "fewer than 11") and the detainer funnel's window of days."""
+    from iceledger.publish.lattice import load_lattice, load_policy
+
+    t = load_policy().threshold
+    return (t, t + 1, load_lattice().within_days)
+
+
 def source_row(measure: str, counts) -> dict:
     releases: set[str] = set()
     runs: set[str] = set()
@@ -107,7 +165,7 @@ def source_row(measure: str, counts) -> dict:
             runs.update(r["run_id"] for r in rel.get("runs", []))
         clean.append({"engine": prov.get("engine"), "sql": prov.get("sql"), "selection": prov.get("selection"),
                       "quality": {k: v for k, v in prov.get("quality", {}).items() if k in QUALITY_KEPT},
-                      "notes": [n for n in prov.get("notes", []) if not n[:1].isdigit()],
+                      "notes": public_notes(prov.get("notes", [])),
                       "code_version": prov.get("code_version"), "computed_at": prov.get("computed_at")})
     return {"measure_name": measure, "release_ids": sorted(releases), "run_ids": sorted(runs),
             "is_synthetic": counts.is_synthetic, "provenance_json": json.dumps(clean, default=str)}

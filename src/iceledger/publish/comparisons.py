@@ -17,6 +17,12 @@ months and categories as families under the year's total, each passed to ``suppr
 - a difference is shown only where both counts are; a match count only where both counts are shown and
   it, and the rows each release holds beyond it, are 0 or above the threshold (else withheld and
   protected in the matched cube).
+
+And this branch's gates (issue 11): each category value comes from its declared list (codes.py; a value
+outside it, or blank, is '(other or not recorded)'); the notes say no number that could be a count
+(cells.public_notes); and over time each side's cube follows history.py: a count that changed by 1 to
+the threshold since it was last shown is withheld and protected, a cube whose counts have not changed keeps
+its earlier decision. ``out_release_tables``' row counts follow the same rule.
 """
 
 from __future__ import annotations
@@ -28,7 +34,10 @@ from iceledger.errors import IceledgerError
 from iceledger.measures import LedgerQuery, catalog
 from iceledger.measures.compare import CompareSpec, compare_releases, release_coverage, shared_window
 from iceledger.measures.selection import list_releases, select_releases
+from iceledger.publish.cells import public_notes
+from iceledger.publish.codes import OTHER, ValueLists
 from iceledger.publish.cube import ROOT, Cube, build_cube
+from iceledger.publish.history import History, cell_key
 from iceledger.publish.lattice import TIME, load_lattice
 from iceledger.publish.suppress import Suppression, suppress
 
@@ -120,7 +129,6 @@ def _thin(rows: list[dict], cat: str, threshold: int) -> bool:
 
 def cubes(rows: list[dict], cats: list[str]) -> dict[int, dict[str, Cube]]:
     """Per fiscal year, one cube per side from rows by month and ``cats``: months and each category under the year."""
-    missing = load_lattice().missing_label
     dims = (TIME, *cats)
     families = [{TIME: 1}] + [{c: 1} for c in cats]
     finest: dict[int, dict[str, list[list]]] = {}
@@ -131,27 +139,55 @@ def cubes(rows: list[dict], cats: list[str]) -> dict[int, dict[str, Cube]]:
         for s in SIDES:
             per[s][0].append(({TIME: (r["month"],)}, values[s]))
             for i, c in enumerate(cats, start=1):
-                per[s][i].append(({c: (r[c] if r[c] is not None else missing,)}, values[s]))
+                per[s][i].append(({c: (r[c] if r[c] is not None else OTHER,)}, values[s]))
     return {fy: {s: build_cube(dims, families, per[s]) for s in SIDES} for fy, per in finest.items()}
 
 
-def gate(cube: dict[str, Cube], threshold: int, shown: str | None) -> dict[str, Suppression]:
-    """The Suppression of each side (a, b, m) of one fiscal year (rules in the module docstring)."""
+def cell_keys(a: str, b: str, name: str, fy: int, cube: dict[str, Cube]) -> dict[str, dict]:
+    """The name of each side's count of each cell across publications (history.py)."""
+    return {s: {cell: cell_key("comparison", a, b, name, s, fy, repr(cell)) for cell in cube[s].values} for s in SIDES}
+
+
+def gate(cube: dict[str, Cube], threshold: int, shown: str | None, history: History | None = None,
+         keys: dict[str, dict] | None = None, name: str = "") -> dict[str, Suppression]:
+    """The Suppression of each side (a, b, m) of one fiscal year (rules in the module docstring). With a
+    ``history`` and the cells' ``keys``, each side is searched through its effective values (history.py); ``name``
+    names the fiscal year's cubes across publications."""
     a, b, m = (cube[s].values for s in SIDES)
     if threshold < 1:
         return {s: suppress(cube[s], 0) for s in SIDES}
+    history = history or History.none()
     small_diff = {c for c in a if 1 <= abs(b[c] - a[c]) <= threshold}
     protect = "a" if shown == "b" else "b"
-    out = {"a": suppress(cube["a"], threshold, small_diff if protect == "a" else set()),
-           "b": suppress(cube["b"], threshold, small_diff if protect == "b" else set())}
+    out = {s: _decide(cube[s], threshold, small_diff if protect == s else set(), history, keys, name, s) for s in ("a", "b")}
     hidden = out["a"].withheld | out["b"].withheld
     unmatched_small = {c for c in m if 1 <= a[c] - m[c] <= threshold or 1 <= b[c] - m[c] <= threshold}
-    out["m"] = suppress(cube["m"], threshold, hidden | unmatched_small)
+    out["m"] = _decide(cube["m"], threshold, hidden | unmatched_small, history, keys, name, "m")
     return out
 
 
-def comparison_rows(engine, threshold: int) -> tuple[list[dict], list[dict], list[dict]]:
-    """(out_release_comparisons rows, out_release_comparison_cells rows, audit rows)."""
+def _decide(cube: Cube, threshold: int, also: set, history: History, keys: dict[str, dict] | None, name: str, side: str):
+    """One side's Suppression: its earlier decision when none of its counts changed (and it withholds every cell
+    ``also`` asks for), else a search through its effective values; remembered for the history."""
+    if not keys:
+        return suppress(cube, threshold, also)
+    k = keys[side]
+    name = cell_key("comparison cube", name, side)
+    earlier = history.earlier(name, cube, k, threshold)
+    if earlier is not None and {c for c in also if cube.values[c]} <= earlier.withheld:
+        outcome = earlier
+    else:
+        outcome = suppress(history.effective_cube(cube, k, threshold), threshold, also)
+    return history.remember(name, cube, k, threshold, outcome)
+
+
+def comparison_rows(engine, threshold: int, history: History | None = None,
+                    counts_shown: dict[str, int] | None = None) -> tuple[list[dict], list[dict], list[dict]]:
+    """(out_release_comparisons rows, out_release_comparison_cells rows, audit rows). ``counts_shown`` gets the
+    counts the cells show, for the history."""
+    history = history or History.none()
+    counts_shown = {} if counts_shown is None else counts_shown
+    lists = ValueLists(engine)
     summaries: list[dict] = []
     cells: list[dict] = []
     audit: dict = {}
@@ -166,17 +202,22 @@ def comparison_rows(engine, threshold: int) -> tuple[list[dict], list[dict], lis
         cats = categories(probe, name)
         result = compare_releases(CompareSpec(a=a, b=b, count=name, by=["month", *cats], date_from=lo, date_to=hi),
                                   engine=engine, detail=False)
+        result.rows = [{**r, **{cat: lists.fold(cat, r[cat], name) for cat in cats}} for r in result.rows]
         cats = [cat for cat in cats if not _thin(result.rows, cat, threshold)]
         shown = lattice_side(engine, subject, a, b, lo, hi, aor)
         c = result.provenance["comparison"]
         summaries.append({"release_a_id": a, "release_b_id": b, "measure_name": name, "table_name": subject.table,
                           "aor_code": aor, "comparison_from_date": lo, "comparison_to_date": hi,
                           "match_fields": c["fields"]["matched_on"], "comparison_categories": cats,
-                          "comparison_notes": result.provenance["notes"], "is_synthetic": False})
+                          "comparison_notes": public_notes(result.provenance["notes"]), "is_synthetic": False})
         for fy, cube in cubes(result.rows, cats).items():
-            outcome = gate(cube, threshold, shown)
+            keys = cell_keys(a, b, name, fy, cube) if threshold else None
+            outcome = gate(cube, threshold, shown, history, keys, cell_key(a, b, name, fy))
             for cell in cube["a"].values:
                 cells.append(_cell_row(a, b, name, fy, cell, cube, outcome, cats))
+                if keys:
+                    counts_shown.update((keys[s][cell], cube[s].values[cell]) for s in SIDES
+                                        if cell not in outcome[s].withheld)
                 _audit(audit, f"compare/{a}/{b}/{name}/{_grain_key(cell, cats)}", cell, cube, outcome, threshold)
     rows = [{"tabulation_key": k, "measure_name": MEASURE, "cell_status": s, "cells_count": n}
             for (k, s), n in sorted(audit.items())]
@@ -206,8 +247,12 @@ def _audit(audit: dict, key: str, cell, cube, outcome, threshold: int) -> None:
         audit[(key, status)] = audit.get((key, status), 0) + 1
 
 
-def release_table_rows(ledger, threshold: int) -> list[dict]:
-    """out_release_tables: rows and first/last month of each release in each record table (withheld when small)."""
+def release_table_rows(ledger, threshold: int, history: History | None = None,
+                       counts_shown: dict[str, int] | None = None) -> list[dict]:
+    """out_release_tables: rows and first/last month of each release in each record table (withheld when small, or
+    when the count changed by 1 to the threshold since it was last shown: history.py)."""
+    history = history or History.none()
+    counts_shown = {} if counts_shown is None else counts_shown
     from iceledger.metadata import core_tables
 
     have = {r[0] for r in ledger.execute("SELECT table_name FROM information_schema.tables").fetchall()}
@@ -218,7 +263,10 @@ def release_table_rows(ledger, threshold: int) -> list[dict]:
         for rid, n, first, last, synthetic in ledger.execute(
                 f'SELECT release_id, count(*), date_trunc(\'month\', min("{t.count_date}")), '
                 f'date_trunc(\'month\', max("{t.count_date}")), bool_or(is_synthetic) FROM "{t.name}" GROUP BY 1 ORDER BY 1').fetchall():
-            small = 1 <= n <= threshold
+            key = cell_key("release rows", rid, t.name)
+            small = 1 <= n <= threshold or history.changed_by_little(key, n, threshold)
+            if not small:
+                counts_shown[key] = n
             out.append({"release_id": rid, "table_name": t.name, "release_rows_count": None if small else n,
                         "first_month_date": None if small else first, "last_month_date": None if small else last,
                         "is_synthetic": bool(synthetic)})

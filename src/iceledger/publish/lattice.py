@@ -105,7 +105,7 @@ class Lattice:
     categories: dict[str, str]
     measures: dict[str, MeasureLattice]
     within_days: int
-    missing_label: str
+    other_label: str
     sha256: str
     max_small_share: float = 0.5
 
@@ -160,5 +160,5 @@ def load_lattice(path: Path | None = None) -> Lattice:
         used_places = [p for p in places if any(f.place == p for f in fams)]
         used_cats = [c for c in categories if any(c in f.categories for f in fams)]
         measures[name] = MeasureLattice(name, m["subject"], tuple(fams), (TIME, *used_places, *used_cats))
-    return Lattice(places, categories, measures, int(data["within_days"]), data["missing_label"],
+    return Lattice(places, categories, measures, int(data["within_days"]), data["other_label"],
                    hashlib.sha256(raw).hexdigest(), float(data.get("max_small_share", 0.5)))

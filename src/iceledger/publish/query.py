@@ -16,13 +16,16 @@ from pathlib import Path
 import duckdb
 
 from iceledger.errors import BuildError, InputError, Location, NotFoundError
-from iceledger.metadata import tables as declared_tables
+from iceledger.metadata import public_tables, tables as declared_tables
 from iceledger.metadata.model import code_list
 from iceledger.pipeline.ledger import connect
 from iceledger.publish.lattice import GRAINS, load_lattice, table_key
 
 PUBLIC_PREFIXES = ("out_", "ref_")
+OTHER = load_lattice().other_label  # a category or place outside its declared list, or blank (codes.py)
+NOT_SHOWN = "not_shown"  # a claim verdict the gate withholds because it rests on a small count (claims.py)
 MAX_LIMIT = 10_000
+MAX_OFFSET = 1_000_000_000  # far beyond any table; keeps the number inside the database's 64-bit integers
 DEFAULT_LIMIT = 1_000
 TABULATION_COLUMNS = ["period_date", "cell_fy", "time_grain", "cell_place_level", "place_code", "place_parent_code",
                       "category_1", "category_1_value", "category_2", "category_2_value", "event_count", "is_suppressed",
@@ -35,16 +38,25 @@ def bad(param: str, message: str, allowed: list | str) -> InputError:
                       location=Location(column=param))
 
 
-def check_public_tables(names: list[str]) -> list[str]:
-    """Names of tables that must never be served: record-level, ledger bookkeeping, or unknown."""
-    kinds = {t.name: t.kind for t in declared_tables().values()}
+def check_public_tables(columns: dict[str, list[str]]) -> list[str]:
+    """What must never be served, from a database's tables and their columns: any table outside the
+    allow-list (record-level, ledger bookkeeping, a registry not declared public, anything unknown) and
+    any column a table does not declare (as ``table.column``)."""
+    allowed = public_tables()
     refused = []
-    for n in names:
-        if not n.startswith(PUBLIC_PREFIXES) or kinds.get(n) in ("core", "ledger"):
+    for n, cols in sorted(columns.items()):
+        if n not in allowed:
             refused.append(n)
-        elif n.startswith("out_") and kinds.get(n) != "public":
-            refused.append(n)
+        else:
+            refused += [f"{n}.{c}" for c in cols if c not in allowed[n].columns]
     return refused
+
+
+def check_page(limit: int, offset: int) -> None:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise bad("limit", f"{limit} is out of range", f"1 to {MAX_LIMIT}")
+    if not 0 <= offset <= MAX_OFFSET:
+        raise bad("offset", f"{str(offset)[:24]} is out of range", f"0 to {MAX_OFFSET:,}")
 
 
 @dataclass
@@ -73,12 +85,17 @@ class PublicData:
                                 fix="run `iceledger publish` first (or pass --home)")
         con = connect(path, read_only=True)
         try:
-            names = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables ORDER BY 1").fetchall()]
-            refused = check_public_tables(names)
+            columns: dict[str, list[str]] = {}
+            for t, c in con.execute("SELECT table_name, column_name FROM information_schema.columns "
+                                    "ORDER BY table_name, ordinal_position").fetchall():
+                columns.setdefault(t, []).append(c)
+            names = sorted(columns)
+            refused = check_public_tables(columns)
             if refused:
-                raise BuildError("not_a_publication", f"{path} holds tables that are never served: "
-                                 f"{', '.join(refused[:8])}{' …' if len(refused) > 8 else ''} (record-level or ledger tables)",
-                                 fix="serve public.duckdb written by `iceledger publish`, never ledger.duckdb")
+                raise BuildError("not_a_publication", f"{path} holds tables or columns that are never served: "
+                                 f"{', '.join(refused[:8])}{' …' if len(refused) > 8 else ''} (record-level, ledger "
+                                 "or undeclared)", fix="serve public.duckdb written by `iceledger publish`, never "
+                                 "ledger.duckdb; a registry is public only when the metadata declares it (public: true)")
             if "out_publication" not in names:
                 raise BuildError("not_a_publication", f"{path} has no out_publication table",
                                  fix="write it with `iceledger publish`")
@@ -198,10 +215,7 @@ class PublicData:
             slot = 1 + self._ordered(measure, by).index(name)
             where.append(f"category_{slot}_value IN ({', '.join('?' for _ in values)})")
             params += values
-        if not 1 <= limit <= MAX_LIMIT:
-            raise bad("limit", f"{limit} is out of range", f"1 to {MAX_LIMIT}")
-        if offset < 0:
-            raise bad("offset", "must not be negative", "0 or more")
+        check_page(limit, offset)
         cond = " AND ".join(where)
         total = self.fetch(f"SELECT count(*) AS n FROM out_tabulations WHERE {cond}", params)[0]["n"]
         rows = self.fetch(f"SELECT {', '.join(TABULATION_COLUMNS)} FROM out_tabulations WHERE {cond} "
@@ -237,10 +251,7 @@ class PublicData:
                 raise bad(col, f"{name} has no column {col!r}", cols)
             where.append(f'CAST("{col}" AS VARCHAR) = ?')
             params.append(value)
-        if not 1 <= limit <= MAX_LIMIT:
-            raise bad("limit", f"{limit} is out of range", f"1 to {MAX_LIMIT}")
-        if offset < 0:
-            raise bad("offset", "must not be negative", "0 or more")
+        check_page(limit, offset)
         cond = (" WHERE " + " AND ".join(where)) if where else ""
         total = self.fetch(f'SELECT count(*) AS n FROM "{name}"{cond}', params)[0]["n"]
         order = ", ".join(f'"{c}"' for c in cols[:3])

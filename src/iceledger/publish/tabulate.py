@@ -15,14 +15,14 @@ from dataclasses import dataclass, field, replace
 from iceledger.errors import IceledgerError
 from iceledger.measures import FunnelSpec, MeasureSpec, catalog, funnel, measure
 from iceledger.measures.spec import MAX_DIMENSIONS
+from iceledger.metadata import code_list
+from iceledger.publish.codes import OTHER, OUTCOME, ValueLists
 from iceledger.publish.cube import Cube, Node, build_cube, check_junction_tree
 from iceledger.publish.lattice import TIME, Family, Lattice, MeasureLattice, place
 from iceledger.validation import Finding
 
-OUTCOME = "funnel_outcome"
 # The funnel's outcome as a partition of the detainers lodged, by what the loaded records can tell.
-OUTCOMES = ("not_in_custody", "in_custody_not_removed", "in_custody_removed", "in_custody_removal_unknown",
-            "custody_unknown")
+OUTCOMES = code_list("funnel_outcome").values  # metadata/codes/funnel_outcome.csv
 
 
 @dataclass
@@ -82,15 +82,28 @@ def count_family(engine, lat: Lattice, m: MeasureLattice, fam: Family) -> tuple[
     return rows, res.provenance, res.is_synthetic
 
 
-def _coords(lat: Lattice, fam: Family, values: dict) -> dict[str, Node]:
-    miss = lat.missing_label
+def fold_rows(lists: ValueLists, subject: str, rows: list[tuple[dict, int]]) -> tuple[list[tuple[dict, int]], dict[str, int]]:
+    """Rows with every category and place value taken from its declared list (codes.py): a value outside
+    it, or blank, becomes OTHER, and rows that become alike are summed. Also: events folded per dimension
+    (blanks apart), for the analyst's report."""
+    folded: dict[str, int] = {}
+    out = []
+    for values, n in rows:
+        new = {}
+        for d, v in values.items():
+            new[d] = lists.fold(d, v, subject if d != OUTCOME else None)
+            if v is not None and new[d] != v:
+                folded[d] = folded.get(d, 0) + n
+        out.append((new, n))
+    return _summed(out, lambda k: True), folded
+
+
+def _coords(fam: Family, values: dict) -> dict[str, Node]:
     coords: dict[str, Node] = {TIME: (values["month"],)} if fam.by_month else {}
     if fam.place:
-        dims = place(fam.place).dimensions[:fam.depth]
-        coords[fam.place] = tuple(miss if values[d] is None else str(values[d]) for d in dims)
+        coords[fam.place] = tuple(str(values[d]) for d in place(fam.place).dimensions[:fam.depth])
     for c in fam.categories:
-        v = values.get(c)
-        coords[c] = (miss if v is None else str(v),)
+        coords[c] = (str(values[c]),)
     return coords
 
 
@@ -150,10 +163,11 @@ def _supported(lat: Lattice, m: MeasureLattice, fam: Family, rows, threshold: in
         fam, rows = step
         share = small_share(rows, threshold)
     if fam != start:
-        findings.append(Finding("info", "family_coarsened",
-                                f"{m.name} by {', '.join(_family_by(start))} has too many small cells to publish usefully; "
-                                f"published by {', '.join(_family_by(fam))} instead ({share:.0%} of its cells are small)",
-                                fix=f"the limit (lattice.yaml max_small_share) is {limit:.0%}"))
+        findings.append(Finding("info", "family_coarsened",  # its message is a publication note: no computed figure
+                                f"{m.name} by {', '.join(_family_by(start))} has too many small cells to publish usefully "
+                                f"(more than {limit:.0%}); published by {', '.join(_family_by(fam))} instead",
+                                fix=f"{share:.0%} of the cells published are small; the limit is lattice.yaml's "
+                                    "max_small_share"))
     return fam, rows
 
 
@@ -175,6 +189,8 @@ def count_measure(engine, lat: Lattice, m: MeasureLattice, progress: Callable = 
     agreement, and cut into fiscal-year cubes."""
     out = MeasureCounts(m.name)
     counted: list[tuple[Family, list]] = []
+    lists = ValueLists(engine)
+    folded: dict[str, int] = {}
     for fam in m.families:
         progress("step", name=f"publish: count {m.name} by {fam.place or 'national'} {'+'.join(fam.categories)}")
         try:
@@ -184,6 +200,9 @@ def count_measure(engine, lat: Lattice, m: MeasureLattice, progress: Callable = 
                                         f"{m.name} by {', '.join(_family_by(fam))} was not tabulated: {exc.message}",
                                         fix=exc.fix))
             continue
+        rows, outside = fold_rows(lists, m.subject, rows)
+        for d, n in outside.items():
+            folded[d] = max(folded.get(d, 0), n)
         out.provenance.append(prov)
         out.is_synthetic |= synthetic
         undated = sum(n for v, n in rows if v["month"] is None)
@@ -191,6 +210,11 @@ def count_measure(engine, lat: Lattice, m: MeasureLattice, progress: Callable = 
             out.findings.append(Finding("info", "undated_events", f"{m.name}: {undated:,} events without a date are not "
                                         "in the monthly or fiscal-year tables", count=undated))
         counted.append((fam, [(v, n) for v, n in rows if v["month"] is not None]))
+    for d, n in sorted(folded.items()):  # the analyst's report only: the publication notes never carry it
+        out.findings.append(Finding("info", "values_outside_code_lists", f"{m.name}: {n:,} events whose {d} is outside "
+                                    f"its declared list are published as {OTHER!r}", count=n,
+                                    fix="`iceledger validate` lists the values; if they are real ICE values, add them "
+                                        "to the code list (src/iceledger/metadata/codes/)"))
     if threshold > 0:
         supported: list = []
         notes: list[Finding] = []
@@ -209,7 +233,7 @@ def count_measure(engine, lat: Lattice, m: MeasureLattice, progress: Callable = 
     for i, (fam, rows) in enumerate(counted):
         for values, n in rows:
             fy = row_fy(values)
-            per_year.setdefault(fy, [[] for _ in counted])[i].append((_coords(lat, fam, values), n))
+            per_year.setdefault(fy, [[] for _ in counted])[i].append((_coords(fam, values), n))
     for fy, fam_rows in sorted(per_year.items()):
         try:
             out.cubes[fy] = build_cube(m.dims, [f.depths() for f in out.families], fam_rows)

@@ -14,6 +14,7 @@ from iceledger.errors import IceledgerError
 from iceledger.measures import measure
 from iceledger.measures.spec import MeasureSpec
 from iceledger.publish.cube import build_cube
+from iceledger.publish.history import History, cell_key
 from iceledger.publish.lattice import TIME
 from iceledger.publish.suppress import suppress
 
@@ -41,7 +42,13 @@ def week_of(day: dt.date, start: dt.date, end: dt.date) -> int | None:
     return -k if start <= shifted <= end else None
 
 
-def window_rows(engine, ledger, threshold: int) -> list[dict]:
+def window_key(row: dict) -> str:
+    """The name of a window's count across publications (history.py)."""
+    return cell_key("window", row["operation_slug"], row["week_offset"], row["aor_code"])
+
+
+def window_rows(engine, ledger, threshold: int, history: History | None = None) -> list[dict]:
+    history = history or History.none()
     out = []
     for slug, start, end, aors in _operations(ledger):
         try:
@@ -58,7 +65,13 @@ def window_rows(engine, ledger, threshold: int) -> list[dict]:
         weeks = list(range(-BASELINE_WEEKS, 1))
         finest = [[({TIME: (w,), "aor": (a,)}, counts.get((w, a), 0)) for w in weeks for a in aors]]
         cube = build_cube((TIME, "aor"), [{TIME: 1, "aor": 1}], finest)
-        withheld = suppress(cube, threshold).withheld if threshold else set()
+        keys = {cell: window_key({"operation_slug": slug, "week_offset": cell[0][0] if cell[0] else None,
+                                  "aor_code": cell[1][0] if cell[1] else None}) for cell in cube.values}
+        withheld = set()
+        if threshold:
+            name = cell_key("window cube", slug)
+            outcome = history.earlier(name, cube, keys, threshold) or suppress(history.effective_cube(cube, keys, threshold), threshold)
+            withheld = history.remember(name, cube, keys, threshold, outcome).withheld
         for cell, value in cube.values.items():
             w = cell[0][0] if cell[0] else None
             first = start + dt.timedelta(days=7 * w) if w is not None else None

@@ -26,25 +26,44 @@ def check_keys(con) -> list[Finding]:
     return out
 
 
-def check_codes(con) -> list[Finding]:
-    """Values of coded fields that the code lists do not know: the fix is a one-line edit of a code table."""
+def _registry_values(con, values_from: str) -> set[str] | None:
+    table, column = values_from.split(".")
+    if not con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]).fetchall()[0][0]:
+        return None
+    return {r[0] for r in con.execute(f"SELECT DISTINCT CAST({quote(column)} AS VARCHAR) FROM {quote(table)}").fetchall()}
+
+
+def outside_code_lists(con) -> list[dict]:
+    """Per record table and field with a declared list (a code list, or the registry it takes its values
+    from): the values outside it, with their counts. Publication shows them only as 'other or not recorded'."""
     out = []
     for t in core_tables():
         for name in t.fields:
             f = field_(name)
-            if not f.codes or f.derived_from or f.codes == "aor":
+            if f.derived_from or f.codes == "aor" or not (f.codes or f.values_from):
                 continue
-            cl = code_list(f.codes)
+            known = code_list(f.codes).knows if f.codes else (_registry_values(con, f.values_from) or set()).__contains__
             values = con.execute(f"SELECT {quote(name)}, count(*) FROM {t.name} WHERE {quote(name)} IS NOT NULL "
                                  f"GROUP BY 1 ORDER BY 2 DESC").fetchall()
-            unknown = [(v, n) for v, n in values if not cl.knows(v)]
+            unknown = [(v, n) for v, n in values if not known(v)]
             if unknown:
-                total = sum(n for _, n in unknown)
-                out.append(Finding("warning", "unknown_code",
-                                   f"{t.name}.{name}: {len(unknown)} values not in code list {f.codes!r} ({total} rows)",
-                                   f"if they are real ICE values, add them to src/iceledger/metadata/codes/{f.codes}.csv",
-                                   detail={"table": t.name, "field": name,
-                                           **examples([f"{v} ({n})" for v, n in unknown], CODE_EXAMPLES)}, count=total))
+                out.append({"table": t.name, "field": name, "list": f.codes or f.values_from, "values": unknown,
+                            "rows": sum(n for _, n in unknown)})
+    return out
+
+
+def check_codes(con) -> list[Finding]:
+    """Values of coded fields that their lists do not know: the fix is a one-line edit of a code table."""
+    out = []
+    for o in outside_code_lists(con):
+        where = (f"add them to src/iceledger/metadata/codes/{o['list']}.csv" if "." not in o["list"]
+                 else f"add them to the {o['list'].split('.')[0]} registry")
+        out.append(Finding("warning", "unknown_code",
+                           f"{o['table']}.{o['field']}: {len(o['values'])} values not in {o['list']!r} ({o['rows']} rows); "
+                           "publications count them as other or not recorded",
+                           f"if they are real ICE values, {where}",
+                           detail={"table": o["table"], "field": o["field"],
+                                   **examples([f"{v} ({n})" for v, n in o["values"]], CODE_EXAMPLES)}, count=o["rows"]))
     return out
 
 

@@ -52,9 +52,9 @@ def number(f: Formatter, v, unit: str | None = None) -> str:
     return "—" if v is None else str(v)
 
 
-def reconcile(f: Formatter, c: dict) -> Markup:
+def reconcile(f: Formatter, c: dict, threshold: int) -> Markup:
     """One sentence putting the claim's numbers side by side, each named by its origin (publishers' names,
-    as English, marked so)."""
+    as English, marked so). A verdict the gate withheld reads "not shown: rests on fewer than threshold + 1"."""
     names: list[str] = []
 
     def en(name: str | None) -> str:
@@ -85,7 +85,7 @@ def reconcile(f: Formatter, c: dict) -> Markup:
                                    r=", ".join(c.get("releases") or []) or "—"))
     else:
         parts.append(f.gettext("ICE's records cannot test it"))
-    verdict = category_label(f, "verdict", c.get("verdict")).lower()
+    verdict = category_label(f, "verdict", c.get("verdict"), threshold).lower()
     text = str(escape("; ".join(parts) + ". " + f.gettext("Verdict: %(v)s.", v=verdict)))
     return Markup(re.sub("\x00(\\d+)\x00", lambda m: f'<span lang="en">{escape(names[int(m[1])])}</span>', text))
 

@@ -3,7 +3,10 @@ with ``N_`` and translated when shown. A code with no entry is shown as the data
 
 from __future__ import annotations
 
+from iceledger.publish.query import NOT_SHOWN, OTHER
 from iceledger.web.i18n import Formatter
+
+NOT_RECORDED = OTHER  # a place or category outside its declared list, or blank (publish/codes.py)
 
 
 def N_(msg: str) -> str:  # noqa: N802 (gettext's conventional marker name)
@@ -79,19 +82,20 @@ VALUES = {
     "verdict": {"supported": N_("Supported"), "contradicted": N_("Contradicted"),
                 "not_testable": N_("Not testable with the loaded data")},
 }
-NOT_RECORDED = "(not recorded)"
 
 
 def measure_label(f: Formatter, measure: str) -> str:
     return f.gettext(MEASURES.get(measure, measure))
 
 
-def category_label(f: Formatter, category: str, value: str | None = None) -> str:
+def category_label(f: Formatter, category: str, value: str | None = None, threshold: int | None = None) -> str:
     """The category's own name (no value), or the words for one of its values."""
     if value is None:
         return f.gettext(CATEGORIES[category]) if category in CATEGORIES else category
-    if value == NOT_RECORDED:
-        return f.gettext("Not recorded")
+    if category == "verdict" and value == NOT_SHOWN:  # the gate withheld it: it rests on a small count
+        return f.gettext("Not shown: rests on fewer than %(n)s", n=f.number(threshold + 1))
+    if value == OTHER:
+        return f.gettext("Other or not recorded")
     words = VALUES.get(category, {}).get(value)
     return f.gettext(words) if words else str(value)
 

@@ -53,14 +53,20 @@ def page(request: Request, template: str, status: int = 200, **ctx) -> HTMLRespo
     return HTMLResponse(html, status_code=status, headers={"Content-Language": f.lang})
 
 
+def year_param(request: Request) -> int | None:
+    """The ``fy`` parameter as a year, or None: only ASCII digits count (``²`` is a digit to Python, not to int)."""
+    fy = request.query_params.get("fy") or ""
+    return int(fy) if fy.isascii() and fy.isdigit() and len(fy) <= 4 else None
+
+
 def fmt(request: Request) -> Formatter:
     return Formatter(request.query_params.get("lang"))
 
 
 def chosen_fy(request: Request, years: list[int]) -> int | None:
     """The fiscal year the page was asked for, if the publication has it; else the latest."""
-    fy = request.query_params.get("fy", "")
-    return int(fy) if fy.isdigit() and int(fy) in years else (years[-1] if years else None)
+    fy = year_param(request)
+    return fy if fy in years else (years[-1] if years else None)
 
 
 def by_category(data: WebData, f: Formatter, level: str, code: str | None, fy: int | None, place: str | None) -> dict:
@@ -208,7 +214,7 @@ def claim(request: Request, claim_id: str):
     if c is None:
         return not_found(request)
     view = claim_view(c, f)
-    return page(request, "claim.html", claim=view, reconciled=reconcile(f, view), period=lambda t: period(f, t))
+    return page(request, "claim.html", claim=view, reconciled=reconcile(f, view, data.threshold), period=lambda t: period(f, t))
 
 
 @router.get("/map", response_class=HTMLResponse, include_in_schema=False)
@@ -221,7 +227,8 @@ def map_page(request: Request):
     measure = q.get("measure") if q.get("measure") in measures else (measures[0] if measures else "arrests")
     years = data.fiscal_years(measure)
     shown = data.published_years(measure, level) or years
-    fy = int(q["fy"]) if q.get("fy", "").isdigit() and int(q["fy"]) in years else (shown[-1] if shown else None)
+    fy = year_param(request)
+    fy = fy if fy in years else (shown[-1] if shown else None)
     table = build("map", data, f, measure=measure, level=level, fy=fy)
     return page(request, "map.html", table=table, level=level, measure=measure, fy=fy, measures=measures, years=years)
 
@@ -253,7 +260,16 @@ def download(request: Request, name: str):
         raise HTTPException(400, f"bad parameters for {name}: {exc}") from None
     body = table_csv(table, f, withheld_label(f, data.threshold))
     return Response(body, media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="iceledger-{table.id}-{f.lang}.csv"'})
+                    headers={"Content-Disposition": f'attachment; filename="{download_name(name, params, f.lang)}"'})
+
+
+def download_name(builder: str, params: dict, lang: str) -> str:
+    """The file name of a download: the table's builder, its measure when it is one we publish, the language.
+    Built from known words only, never from what the request wrote (a header cannot carry quotes, CR/LF, NUL
+    or non-Latin-1 text)."""
+    measure = params.get("measure")
+    parts = [builder] + ([measure] if measure in MEASURES else []) + [lang]
+    return "iceledger-" + "-".join(parts) + ".csv"
 
 router.add_api_route("/static/{path:path}", static.serve, methods=["GET"], include_in_schema=False)
 
@@ -279,7 +295,7 @@ def context(request: Request, f: Formatter, data: WebData) -> dict:
         "switch_href": request.url.path + ("?" + urlencode(switch) if switch else ""), "switch_lang": other,
         "switch_name": NAMES[other], "languages": LANGUAGES, "measure_label": lambda m: measure_label(f, m),
         "measure_help": lambda m: f.gettext(MEASURE_HELP[m]) if m in MEASURE_HELP else "",
-        "label": lambda cat, v=None: category_label(f, cat, v), "values": VALUES, "gloss": lambda t: gloss(f, t),
+        "label": lambda cat, v=None: category_label(f, cat, v, data.threshold), "values": VALUES, "gloss": lambda t: gloss(f, t),
         "code_label": lambda name, code: f.gettext(data.code_label(name, code) or str(code)), "asked": q,
         "origin_text": lambda o: origin_text(f, o), "asset": static.asset_url, "vendor": [static.asset_url(v) for v in VENDOR_SCRIPTS],
         "vega_locale": f.vega_locales(), "published_at": data.published_at(), "search_q": q.get("q", "")[:100],

@@ -98,7 +98,7 @@ def test_registries_claims_releases_dictionary_suppression(client):
     assert "out_tabulations" in tables and not any(t.startswith("core_") for t in tables)
     sup = client.get("/api/v1/suppression").json()["data"]
     assert sup["threshold"] == 10 and sup["audit"]
-    assert {a["cell_status"] for a in sup["audit"]} <= {"published", "withheld_small", "withheld_complementary"}
+    assert {a["cell_status"] for a in sup["audit"]} <= {"published", "withheld_small", "withheld_changed", "withheld_complementary"}
     for endpoint, table in [("287g", "ref_287g_agreements"), ("facilities", "ref_facilities"), ("policies", "ref_policies"),
                             ("operations", "ref_operations"), ("figures", "ref_official_figures")]:
         body = client.get(f"/api/v1/{endpoint}", params={"limit": 5}).json()

@@ -32,6 +32,15 @@ DELIMITER_WORDS = {",": "comma", "|": "pipe", "\t": "tab", ";": "semicolon"}
 BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 BLOCK_BYTES = 1 << 24  # pyarrow's block: about 130,000 rows of ICE's exports, what the ledger loads per statement
 CHUNK_ROWS = 200_000  # rows per chunk on the careful path
+MAX_COLUMNS = 1_000  # ICE's widest LESA table has under a hundred columns; a sheet can have 16,384
+
+
+def too_many_columns(n: int, name: str, sheet: str | None = None) -> InputError:
+    where = f"sheet {sheet!r} has" if sheet else "it has"
+    return InputError("too_many_columns", f"{where} {n:,} columns, more than any LESA table could (at most "
+                      f"{MAX_COLUMNS:,} are read)", fix="check that this is the right file; if the extra columns are "
+                      "empty, remove them and export it again (or exclude the sheet in the release manifest)",
+                      location=Location(file=name, sheet=sheet))
 
 
 @dataclass(frozen=True)
@@ -146,6 +155,9 @@ def read_head_layout(path: Path, fmt: FileFormat, name: str, *, delimiter: str |
         delim_how = "detected"
     for i, (d, quote) in enumerate(candidates):
         records = _records(text, d, quote)
+        widest = max((len(r) for r, _ in records), default=0)
+        if widest > MAX_COLUMNS:
+            raise too_many_columns(widest, name)
         guess = find_header([r for r, _ in records], table=table, columns=columns)
         if guess is None:
             continue
@@ -271,6 +283,12 @@ def _careful_rows(path: Path, fmt: FileFormat, name: str, head: TextHead, *, ski
             raise InputError("bad_encoding", f"the file is not valid {layout.encoding} near row {number + 1} "
                              f"({layout.describe()})", fix="pass the right --encoding (e.g. cp1252, latin-1)",
                              location=Location(file=name, row=number + 1)) from exc
+        except csv.Error as exc:
+            long = "field larger than field limit" in str(exc)
+            raise InputError("csv_field_too_long" if long else "bad_csv", f"record {number + 1} cannot be read ({exc})",
+                             fix="the file is probably damaged or not delimited as it seems (a quote left open runs on "
+                                 "to the end of the file); check that record, or export the table again",
+                             location=Location(file=name, row=number + 1)) from None
         if rows:
             yield _chunk(rows, lines, len(headers)), headers
 

@@ -133,6 +133,8 @@ def classify_sheet(file_name: str, sheet: str, cells: pa.Table, hints: ReadHints
     """A sheet's records (its header found among the first rows), or what else it is."""
     if sheet in hints.excluded:
         return SheetOutcome(file_name, sheet, "excluded", _filled_rows(cells), hints.excluded[sheet])
+    if cells.num_columns > delimited.MAX_COLUMNS:
+        raise delimited.too_many_columns(cells.num_columns, file_name, sheet)
     forced = hints.sheet_tables.get(sheet) or hints.table
     head = _rows(cells, HEADER_SCAN_ROWS)
     guess = find_header(head, table=forced, columns=hints.columns) if head else None
