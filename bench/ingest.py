@@ -5,6 +5,14 @@ on the same SYNTHETIC 1M-row, ~20-column arrests workbook (2 sheets, 6 banner ro
 Each measurement runs in its own child process so peak RSS is that method's alone.
     python bench/ingest.py [--rows 1000000] [--reps 3] [--pandas-reps 1] [--skip-pandas]
 Prints medians, rows/s, peak RSS and the ratios. Results are recorded in bench/RESULTS.md.
+
+    python bench/ingest.py --ddp [--rows 1000000] [--reps 3] [--src DIR]
+DDP-style arrests as CSV and as Parquet (bench/out/ddp-arrests-N.{csv,parquet}, written by bench/scale.py): `iceledger
+ingest` against DuckDB reading the same file into a table of a new database file, interleaved, medians, the ratio,
+CPU seconds and peak RSS of each. ``--src`` runs the ingest of another checkout's src/ (a before-and-after).
+
+    python bench/ingest.py --national [--reps 1] [--src DIR]
+The bundled national release (data/records/uwchr-2019-icfo-53623, 2.7M rows) ingested into a new home.
 """
 
 from __future__ import annotations
@@ -77,6 +85,91 @@ def workbook(rows: int) -> Path:
     return folder
 
 
+DDP_CHILD = """
+import json, os, resource, shutil, sys, tempfile, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[2])
+t0 = time.perf_counter()
+from iceledger.pipeline.ingest import ingest
+from iceledger.pipeline.releases import load_manifest, manifest_from_paths
+from iceledger.settings import load_settings
+home = Path(tempfile.mkdtemp(prefix="bench-ingest-"))
+path = Path(sys.argv[1])
+if path.suffix == ".yaml":
+    m = load_manifest(path)
+else:
+    m = manifest_from_paths([path], "ddp-arrests", era="DDP", table=None, synthetic=True)
+s = ingest(load_settings(home), m)
+secs = time.perf_counter() - t0
+assert s.totals.balanced
+shutil.rmtree(home)
+ru = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({"seconds": secs, "rows": s.totals.rows_read, "cpu": ru.ru_utime + ru.ru_stime,
+                  "rss_mib": ru.ru_maxrss / 1024, "load": os.getloadavg()[0]}))
+"""
+DUCKDB_CHILD = """
+import json, os, resource, sys, tempfile, time
+from pathlib import Path
+t0 = time.perf_counter()
+import duckdb
+tmp = tempfile.mkdtemp(prefix="bench-duckdb-")
+con = duckdb.connect(str(Path(tmp) / "t.duckdb"))
+con.execute("SET enable_progress_bar = false")
+read = "read_parquet" if sys.argv[1].endswith(".parquet") else "read_csv"
+con.execute(f"CREATE TABLE t AS SELECT * FROM {read}('{sys.argv[1]}')")
+n = con.execute("SELECT count(*) FROM t").fetchall()[0][0]
+con.close()
+secs = time.perf_counter() - t0
+import shutil; shutil.rmtree(tmp)
+ru = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({"seconds": secs, "rows": n, "cpu": ru.ru_utime + ru.ru_stime, "rss_mib": ru.ru_maxrss / 1024,
+                  "load": os.getloadavg()[0]}))
+"""
+
+
+def run_child(code: str, args: list[str]) -> dict:
+    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
+    if out.returncode != 0:
+        raise SystemExit(f"child failed:\n{out.stderr}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def ddp(rows: int, reps: int, src: Path) -> None:
+    """iceledger ingest against DuckDB's own read into a table, per format, interleaved."""
+    files = [OUT / f"ddp-arrests-{rows}.{fmt}" for fmt in ("csv", "parquet")]
+    missing = [f for f in files if not f.exists()]
+    if missing:
+        raise SystemExit(f"missing {missing}: run python bench/scale.py --only ingest --ingest-rows {rows} first")
+    results: dict[tuple[str, str], list[dict]] = {}
+    for rep in range(reps):
+        for f in files:
+            for method in ("iceledger", "duckdb"):
+                r = run_child(DDP_CHILD, [str(f), str(src)]) if method == "iceledger" else run_child(DUCKDB_CHILD, [str(f)])
+                results.setdefault((f.suffix[1:], method), []).append(r)
+                print(f"  {f.suffix[1:]:7s} {method:9s} rep {rep + 1}: {r['seconds']:6.2f} s  cpu {r['cpu']:6.2f} s  "
+                      f"peak {r['rss_mib']:5.0f} MiB  load {r['load']:.1f}", flush=True)
+    print("\n| file | rows | iceledger ingest s | CPU s | peak | DuckDB read into a table s | CPU s | peak | ratio (wall) "
+          "| ratio (CPU) | load |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for f in files:
+        fmt = f.suffix[1:]
+        ours, theirs = results[(fmt, "iceledger")], results[(fmt, "duckdb")]
+        med = lambda rs, k: statistics.median(r[k] for r in rs)  # noqa: E731
+        loads = [r["load"] for r in ours + theirs]
+        print(f"| {fmt} | {rows:,} | {med(ours, 'seconds'):.2f} | {med(ours, 'cpu'):.2f} | "
+              f"{max(r['rss_mib'] for r in ours) / 1024:.2f} GiB | {med(theirs, 'seconds'):.2f} | {med(theirs, 'cpu'):.2f} | "
+              f"{max(r['rss_mib'] for r in theirs) / 1024:.2f} GiB | {med(ours, 'seconds') / med(theirs, 'seconds'):.2f}x | "
+              f"{med(ours, 'cpu') / med(theirs, 'cpu'):.2f}x | {min(loads):.1f}-{max(loads):.1f} |")
+
+
+def national(reps: int, src: Path) -> None:
+    manifest = src.parent / "data" / "records" / "uwchr-2019-icfo-53623" / "release.yaml"
+    for rep in range(reps):
+        r = run_child(DDP_CHILD, [str(manifest), str(src)])
+        print(f"  national rep {rep + 1}: {r['rows']:,} rows {r['seconds']:.1f} s wall, {r['cpu']:.1f} s CPU, "
+              f"peak {r['rss_mib'] / 1024:.2f} GiB, load {r['load']:.1f}", flush=True)
+
+
 CHILD["iceledger_low_memory"] = CHILD["iceledger"].replace("LOW_MEMORY", "True")
 CHILD["iceledger"] = CHILD["iceledger"].replace("LOW_MEMORY", "False")
 
@@ -95,7 +188,16 @@ def main() -> None:
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--pandas-reps", type=int, default=1)
     ap.add_argument("--skip-pandas", action="store_true")
+    ap.add_argument("--ddp", action="store_true", help="CSV and Parquet against DuckDB's own read")
+    ap.add_argument("--national", action="store_true", help="the bundled national release")
+    ap.add_argument("--src", type=Path, default=HERE.parent / "src", help="the iceledger source tree to time")
     args = ap.parse_args()
+    if args.ddp or args.national:
+        if args.ddp:
+            ddp(args.rows, args.reps, args.src.resolve())
+        if args.national:
+            national(args.reps, args.src.resolve())
+        return
     folder = workbook(args.rows)
     size = sum(p.stat().st_size for p in folder.glob("*.xlsx")) / 2**20
     print(f"file: {size:.0f} MiB, {args.rows:,} rows; machine: {platform.machine()}, {platform.python_version()}")

@@ -6,9 +6,14 @@ Arrest`) last among equal times, then file, sheet and row; a new episode starts 
 person's previous arrest is 24 hours or more (rows less than 24 hours apart share an episode).
 Rows without a person identifier or without a time are episodes of their own. Every row of an
 episode with more than one row is ``is_duplicate_likely``; the first is ``is_episode_first``.
+``episode_id`` is the release row number (rows in the order they were read: files, sheets, rows) of the
+episode's first row.
 
 ``ddp_same_person_day`` (other tables): more than one row for the same person and event date.
-See docs/duplicates.md.
+
+Rows are loaded as what most rows are, an episode of their own that duplicates nothing (``load_defaults``);
+the windows then run only over the rows of people seen more than once in the release, and only the rows
+they flag are updated. See docs/duplicates.md.
 """
 
 from __future__ import annotations
@@ -49,19 +54,47 @@ def ensure_aor_lookup(con) -> None:
     con.executemany("INSERT INTO aor_lookup VALUES (?, ?)", aor_lookup_rows())
 
 
-def _person_key() -> str:
-    return "coalesce(person_id, '~row:' || source_file || ':' || coalesce(source_sheet, '') || ':' || CAST(source_row AS VARCHAR))"
+def load_defaults(table: Table, row_base: int) -> dict[str, str]:
+    """SQL (over ``source_row``) of the flags each row of ``table`` is loaded with: its own episode, numbered by its
+    release row number (``row_base + source_row``), duplicating nothing, under the table's rule."""
+    if table.name == "core_arrests":
+        return {"episode_id": f"{row_base} + source_row", "is_duplicate_likely": "FALSE", "is_episode_first": "TRUE",
+                "duplicate_rule": f"'{EPISODE_RULE}'"}
+    return {"is_duplicate_likely": "FALSE", "duplicate_rule": f"'{SAME_DAY_RULE}'"}
+
+
+def _fill_defaults(con, table: Table, params: dict) -> None:
+    """Rows of the release loaded without the flags (not through the reader): numbered after the others, in file,
+    sheet and row order, and given the defaults."""
+    defaults = load_defaults(table, 0)
+    sets = ", ".join(f"{c} = {v}" for c, v in defaults.items() if c != "episode_id")
+    if "episode_id" in defaults:
+        sets += ", episode_id = n.row_number"
+        source = (f"FROM (SELECT rowid AS rid, (SELECT coalesce(max(episode_id), 0) FROM {table.name} WHERE release_id = $release) "
+                  f"+ row_number() OVER (ORDER BY source_file, source_sheet NULLS FIRST, source_row) AS row_number "
+                  f"FROM {table.name} WHERE release_id = $release AND duplicate_rule IS NULL) n WHERE {table.name}.rowid = n.rid")
+    else:
+        source = "WHERE release_id = $release AND duplicate_rule IS NULL"
+    con.execute(f"UPDATE {table.name} SET {sets} {source}", params)
+
+
+def _repeated_people(table: Table, date_col: str | None = None) -> str:
+    """People (with ``date_col``: person and date) seen more than once in the release."""
+    keys = "person_id" + (f", {date_col}" if date_col else "")
+    not_null = " AND ".join(f"{k.strip()} IS NOT NULL" for k in keys.split(","))
+    return f"SELECT {keys} FROM {table.name} WHERE release_id = $release AND {not_null} GROUP BY ALL HAVING count(*) > 1"
 
 
 def _episode_flags_sql(table: Table) -> str:
-    """Narrow query (rowid → flags) over one release's arrests: the episode rule."""
+    """Narrow query (rowid → flags) over the arrests of people arrested more than once in one release: the episode
+    rule, for the rows of episodes of more than one row (every other row keeps its defaults)."""
     order = "t NULLS LAST, is_reprocessed, source_file, source_sheet NULLS FIRST, source_row"
     return f"""
     WITH base AS (
-      SELECT rowid AS rid, {_person_key()} AS pkey, apprehension_datetime AS t,
+      SELECT rowid AS rid, person_id AS pkey, apprehension_datetime AS t, episode_id AS own,
              coalesce(apprehension_method = '{REPROCESSED_METHOD}', FALSE) AS is_reprocessed,
              source_file, source_sheet, source_row
-      FROM {table.name} WHERE release_id = $release),
+      FROM {table.name} WHERE release_id = $release AND person_id IN (SELECT person_id FROM ({_repeated_people(table)}))),
     ordered AS (
       SELECT *, lag(t) OVER w AS prev_t, row_number() OVER w AS seq
       FROM base WINDOW w AS (PARTITION BY pkey ORDER BY {order})),
@@ -69,41 +102,34 @@ def _episode_flags_sql(table: Table) -> str:
       SELECT *, sum(CASE WHEN seq = 1 OR t IS NULL OR prev_t IS NULL
                          OR t - prev_t >= INTERVAL {EPISODE_GAP_HOURS} HOURS THEN 1 ELSE 0 END)
                 OVER (PARTITION BY pkey ORDER BY seq ROWS UNBOUNDED PRECEDING) AS ep_no
-      FROM ordered)
-    SELECT rid, dense_rank() OVER (ORDER BY pkey, ep_no) AS episode_id,
-           count(*) OVER (PARTITION BY pkey, ep_no) > 1 AS is_duplicate_likely,
-           row_number() OVER (PARTITION BY pkey, ep_no ORDER BY seq) = 1 AS is_episode_first
-    FROM episodes"""
-
-
-def _same_day_flags_sql(table: Table) -> str:
-    assert table.event is not None, f"{table.name} declares no event"
-    date_col = quote(table.event.removesuffix("_datetime") + "_date")
-    return f"""
-    SELECT rowid AS rid,
-           CASE WHEN person_id IS NULL OR {date_col} IS NULL THEN FALSE
-                ELSE count(*) OVER (PARTITION BY person_id, {date_col}) > 1 END AS is_duplicate_likely
-    FROM {table.name} WHERE release_id = $release"""
+      FROM ordered),
+    flagged AS (
+      SELECT rid, first_value(own) OVER e AS episode_id, count(*) OVER (PARTITION BY pkey, ep_no) > 1 AS is_duplicate_likely,
+             row_number() OVER e = 1 AS is_episode_first
+      FROM episodes WINDOW e AS (PARTITION BY pkey, ep_no ORDER BY seq))
+    SELECT * FROM flagged WHERE is_duplicate_likely"""
 
 
 def finalize_release(con, table: Table, release_id: str) -> None:
     """Fill in, for one release's rows of ``table``, the AOR code and the duplicate flags.
 
-    Flags are computed on a narrow projection and written with UPDATE: only these columns are
-    rewritten, never the whole rows.
+    Only the rows the rules flag are updated (the others keep the flags they were loaded with), and the flags are
+    computed on a narrow projection of the rows of people seen more than once: never the whole rows.
     """
     params = {"release": release_id}
     if table.aor_field:
         key = AOR_KEY_SQL.format(col=quote(table.aor_field))
         con.execute(f"UPDATE {table.name} SET aor_code = lk.aor_code FROM aor_lookup lk "
                     f"WHERE {table.name}.release_id = $release AND lk.aor_key = {key}", params)
+    _fill_defaults(con, table, params)
     if table.name == "core_arrests":
         con.execute(f"CREATE OR REPLACE TEMP TABLE dup_flags AS {_episode_flags_sql(table)}", params)
-        con.execute(f"UPDATE {table.name} SET episode_id = f.episode_id, is_duplicate_likely = f.is_duplicate_likely, "
-                    f"is_episode_first = f.is_episode_first, duplicate_rule = '{EPISODE_RULE}' "
-                    f"FROM dup_flags f WHERE {table.name}.rowid = f.rid")
+        con.execute(f"UPDATE {table.name} SET episode_id = f.episode_id, is_duplicate_likely = TRUE, "
+                    f"is_episode_first = f.is_episode_first FROM dup_flags f WHERE {table.name}.rowid = f.rid")
+        con.execute("DROP TABLE dup_flags")
     else:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE dup_flags AS {_same_day_flags_sql(table)}", params)
-        con.execute(f"UPDATE {table.name} SET is_duplicate_likely = f.is_duplicate_likely, duplicate_rule = '{SAME_DAY_RULE}' "
-                    f"FROM dup_flags f WHERE {table.name}.rowid = f.rid")
-    con.execute("DROP TABLE dup_flags")
+        assert table.event is not None, f"{table.name} declares no event"
+        date_col = quote(table.event.removesuffix("_datetime") + "_date")
+        con.execute(f"UPDATE {table.name} SET is_duplicate_likely = TRUE FROM ({_repeated_people(table, date_col)}) d "
+                    f"WHERE {table.name}.release_id = $release AND {table.name}.person_id = d.person_id "
+                    f"AND {table.name}.{date_col} = d.{date_col}", params)

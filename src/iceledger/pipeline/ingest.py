@@ -13,7 +13,7 @@ from pathlib import Path
 from iceledger.errors import BuildError, InputError, Location
 from iceledger.metadata import Table, insert_sql, table as table_meta
 from iceledger.pipeline import dedupe, release_values
-from iceledger.pipeline.ledger import atomic_ledger, build_lock, code_version, connect
+from iceledger.pipeline.ledger import atomic_ledger, build_lock, code_version, connect, insert_rows
 from iceledger.pipeline.places import resolve_record_places
 from iceledger.pipeline.releases import Manifest, ManifestFile, ReleaseStore, check_immutable, hash_files
 from iceledger.pipeline.summaries import RecordsSheet, check_summary
@@ -26,9 +26,8 @@ from iceledger.sources.step import Progress, no_progress as _noop
 from iceledger.validation import Finding
 
 WRONG_TABLE_RATIO = 1.5
-SLICE_ROWS = 131_072  # rows loaded per DuckDB statement: bounds the ledger's working memory
-# DuckDB's memory while chunks are loaded (it spills beyond): loads stream, and without a cap
-# DuckDB keeps about 300 MiB of written data per 500,000 rows, next to the sheet parser's gigabyte.
+# DuckDB's memory while files and sheets are loaded (it spills beyond): each is one streaming INSERT, and without
+# a cap DuckDB keeps about 300 MiB of written data per 500,000 rows, next to the sheet parser's gigabyte.
 LOAD_MEMORY_LIMIT = "256MB"
 
 
@@ -164,6 +163,8 @@ def load_release(con, manifest: Manifest, run_id: str, *, progress: Progress = _
     summaries: list[tuple[extract.SheetOutcome, list[RecordsSheet]]] = []
     era = manifest.era
     con.execute(f"SET memory_limit = '{LOAD_MEMORY_LIMIT}'")
+    next_base: dict[str, int] = {}  # per table: the release row number after its sheets so far (dedupe.load_defaults)
+    sheet_bases: dict[tuple[str, str | None], int] = {}
     for f in manifest.files:
         path = Path(f.path or f.name)
         hints = hints_of(f)
@@ -182,32 +183,36 @@ def load_release(con, manifest: Manifest, run_id: str, *, progress: Progress = _
             era = era or item.guess.era
             if forced:
                 _check_table(item, table, hints.columns)
-            ctx = LoadContext(con, manifest.release_id, run_id, era, manifest.id_namespace or era, manifest.synthetic,
-                              hints.columns)
             _check_event_column(item, table, plan_columns(item.headers, table, era, hints.columns))
             used_tables[table.name] = table
             file_tables.setdefault(f.name, set()).add(table.name)
             sheet = sheets.setdefault(item.sheet, SheetTotals(file_name=f.name, sheet=item.sheet, table=table.name,
                                                               header_row=item.header_row, note=f"{table.name} under the header on row {item.header_row}"))
             records.append(RecordsSheet(f.name, item.sheet, table.name, tuple(item.banner)))
-            for chunk in extract.slice_chunk(item, SLICE_ROWS):
-                res = load_chunk(ctx, chunk, table)
-                summary.tables.setdefault(table.name, TableTotals()).add(res)
-                sheet.add(res)
-                profiles.extend(res.profiles)
-                progress("chunk", name=f.name, sheet=chunk.sheet, rows=res.rows_read)
-                del chunk
-            del item  # a slice holds its whole sheet: let it go before the next sheet is parsed
+            # the sheet's rows are numbered after the rows of the table's earlier sheets (source_row - header_row is the
+            # row's place in the sheet, whichever of its chunks it comes in): the sheet's base is fixed at its first chunk
+            base = sheet_bases.setdefault((f.name, item.sheet), next_base.get(table.name, 0))
+            ctx = LoadContext(con, manifest.release_id, run_id, era, manifest.id_namespace or era, manifest.synthetic,
+                              hints.columns, dedupe.load_defaults(table, base - item.header_row))
+            res = load_chunk(ctx, item, table)
+            next_base[table.name] = max(next_base.get(table.name, 0), base + res.last_row - item.header_row)
+            summary.tables.setdefault(table.name, TableTotals()).add(res)
+            sheet.add(res)
+            profiles.extend(res.profiles)
+            progress("chunk", name=f.name, sheet=item.sheet, rows=res.rows_read)
+            del item  # the sheet's cells are freed before the next sheet is parsed
         _check_file(f.name, list(sheets.values()))
         summary.sheets.extend(sheets.values())
         summaries += [(o, records) for o in outcomes if o.kind == "summary"]
-    con.execute("RESET memory_limit")
     manifest.era = era
     summary.findings.extend(column_findings(profiles, era or ""))
     for table in used_tables.values():
         dedupe.finalize_release(con, table, manifest.release_id)
         summary.findings.extend(_release_values(con, table, manifest))
         summary.findings.extend(resolve_record_places(con, table, manifest.release_id))
+    # the cap holds through the release-wide updates too (duplicate flags, AOR codes, places): without it they took a
+    # 10M-row file's peak from 0.41 to 1.70 GiB (bench/RESULTS.md)
+    con.execute("RESET memory_limit")
     checks = []
     for outcome, records in summaries:
         rows, found = check_summary(con, run_id, manifest.release_id, outcome, records)
@@ -297,8 +302,7 @@ def _record_run(con, s: RunSummary, m: Manifest, started: dt.datetime, profiles:
             merged[key] = dict(p)
     cols = ["run_id", "release_id", "table_name", "source_file", "source_sheet", "column_position", "column_name",
             "field_name", "column_status", *counters]
-    con.executemany(f"INSERT INTO source_columns ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                    [[p[c] for c in cols] for p in merged.values()])
+    insert_rows(con, "source_columns", cols, [[p[c] for c in cols] for p in merged.values()])
     _insert(con, "build_findings", [[s.run_id, "ingest", fnd.severity, fnd.code, fnd.message, fnd.fix,
                                      json.dumps(fnd.detail, default=str), fnd.count] for fnd in s.findings])
 

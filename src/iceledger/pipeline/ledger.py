@@ -7,7 +7,7 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -20,6 +20,27 @@ from iceledger.metadata import create_all_sql
 from iceledger.settings import PROJECT_DIR, Settings
 
 TEMP_SUFFIX = ".tmp-"
+
+
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, cols: Sequence[str], rows: list[list]) -> None:
+    """Python rows into ``table``'s ``cols`` in one statement, through Arrow: DuckDB's executemany runs one statement
+    per row (about 2 ms each inside a large ledger's transaction; 15,000 landmarks took minutes). Values DuckDB casts
+    to the columns' types as an INSERT of VALUES would; rows Arrow cannot type go through executemany."""
+    if not rows:
+        return
+    import pyarrow as pa
+
+    names = ", ".join(cols)
+    try:
+        batch = pa.table({f"v{i}": pa.array([r[i] for r in rows]) for i in range(len(cols))})
+    except (pa.ArrowException, TypeError, ValueError):
+        con.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(cols))})", rows)
+        return
+    con.register("insert_rows_batch", batch)
+    try:
+        con.execute(f"INSERT INTO {table} ({names}) SELECT * FROM insert_rows_batch")
+    finally:
+        con.unregister("insert_rows_batch")
 
 
 def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:

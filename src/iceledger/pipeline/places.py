@@ -16,6 +16,7 @@ naming a detention facility need the facility registry likewise.
 from __future__ import annotations
 
 from iceledger.metadata import Table, quote, table as table_meta
+from iceledger.pipeline.ledger import insert_rows
 from iceledger.sources.lesa.cleaning import sql_str
 from iceledger.sources.places import STATES, absent, has_table, resolve_county_fips
 from iceledger.validation import Finding
@@ -79,9 +80,7 @@ def read_record_landmarks(con, table: Table, release_id: str) -> list[Finding]:
         rows.append([release_id, t, text, n, p.outcome, p.county_fips, p.state_code, list(p.candidates), list(p.basis),
                      list(p.facility_codes), p.note or None])
     con.execute(f"DELETE FROM record_landmarks WHERE release_id = {rel} AND table_name = {sql_str(t)}")
-    if rows:
-        cols = table_meta("record_landmarks").columns
-        con.executemany(f"INSERT INTO record_landmarks ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", rows)
+    insert_rows(con, "record_landmarks", table_meta("record_landmarks").columns, rows)
     placed = (0, 0)
     if "place_basis" in table.columns:
         con.execute(f"UPDATE {t} SET place_basis = 'fields' WHERE release_id = {rel} AND state_code IS NOT NULL")

@@ -157,7 +157,7 @@ def releases_page(request: Request):
                                for c in [None, *chosen["comparison_categories"]]])
         except IceledgerError:
             ctx["chosen"] = None
-    ctx["asked"] = bool(q.get("a") or q.get("b") or q.get("measure"))
+    ctx["comparison_asked"] = bool(q.get("a") or q.get("b") or q.get("measure"))
     return page(request, "releases.html", **ctx)
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 import duckdb
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from iceledger.metadata import create_all_sql, table
 from iceledger.pipeline import dedupe
@@ -63,3 +64,49 @@ def test_rows_without_person_or_time_are_their_own_episode(pid, hours):
 def test_different_people_never_share_an_episode():
     out = flags([(1, "A", 0, "Located"), (2, "B", 0, "Located")])
     assert out[0][1] != out[1][1] and not out[0][2]
+
+
+# The rule as it was computed before rows were loaded with their defaults (a window over every row of the release):
+# the oracle of the rewrite, which windows only the rows of people seen more than once.
+OLD_EPISODES = """
+WITH base AS (
+  SELECT source_row, coalesce(person_id, '~row:' || source_file || ':' || coalesce(source_sheet, '') || ':' ||
+         CAST(source_row AS VARCHAR)) AS pkey, apprehension_datetime AS t,
+         coalesce(apprehension_method = 'ERO Reprocessed Arrest', FALSE) AS is_reprocessed, source_file, source_sheet
+  FROM core_arrests),
+ordered AS (SELECT *, lag(t) OVER w AS prev_t, row_number() OVER w AS seq FROM base
+  WINDOW w AS (PARTITION BY pkey ORDER BY t NULLS LAST, is_reprocessed, source_file, source_sheet NULLS FIRST, source_row)),
+episodes AS (SELECT *, sum(CASE WHEN seq = 1 OR t IS NULL OR prev_t IS NULL OR t - prev_t >= INTERVAL 24 HOURS THEN 1 ELSE 0 END)
+  OVER (PARTITION BY pkey ORDER BY seq ROWS UNBOUNDED PRECEDING) AS ep_no FROM ordered)
+SELECT source_row, dense_rank() OVER (ORDER BY pkey, ep_no), count(*) OVER (PARTITION BY pkey, ep_no) > 1,
+       row_number() OVER (PARTITION BY pkey, ep_no ORDER BY seq) = 1
+FROM episodes ORDER BY source_row"""
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=st.lists(st.tuples(st.sampled_from([None, "A", "B", "C"]), st.one_of(st.none(), st.integers(0, 96)),
+                               st.sampled_from(["Located", "ERO Reprocessed Arrest"])), min_size=1, max_size=30),
+       with_defaults=st.booleans())
+def test_the_rule_on_repeated_people_only_gives_the_old_flags(rows, with_defaults):
+    con = duckdb.connect()
+    for sql in create_all_sql(("core",)):
+        con.execute(sql)
+    defaults = dedupe.load_defaults(table("core_arrests"), 0) if with_defaults else {}
+    cols = "".join(f", {c}" for c in defaults)
+    vals = "".join(f", {v}" for v in defaults.values())
+    for i, (pid, hours, method) in enumerate(rows, start=1):
+        when = None if hours is None else T0 + dt.timedelta(hours=hours)
+        con.execute(f"INSERT INTO core_arrests (release_id, source_file, source_sheet, source_row, person_id, "
+                    f"apprehension_datetime, apprehension_method{cols}) SELECT 'r', 'f.csv', NULL, ?, ?, ?, ?{vals} "
+                    f"FROM (SELECT ? AS source_row)", [i, pid, when, method, i])
+    old = con.execute(OLD_EPISODES).fetchall()
+    dedupe.ensure_aor_lookup(con)
+    dedupe.finalize_release(con, table("core_arrests"), "r")
+    new = con.execute("SELECT source_row, episode_id, is_duplicate_likely, is_episode_first FROM core_arrests "
+                      "ORDER BY source_row").fetchall()
+    assert [r[2:] for r in new] == [r[2:] for r in old]
+    # the same episodes (numbered otherwise: by the row that opens each)
+    same_old = {(a[0], b[0]) for a in old for b in old if a[1] == b[1]}
+    same_new = {(a[0], b[0]) for a in new for b in new if a[1] == b[1]}
+    assert same_new == same_old
+    assert all(r[1] is not None for r in new)

@@ -109,10 +109,11 @@ def reason_case(t: str, p: str, f: Field) -> str:
     """SQL CASE giving why a cell is NULL (NULL for a blank cell or a usable value)."""
     na = ", ".join(sql_str(x) for x in NOT_AVAILABLE)
     parts = [f"WHEN {t} IS NULL THEN NULL",
-             # contains() first: the regular expression only runs on cells that could match it
-             f"WHEN (contains({t}, 'b(') OR contains({t}, 'B(') OR contains({t}, '(b)') OR contains({t}, '(B)')) "
-             f"AND regexp_matches({t}, {sql_str(REDACTION_PATTERN)}) THEN 'redacted'",
-             f"WHEN upper({t}) IN ({na}) THEN 'not_available'"]
+             # cheap tests first (a parenthesis, then the markers' pairs): the regular expression only runs on cells
+             # that could match it, and only cells as short as a marker are upper-cased
+             f"WHEN contains({t}, '(') AND (contains({t}, 'b(') OR contains({t}, 'B(') OR contains({t}, '(b)') "
+             f"OR contains({t}, '(B)')) AND regexp_matches({t}, {sql_str(REDACTION_PATTERN)}) THEN 'redacted'",
+             f"WHEN strlen({t}) <= {max(len(x) for x in NOT_AVAILABLE)} AND upper({t}) IN ({na}) THEN 'not_available'"]
     if f.type != "VARCHAR":
         parts.append(f"WHEN {p} IS NULL THEN 'unparseable'")
         oor = out_of_range(p, f)

@@ -9,17 +9,20 @@ is never read: the format comes from its bytes, each sheet's table from its head
 
 from __future__ import annotations
 
+import tempfile
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from iceledger.errors import InputError, Location
 from iceledger.metadata.sql import quote, text
-from iceledger.sources.lesa import delimited, workbook
+from iceledger.sources.lesa import delimited, duckcsv, workbook
 from iceledger.sources.lesa.formats import FileFormat, sniff_format
 from iceledger.sources.lesa.headers import HEADER_SCAN_ROWS, HeaderGuess, find_header, normalize_header
 from iceledger.sources.lesa.summary import SummaryBlock, parse_summary
@@ -27,7 +30,7 @@ from iceledger.validation import Finding
 
 NOTES_MAX_ROWS = 500  # a sheet of one text cell per row, up to this many rows, is notes; longer ones are not
 
-__all__ = ["FileFormat", "sniff_format", "ReadHints", "RawChunk", "SheetOutcome", "read_file", "slice_chunk"]
+__all__ = ["FileFormat", "sniff_format", "ReadHints", "RawChunk", "SheetOutcome", "read_file"]
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,7 @@ class RawChunk:
     headers: list[str]
     guess: HeaderGuess
     data: pa.Table | None = None  # columns c0.., source_row
-    sql: str | None = None  # or a DuckDB SELECT producing the same columns
+    sql: str | None = None  # or a DuckDB SELECT producing the same columns (a whole file: Parquet, DuckDB's CSV reader)
     banner: list[str] = field(default_factory=list)  # the lines above the header (titles)
 
     @property
@@ -79,17 +82,19 @@ def column_names(n: int) -> list[str]:
 
 def read_file(path: Path, name: str, hints: ReadHints, findings: list[Finding], *, con=None,
               ahead: int = 1) -> Iterator[RawChunk | SheetOutcome]:
-    """Every chunk of records and every other sheet of one file, whatever its format."""
+    """Every chunk of records and every other sheet of one file, whatever its format. With a DuckDB connection,
+    Parquet and (where it reads them exactly as delimited.py would) delimited text come as one chunk of SQL over the
+    whole file; the next item is read only once the consumer has loaded this one (a temporary file may back it)."""
     fmt = sniff_format(path, name)
     if fmt.kind == "xlsx":
         yield from _read_workbook(path, name, hints, findings, ahead)
     elif fmt.kind == "parquet":
         yield read_parquet_chunk(con, path, file_name=name, hints=hints)
     else:
-        yield from _read_text(path, name, fmt, hints, findings)
+        yield from _read_text(path, name, fmt, hints, findings, con)
 
 
-def _read_text(path: Path, name: str, fmt: FileFormat, hints: ReadHints, findings: list[Finding]) -> Iterator[RawChunk]:
+def _read_text(path: Path, name: str, fmt: FileFormat, hints: ReadHints, findings: list[Finding], con) -> Iterator[RawChunk]:
     head = delimited.read_head_layout(path, fmt, name, delimiter=hints.delimiter, encoding=hints.encoding,
                                       table=hints.table, columns=hints.columns)
     text = f"read as {fmt.describe()}: {head.layout.describe()}, header on row {head.layout.header_index + 1}"
@@ -102,8 +107,35 @@ def _read_text(path: Path, name: str, fmt: FileFormat, hints: ReadHints, finding
         findings.append(Finding("info", "text_layout", f"1 file {text}", "if any of this is wrong, set it with "
                                 "--delimiter or --encoding (or the manifest's delimiter and encoding)",
                                 detail={"layout": text, "files": [name]}, count=1))
+    header_row = head.layout.header_index + 1
+    if con is not None:
+        with tempfile.TemporaryDirectory(prefix="iceledger-text-") as tmp:
+            sql = _duckdb_body(con, path, fmt, head, Path(tmp))
+            if sql is not None:
+                yield RawChunk(name, None, header_row, list(head.headers), head.guess, sql=sql, banner=head.banner)
+                return
     for data, headers in delimited.body_rows(path, fmt, name, head):
-        yield RawChunk(name, None, head.layout.header_index + 1, list(headers), head.guess, data=data, banner=head.banner)
+        yield RawChunk(name, None, header_row, list(headers), head.guess, data=data, banner=head.banner)
+
+
+def _duckdb_body(con, path: Path, fmt: FileFormat, head: delimited.TextHead, workdir: Path) -> str | None:
+    """SQL reading the body with DuckDB's CSV reader, or None when it would not read it as delimited.py does
+    (duckcsv.py says when), or refuses it: delimited.py then reads the file, and reports what is wrong with it."""
+    try:
+        plain = duckcsv.plain_text(path, fmt, head, workdir)
+    except (OSError, EOFError, zipfile.BadZipFile):
+        return None
+    if plain is None:
+        return None
+    header_sql, every_sql = duckcsv.check_sql(plain, head)
+    try:
+        first = con.execute(header_sql).fetchall()
+        con.execute(every_sql).fetchall()
+    except duckdb.Error:
+        return None
+    if not first or ["" if c is None else c.strip() for c in first[0]] != head.headers:
+        return None
+    return duckcsv.body_sql(plain, head)
 
 
 def _read_workbook(path: Path, name: str, hints: ReadHints, findings: list[Finding], ahead: int):
@@ -175,16 +207,6 @@ def _records(file_name: str, sheet: str, cells: pa.Table, head: list[list[object
     data = pa.table(cols + extra + [rownum], names=column_names(n + len(extra)) + ["source_row"])
     return RawChunk(file_name, sheet, guess.row_index + 1, headers + extra_headers, guess, data=data,
                     banner=[b for b in banner if b])
-
-
-def slice_chunk(chunk: RawChunk, rows: int) -> Iterator[RawChunk]:
-    """A chunk cut into slices of at most ``rows`` rows (zero-copy), to bound the ledger's working memory."""
-    if chunk.data is None or chunk.data.num_rows <= rows:
-        yield chunk
-        return
-    for start in range(0, chunk.data.num_rows, rows):
-        yield RawChunk(chunk.file_name, chunk.sheet, chunk.header_row, chunk.headers, chunk.guess,
-                       data=chunk.data.slice(start, rows), banner=chunk.banner)
 
 
 def read_parquet_chunk(con, path: Path, *, file_name: str | None = None, hints: ReadHints = ReadHints()) -> RawChunk:
