@@ -46,7 +46,7 @@ def build_publication(home: Path) -> None:
     from iceledger.demo import run_demo
     from iceledger.settings import load_settings
 
-    run_demo(load_settings(home).ensure(), scale=0.1)
+    run_demo(load_settings(home).ensure(), scale=0.2, real=False)
 
 
 async def _fetch(reader, writer, port: int, path: str, *, body: bool = False):
@@ -198,7 +198,7 @@ def main() -> None:
         home = args.home
         if home is None:
             home = Path(tmp) / "home"
-            print("building a small SYNTHETIC publication (demo scale 0.1)...", flush=True)
+            print("building a small SYNTHETIC publication (demo scale 0.2)...", flush=True)
             build_publication(home)
         result = run_server_and_load(home.resolve(), args.requests, args.concurrency)
     ok = result["rps"] >= TARGET_RPS and result["p95_ms"] <= TARGET_P95_MS and result["errors"] == 0

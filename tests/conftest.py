@@ -46,17 +46,19 @@ def registry_build(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def real(tmp_path_factory, registry_build):
-    """The registries (``registry_build``) and both bundled real releases ingested as a user would, once per session:
-    (settings, {release: run summary}, {release: seconds}). Read it, never write to it."""
+    """The registries (``registry_build``) and both bundled real releases ingested after them as a user would, in
+    the demo's order (the national release last, so the newer), once per session: (settings, {release: run
+    summary}, {release: seconds}). Read it, never write to it: tests that add releases copy it first (copy_home)."""
     import time
 
+    from iceledger.demo import REAL_RELEASES
     from iceledger.pipeline.ingest import ingest
     from iceledger.pipeline.releases import load_manifest
     from iceledger.settings import DATA_DIR
 
     settings = copy_home(registry_build[0], tmp_path_factory.mktemp("real-records") / "home")
     runs, seconds = {}, {}
-    for rid in ("uwchr-seattle-uw-v-dhs", "uwchr-2019-icfo-53623"):
+    for rid in REAL_RELEASES:
         start = time.perf_counter()
         runs[rid] = ingest(settings, load_manifest(DATA_DIR / "records" / rid / "release.yaml"))
         seconds[rid] = time.perf_counter() - start
@@ -99,3 +101,27 @@ def client(published):
 
     return TestClient(create_app(published, True))
 
+
+@pytest.fixture(scope="session")
+def real_published(real, tmp_path_factory):
+    """The demo on real records, as a user builds it by hand: the `real` home, the demo's synthetic sample
+    (scale 0.1: only the later layouts, FY2023 on) ingested on top, then `iceledger publish`."""
+    from iceledger.demo import demo_releases, synthesize_release
+    from iceledger.pipeline.ingest import ingest
+    from iceledger.publish.build import publish
+
+    settings = copy_home(real[0], tmp_path_factory.mktemp("real-published") / "home")
+    for rid, era, tables in demo_releases(real=True):
+        ingest(settings, synthesize_release(rid, era, tables, settings.home / "synthetic" / rid, scale=0.1))
+    publish(settings)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def real_client(real_published):
+    """The real API app (with the web router) over the demo published from real records."""
+    from fastapi.testclient import TestClient
+
+    from iceledger.server import create_app
+
+    return TestClient(create_app(real_published, True))

@@ -101,6 +101,13 @@ def server(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def real_server(real_published):
+    """The app over the demo published from ICE's real records (tests/conftest.py: real_published)."""
+    with serve(real_published) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
 def browser():
     require_browser()
     from playwright.sync_api import sync_playwright
@@ -141,12 +148,21 @@ class Watched:
         return [v for v in found if v["impact"] in ("serious", "critical")]
 
 
+def _desktop(browser, base: str):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    yield Watched(context.new_page(), base)
+    context.close()
+
+
 @pytest.fixture
 def watched(browser, server):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    w = Watched(context.new_page(), server)
-    yield w
-    context.close()
+    yield from _desktop(browser, server)
+
+
+@pytest.fixture
+def real_watched(browser, real_server):
+    """A desktop page of the demo published from ICE's real records."""
+    yield from _desktop(browser, real_server)
 
 
 @pytest.fixture

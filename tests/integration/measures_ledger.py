@@ -204,10 +204,11 @@ def add_test_registries(path: Path) -> None:
     _insert(con, "ref_designation_lists", [dict(designation_list_id="test-list", designated_by="TEST",
                                                 designation_date=dt.date(2025, 1, 20), designation_kind="sanctuary_list")])
     _insert(con, "ref_policy_designations", [dict(designation_id="test-list:wa", designation_list_id="test-list", jurisdiction_id="wa")])
-    _insert(con, "ref_operations", [dict(operation_slug="test-op", operation_name="Test operation",
+    _insert(con, "ref_operations", [dict(operation_slug="test-op", operation_name="Test operation", announced_count=61,
+                                         total_figure_id="test-op-total",
                                          operation_start_date=dt.date(2025, 1, 19), operation_end_date=dt.date(2025, 1, 21))])
-    _insert(con, "ref_operation_places", [dict(operation_slug="test-op", place_seq=1, aor_code="SEA"),
-                                          dict(operation_slug="test-op", place_seq=2, aor_code="BAL")])
+    _insert(con, "ref_operation_places", [dict(operation_slug="test-op", place_seq=1, aor_code="SEA", announced_count=33),
+                                          dict(operation_slug="test-op", place_seq=2, aor_code="BAL", announced_count=28)])
     _insert(con, "ref_population", [dict(population_place_level="aor", population_place_code="SEA", population_year=y,
                                          resident_population=n, population_basis="given") for y, n in [(2023, 900_000), (2025, 1_000_000)]])
     con.close()

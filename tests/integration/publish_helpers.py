@@ -1,5 +1,5 @@
 """One small published home per test session, built with the real pipeline: the demo's registries
-and a SYNTHETIC sample (scale 0.05), some hostile values planted in the ledger, then published.
+and a SYNTHETIC sample (scale 0.1), some hostile values planted in the ledger, then published.
 
 Planted values (test-only edits of the ledger before publishing): a registry row named like a
 script and like a spreadsheet formula, which the API and the downloads must render inert, and
@@ -40,7 +40,7 @@ def published_home(base: Path) -> Settings:
     """A home with ledger.duckdb and public.duckdb, built once per session and copied per caller."""
     if "home" not in _BUILT:
         settings = load_settings(base / "published-home").ensure()
-        run_demo(settings, scale=0.05, publish=False)
+        run_demo(settings, scale=0.1, real=False, publish=False)
         plant_hostile_values(settings)
         publish(settings, max_small_share=1.0)  # every declared family, however thin: the whole lattice is exercised
         _BUILT["home"] = settings.home

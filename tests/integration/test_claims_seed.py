@@ -39,7 +39,7 @@ def results(fresh):
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     settings = load_settings(tmp_path_factory.mktemp("claims-demo") / "home").ensure()
-    run_demo(settings, scale=0.05)
+    run_demo(settings, scale=0.1, real=False)
     return settings
 
 

@@ -156,6 +156,9 @@ def test_operation_from_the_registry(home, tmp_path):
     add_test_registries(settings.ledger_path)
     r = operation_window(WindowSpec(operation="test-op", weeks=2), home=settings.home)
     assert {x["aor_code"]: x["window_n"] for x in r.rows} == {"BAL": 0, "SEA": 1}
+    assert {x["aor_code"]: x["announced"] for x in r.rows} == {"BAL": 28, "SEA": 33} and r.columns[-1] == "announced"
+    assert r.provenance["announced"] == {"operation": "test-op", "total": 61, "figure_id": "test-op-total",
+                                         "by_aor": {"SEA": 33, "BAL": 28}}
     assert r.provenance["window"]["from"] == D(2025, 1, 19) and any("test-op" in n for n in r.notes)
     with pytest.raises(InputError):
         WindowSpec.parse({"date_from": "2025-01-01", "date_to": "2025-01-10"})

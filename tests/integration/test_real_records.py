@@ -2,7 +2,7 @@
 ICE counts them: ICE's published figures and the Seattle workbook's own Summary sheet are the oracles.
 
 The national release (FOIA 2019-ICFO-53623, about 2.7 million rows) takes about a minute to ingest
-on the 2-core machine; the ``real`` fixture (conftest.py) does it once for the whole session.
+on the 2-core machine; the session fixture ``real`` (tests/conftest.py) does it once for every test.
 """
 
 from __future__ import annotations

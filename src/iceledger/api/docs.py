@@ -67,7 +67,10 @@ def render_api_markdown() -> str:
              "`{\"ok\": false, \"error\": {\"code\", \"message\", \"fix\", \"location\"}, \"meta\": {...}}` with status 400 "
              "(a parameter or value is wrong: the message names it, the fix lists what is allowed), 404, 405, 414 or 500. "
              "`meta` says the publication, the mode (`public` or `local_analyst`), whether figures are exact and whether "
-             "anything is synthetic. Responses carry an ETag (answer `If-None-Match` with 304) and Cache-Control.", ""]
+             "the publication holds synthetic series (`has_synthetic`). An answer whose own rows include synthetic ones "
+             "adds `synthetic_notice`; counts (`/tabulations`, `/timeseries`) add `series`: per run of fiscal years, "
+             "ICE's records or the synthetic sample, the releases and their citations. Every count row carries "
+             "`is_synthetic`. Responses carry an ETag (answer `If-None-Match` with 304) and Cache-Control.", ""]
     for path, ops in sorted(spec["paths"].items()):
         op = ops.get("get")
         if not op:

@@ -13,11 +13,14 @@ from iceledger.cli.common import HomeOption, console, handles_errors, settings_f
 def demo(
     home: Path | None = HomeOption,
     scale: float = typer.Option(1.0, "--scale", help="Scale the synthetic sample's row counts."),
+    synthetic_only: bool = typer.Option(False, "--synthetic-only",
+                                        help="Leave out ICE's bundled real releases: a small, all-SYNTHETIC demo."),
     serve: bool = typer.Option(True, "--serve/--no-serve", help="Serve the dashboard when the build is done."),
     port: int = typer.Option(8000, "--port"),
 ):
-    """Build the ledger from bundled real data plus a labelled SYNTHETIC sample, publish it through the
-    disclosure gate, then serve the dashboard and API from the public database."""
+    """Build the ledger from ICE's bundled real releases and registries, plus a labelled SYNTHETIC sample where
+    no real release reaches (detainers, FY2023 on), publish it through the disclosure gate, then serve the
+    dashboard and API from the public database."""
     from iceledger.cli.ledger import _progress_bar
     from iceledger.demo import run_demo
     from iceledger.pipeline.ledger import open_ledger
@@ -26,7 +29,7 @@ def demo(
     settings = settings_for(home)
     bar, report = _progress_bar()
     with bar:
-        result = run_demo(settings, scale=scale, progress=report)
+        result = run_demo(settings, scale=scale, real=not synthetic_only, progress=report)
     rep = result["build"]
     console.print(f"ledger built at {settings.ledger_path} ({rep.counts()['warning']} warnings, {rep.counts()['error']} errors)")
     con = open_ledger(settings)

@@ -28,7 +28,7 @@ def _progress_bar():
         elif kind == "chunk":
             bar.advance(task, info.get("rows", 0))
             bar.update(task, description=f"{info['name']} · {info.get('sheet') or ''}")
-        elif kind in ("step", "release"):
+        elif kind in ("step", "release", "synth"):
             bar.update(task, description=f"{kind} {info['name']}")
         elif kind == "hashing":
             bar.update(task, description=f"hashing {info['files']} files")

@@ -84,6 +84,10 @@ def render(result, *, show_sql: bool = False) -> None:
         label = " SYNTHETIC" if rel["is_synthetic"] else ""
         console.print(f"release {rel['release_id']}{label} · era {rel['era']} · runs "
                       f"{', '.join(r['run_id'] for r in rel['runs']) or '—'} · {files}", highlight=False, markup=False)
+        if rel.get("citation"):
+            console.print(f"  source: {rel['citation']}", highlight=False, markup=False)
+    if result.kind == "window":
+        _render_window(prov)
     d = prov.get("date")
     if d:
         by = d.get("rows_by_basis")
@@ -108,6 +112,18 @@ def render(result, *, show_sql: bool = False) -> None:
     if show_sql:
         for s in prov.get("sql", []):
             console.print(f"-- {s['purpose']}\n{s['sql']};", highlight=False, markup=False)
+
+
+def _render_window(prov: dict) -> None:
+    """The window's overall line, beside the announced total when the window is an operation's."""
+    o, w = prov["overall"], prov["window"]
+    line = (f"all areas: {_cell(o['window_n'])} on {w['from']}..{w['to']} against a mean of {_cell(o['baseline_mean'])} on the "
+            f"same weekdays of the {w['weeks']} weeks before ({_cell(o['baseline_weeks'])}, oldest first); excess "
+            f"{_cell(o['excess'])}")
+    a = prov.get("announced")
+    if a and a.get("total") is not None:
+        line += f"; announced for operation {a['operation']}: {_cell(a['total'])}" + (f" (figure {a['figure_id']})" if a.get("figure_id") else "")
+    console.print(line, highlight=False, markup=False)
 
 
 def _run(settings, engine: str, parquet: Path | None, fn, spec):

@@ -62,11 +62,12 @@ def _releases_detail(engine, frames: list[Frame]) -> list[dict]:
         if r["release_id"] in runs and (r["rows_loaded"] or 0) > 0:
             runs[r["release_id"]].append({"run_id": r["run_id"], "code_version": r["code_version"]})
     info = {r.release_id: r for f in frames for r in f.selection.chosen}
+    cites = {r["release_id"]: r.get("release_citation") for r in engine.small("releases")}
     out = []
     for rid in ids:
         r = info[rid]
         out.append({"release_id": rid, "era": r.era, "namespace": r.namespace, "is_synthetic": r.is_synthetic,
-                    "received_date": r.received_date, "files": files[rid], "runs": runs[rid]})
+                    "received_date": r.received_date, "citation": cites.get(rid), "files": files[rid], "runs": runs[rid]})
     return out
 
 

@@ -2,7 +2,9 @@
 against the same weekdays in each of the N weeks before (mean, lowest and highest week).
 
 The window may come from the operations registry (``operation: safe-city-2017``): its dates, and
-its areas as an aor_code filter. Baseline weeks are the window moved back 7, 14, ... 7N days.
+its areas as an aor_code filter; counted by AOR, each row then carries the count the operation's
+announcement gave for the area (``announced``), and the overall row the announced total. Baseline
+weeks are the window moved back 7, 14, ... 7N days.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ def operation_window(spec: WindowSpec | dict, *, engine: Engine | None = None, h
         return run_window(eng, spec)
 
 
-def _from_operation(eng, spec: WindowSpec, notes: list[str]) -> WindowSpec:
+def _from_operation(eng, spec: WindowSpec, notes: list[str]) -> tuple[WindowSpec, dict]:
+    """The spec with the operation's window and areas, and what was announced (total, per AOR)."""
     ops = registry_table(eng, "operations")
     rows = eng.rows(ops.filter(ops.operation_slug == spec.operation))
     if not rows:
@@ -35,20 +38,25 @@ def _from_operation(eng, spec: WindowSpec, notes: list[str]) -> WindowSpec:
     op = rows[0]
     update = {"date_from": spec.date_from or op["start_date"], "date_to": spec.date_to or op["end_date"]}
     places = registry_table(eng, "operation_places", required=False)
-    if places is not None and "aor_code" not in spec.where:
-        codes = sorted({r["aor_code"] for r in eng.rows(places.filter(places.operation_slug == spec.operation)) if r["aor_code"]})
-        if codes:
-            update["where"] = {**spec.where, "aor_code": codes}
+    listed = eng.rows(places.filter(places.operation_slug == spec.operation)) if places is not None else []
+    announced = {"operation": spec.operation, "total": op["announced_count"], "figure_id": op["figure_id"], "by_aor": {}}
+    for r in listed:
+        if r["aor_code"] and r["announced_count"] is not None:
+            announced["by_aor"][r["aor_code"]] = announced["by_aor"].get(r["aor_code"], 0) + r["announced_count"]
+    codes = sorted({r["aor_code"] for r in listed if r["aor_code"]})
+    if codes and "aor_code" not in spec.where:
+        update["where"] = {**spec.where, "aor_code": codes}
     notes.append(f"window and areas of operation {spec.operation} from the operations registry (source {op['source_id']})")
     data = {**spec.model_dump(), **update, "operation": None}
     out = WindowSpec.parse(data)
-    return out.model_copy(update={"operation": spec.operation})
+    return out.model_copy(update={"operation": spec.operation}), announced
 
 
 def run_window(eng: Engine, spec: WindowSpec) -> MeasureResult:
     notes: list[str] = []
+    announced = None
     if spec.operation:
-        spec = _from_operation(eng, spec, notes)
+        spec, announced = _from_operation(eng, spec, notes)
     lo, hi = spec.date_from, spec.date_to
     assert lo is not None and hi is not None  # a window spec has both ends (WindowSpec)
     length = (hi - lo).days + 1
@@ -86,12 +94,19 @@ def run_window(eng: Engine, spec: WindowSpec) -> MeasureResult:
 
     rows = sort_rows(rows, spec.by)
     overall = _row(spec, (), totals)
+    columns = [*spec.by, *COLUMNS]
+    if announced and spec.by == ["aor_code"]:
+        for r in rows:
+            r["announced"] = announced["by_aor"].get(r["aor_code"])
+        columns.append("announced")
     sql = [{"purpose": "window", "sql": eng.sql(expr)}, {"purpose": "quality", "sql": eng.sql(qual_expr)}]
     extra = {"window": {"from": lo, "to": hi, "days": length, "weeks": spec.weeks, "baseline_from": base},
              "overall": {k: overall[k] for k in COLUMNS}, "date": {"column": frame.subject.date_column,
                                                                      "basis": frame.subject.date_basis}}
+    if announced:
+        extra["announced"] = announced
     prov = build_provenance(eng, [frame], sql, quality, notes, extra)
-    return MeasureResult("window", spec.model_dump(mode="json"), [*spec.by, *COLUMNS], rows, prov)
+    return MeasureResult("window", spec.model_dump(mode="json"), columns, rows, prov)
 
 
 def _row(spec: WindowSpec, key: tuple, weeks: dict[int, int]) -> dict:

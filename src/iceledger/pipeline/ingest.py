@@ -15,7 +15,7 @@ from iceledger.metadata import Table, insert_sql, table as table_meta
 from iceledger.pipeline import dedupe, release_values
 from iceledger.pipeline.ledger import atomic_ledger, build_lock, code_version, connect, insert_rows
 from iceledger.pipeline.places import resolve_record_places
-from iceledger.pipeline.releases import Manifest, ManifestFile, ReleaseStore, check_immutable, hash_files
+from iceledger.pipeline.releases import Manifest, ManifestFile, ReleaseStore, check_immutable, hash_files, now_utc
 from iceledger.pipeline.summaries import RecordsSheet, check_summary
 from iceledger.settings import Settings
 from iceledger.sources.lesa import extract
@@ -34,10 +34,6 @@ LOAD_MEMORY_LIMIT = "256MB"
 def new_run_id(prefix: str = "run") -> str:
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     return f"{prefix}-{stamp}-{secrets.token_hex(3)}"
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 TableTotals = RowCounts  # a table's counts over a run (the one counters type, from lesa/transform.py)
@@ -155,7 +151,7 @@ def load_release(con, manifest: Manifest, run_id: str, *, progress: Progress = _
     ``low_memory`` parses one sheet at a time instead of reading the next sheet of a workbook while
     this one loads: a lower peak on large workbooks, for a longer load (bench/RESULTS.md)."""
     summary = RunSummary(run_id, manifest.release_id, "succeeded")
-    started = _now()
+    started = now_utc()
     dedupe.ensure_aor_lookup(con)
     profiles: list[dict] = []
     used_tables: dict[str, Table] = {}
@@ -251,8 +247,8 @@ def _insert(con, table: str, rows: list[list]) -> None:
 def _record_release(con, m: Manifest, file_tables: dict[str, set[str]]) -> None:
     cov = m.coverage
     _insert(con, "releases", [[m.release_id, m.agency, m.foia_request, m.received_date, m.era, m.namespace(), m.licence,
-                               m.description, m.synthetic, m.sha256(), _now(), m.aor, cov.date_from if cov else None,
-                               cov.date_to if cov else None]])
+                               m.description, m.synthetic, m.sha256(), m.registered_at or now_utc(), m.aor,
+                               cov.date_from if cov else None, cov.date_to if cov else None, m.citation]])
     rows = []
     for f in m.files:
         path = Path(f.path or f.name)
@@ -283,7 +279,7 @@ def release_choices(m: Manifest) -> list[list]:
 
 def _record_run(con, s: RunSummary, m: Manifest, started: dt.datetime, profiles: list[dict], checks: list[list]) -> None:
     tot = s.totals
-    _insert(con, "ingest_runs", [[s.run_id, m.release_id, started, _now(), code_version(), s.status,
+    _insert(con, "ingest_runs", [[s.run_id, m.release_id, started, now_utc(), code_version(), s.status,
                                   [f.sha256 for f in m.files], tot.rows_read, tot.rows_loaded, tot.rows_quarantined,
                                   tot.values_quarantined, tot.balanced]])
     _insert(con, "ingest_run_tables", [[s.run_id, m.release_id, name, t.rows_read, t.rows_loaded, t.rows_quarantined,
@@ -329,6 +325,7 @@ def ingest(settings: Settings, manifest: Manifest, *, encoding: str | None = Non
     if existing is not None and check_immutable(existing, manifest):
         return _record_unchanged(settings, manifest)
     run_id = new_run_id()
+    manifest.registered_at = now_utc()  # the ledger and the store keep the same time (ReleaseStore.all)
     with atomic_ledger(settings, fresh=False) as con:
         summary = load_release(con, manifest, run_id, progress=progress, low_memory=low_memory)
         store.save(manifest)
@@ -342,7 +339,7 @@ def _record_unchanged(settings: Settings, manifest: Manifest) -> RunSummary:
     with build_lock(settings):
         con = connect(settings.ledger_path)
         try:
-            now = _now()
+            now = now_utc()
             con.execute(insert_sql("ingest_runs", run_status="'unchanged'", rows_read="0", rows_loaded="0",
                                    rows_quarantined="0", values_quarantined="0", is_balanced="TRUE"),
                         [run_id, manifest.release_id, now, now, code_version(), [f.sha256 for f in manifest.files]])

@@ -8,7 +8,7 @@ import codecs
 import datetime as dt
 import hashlib
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -19,6 +19,10 @@ from iceledger.sources.step import sha256_of
 
 RELEASE_ID_PATTERN = field_("release_id").pattern  # declared in metadata/fields/provenance.yaml
 DELIMITER_NAMES = {"comma": ",", "pipe": "|", "tab": "\t", "semicolon": ";", "\\t": "\t"}
+
+
+def now_utc() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def canonical_table(name: str) -> str:
@@ -111,8 +115,10 @@ class Manifest(BaseModel):
     synthetic: bool
     aor: str | None = None  # the AOR of every row, for a release of one AOR without an AOR column
     coverage: Coverage | None = None  # the period the release says it covers
+    citation: str | None = None  # how to cite the release wherever its counts are shown
     files: list[ManifestFile]
     synthetic_truth: dict | None = None  # for synthetic releases: what the generator planted (tests compare)
+    registered_at: dt.datetime | None = None  # set by the store when the release is first ingested; not part of its hash
 
     @field_validator("era")
     @classmethod
@@ -144,7 +150,8 @@ class Manifest(BaseModel):
         return out
 
     def sha256(self) -> str:
-        return hashlib.sha256(self.model_dump_json(exclude={"files": {"__all__": {"path"}}}).encode()).hexdigest()
+        exclude: dict[str, Any] = {"registered_at": True, "files": {"__all__": {"path"}}}
+        return hashlib.sha256(self.model_dump_json(exclude=exclude).encode()).hexdigest()
 
 
 def load_manifest(path: Path) -> Manifest:
@@ -201,7 +208,9 @@ def hash_files(m: Manifest) -> None:
 
 
 class ReleaseStore:
-    """Manifests of ingested releases, one folder per release id under the ledger home."""
+    """Manifests of ingested releases, one folder per release id under the ledger home, each with the
+    time it was first ingested, so that a rebuild registers them in the same order (the release
+    ingested last stays the newer one; docs/measures.md)."""
 
     def __init__(self, settings: Settings):
         self.root = settings.releases_dir
@@ -214,10 +223,12 @@ class ReleaseStore:
         return Manifest.model_validate_json(p.read_text()) if p.exists() else None
 
     def all(self) -> list[Manifest]:
-        out = [Manifest.model_validate_json(p.read_text()) for p in sorted(self.root.glob("*/manifest.json"))]
-        return out
+        """Every stored manifest, in the order the releases were first ingested (then by id)."""
+        out = [Manifest.model_validate_json(p.read_text()) for p in self.root.glob("*/manifest.json")]
+        return sorted(out, key=lambda m: (m.registered_at or dt.datetime.min, m.release_id))
 
     def save(self, m: Manifest) -> None:
+        m.registered_at = m.registered_at or now_utc()
         p = self.path(m.release_id)
         p.parent.mkdir(parents=True, exist_ok=True)
         tmp = p.with_suffix(".json.tmp")

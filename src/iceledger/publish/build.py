@@ -27,6 +27,7 @@ from iceledger.publish.codes import ValueLists
 from iceledger.publish.comparisons import comparison_rows, release_table_rows
 from iceledger.publish.history import History, cell_key
 from iceledger.publish.lattice import load_lattice, load_policy
+from iceledger.publish.series import ORIGINS, in_scope, plan_series, synthetic_note
 from iceledger.publish.suppress import suppress
 from iceledger.publish.tabulate import count_measure
 from iceledger.publish.windows import window_key, window_rows
@@ -176,37 +177,49 @@ def publish(settings: Settings, *, threshold: int | None = None, exact: bool = F
         for t in tables().values():
             if t.kind == "public":
                 con.execute(create_table_sql(t))
-        has_synthetic, notes, audit, lattice_rows, sources = False, [], [], [], []
+        has_synthetic, notes, audit, lattice_rows, sources, series = False, [], [], [], [], []
         gate = _Gate(threshold, history)
         try:
             counted = []
             for m in lat.measures.values():
                 progress("step", name=f"publish: count {m.name}")
-                counts = count_measure(engine, lat, m, progress, threshold, max_small_share)
-                report.extend(counts.findings)
-                notes += [f.message for f in counts.findings if f.severity != "info" or f.code == "family_coarsened"]
-                counted.append((m, counts, gate.submit(lat, m, counts.cubes)))
-            for m, counts, pending in counted:
+                plan, found = plan_series(engine, m)
+                report.extend(found)
+                notes += [f.message for f in found]
+                for synthetic, years in plan.items():  # one series per origin (series.py)
+                    counts = count_measure(engine, lat, m, progress, threshold, max_small_share, ORIGINS[synthetic],
+                                           set(years))
+                    for f in counts.findings:
+                        f.message = ("SYNTHETIC series: " if synthetic else "") + f.message
+                    report.extend(counts.findings)
+                    notes += [f.message for f in counts.findings if f.severity != "info" or f.code == "family_coarsened"]
+                    counted.append((m, synthetic, years, counts, gate.submit(lat, m, counts.cubes)))
+            rows_of: dict[str, list[dict]] = {}
+            for m, synthetic, years, counts, pending in counted:
                 progress("step", name=f"publish: suppress {m.name}")
                 outcome = gate.result(pending)
-                rows = []
-                for fy, cube in counts.cubes.items():
-                    rows += cellrows.rows_for_cube(lat, m, fy, cube, outcome[fy], counts.is_synthetic, threshold)
+                rows = [r for fy, cube in counts.cubes.items()
+                        for r in cellrows.rows_for_cube(lat, m, fy, cube, outcome[fy], synthetic, threshold)
+                        if in_scope(lat, r, years[fy].aor_codes)]
                 shown.update((cellrows.row_key(r), r["event_count"]) for r in rows if not r["is_suppressed"])
                 published_cells += [r for r in rows if r["time_grain"] == "month"]
-                n = _insert(con, "out_tabulations", rows)
-                audit += cellrows.audit_rows(m.name, rows, outcome, counts.cubes)
-                lattice_rows += cellrows.lattice_rows(m, rows, counts.is_synthetic)
+                rows_of.setdefault(m.name, []).extend(rows)
+                lattice_rows += cellrows.lattice_rows(m, rows, synthetic)
                 sources.append(cellrows.source_row(m.name, counts))
-                has_synthetic |= counts.is_synthetic and n > 0
+                series += [years[fy].row() for fy in sorted(counts.cubes)]
                 if any(o.fallback for o in outcome.values()):
                     report.add(Finding("warning", "cube_fully_withheld", f"{m.name}: in some fiscal years no protecting "
                                        "pattern was found and every non-zero cell was withheld"))
+            for name, rows in rows_of.items():  # a measure's two series in one audit
+                _insert(con, "out_tabulations", rows)
+                audit += cellrows.audit_rows(name, rows)
+                has_synthetic |= any(r["is_synthetic"] for r in rows)
         finally:
             gate.close()
         _insert(con, "out_suppression_audit", audit)
         _insert(con, "out_lattice", lattice_rows)
         _insert(con, "out_measure_sources", sources)
+        _insert(con, "out_series", series)
         _insert(con, "out_categories", [{"category_name": k, "category_description": v} for k, v in lat.categories.items()])
         for copy_name, source in LEDGER_COPIES.items():
             _copy_from_ledger(ledger, con, source, copy_name, list(table(copy_name).columns))
@@ -214,8 +227,9 @@ def publish(settings: Settings, *, threshold: int | None = None, exact: bool = F
         registries = sorted(n for n, t in public_tables().items() if t.kind == "registry" and n in in_ledger)
         for name in registries:  # the allow-list: declared public, declared columns only
             _copy_from_ledger(ledger, con, name, name, list(table(name).columns))
-        windows = window_rows(engine, ledger, threshold, history)  # publish/windows.py (web)
+        windows, window_sources = window_rows(engine, ledger, threshold, history)  # publish/windows.py (web, API)
         _insert(con, "out_operation_windows", windows)
+        _insert(con, "out_window_sources", window_sources)
         shown.update((window_key(r), r["event_count"]) for r in windows if not r["is_suppressed"])
         claims, claim_note, claim_counts = gate_claims(engine, threshold, history=history,
                                                        cells=PublishedCells(published_cells))
@@ -233,8 +247,7 @@ def publish(settings: Settings, *, threshold: int | None = None, exact: bool = F
         if claim_note:
             notes.append(claim_note)
         if has_synthetic:
-            notes.insert(0, "SYNTHETIC: counts in this publication come from synthetic releases generated by iceledger, "
-                            "not from ICE records")
+            notes.insert(0, synthetic_note(series))
         build = ledger.execute("SELECT build_id FROM build_runs ORDER BY finished_at DESC LIMIT 1").fetchall()
         _insert(con, "out_publication", [{
             "publication_id": f"pub-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}",

@@ -98,7 +98,7 @@ def rows_for_cube(lat: Lattice, m: MeasureLattice, fy: int, cube: Cube, outcome:
     return rows
 
 
-def audit_rows(measure: str, rows: list[dict], outcome: dict, cubes: dict) -> list[dict]:
+def audit_rows(measure: str, rows: list[dict]) -> list[dict]:
     counts: dict[tuple[str, str], int] = {}
     for r in rows:
         key = (r["tabulation_key"], r.pop("_status"))
@@ -116,6 +116,15 @@ def lattice_rows(m: MeasureLattice, rows: list[dict], synthetic: bool) -> list[d
             "cells_count": 0, "is_synthetic": synthetic})
         entry["cells_count"] += 1
     return [seen[k] for k in sorted(seen)]
+
+
+def clean_provenance(prov: dict) -> dict:
+    """A result's provenance as the publication may carry it: the query, the releases chosen and why, the
+    rules applied, notes; no row counts."""
+    return {"engine": prov.get("engine"), "sql": prov.get("sql"), "selection": prov.get("selection"),
+            "quality": {k: v for k, v in prov.get("quality", {}).items() if k in QUALITY_KEPT},
+            "notes": public_notes(prov.get("notes", [])),
+            "code_version": prov.get("code_version"), "computed_at": prov.get("computed_at")}
 
 
 # A number standing alone in a text: not part of a date (2019-10-01), a release id (uwchr-2019-icfo-53623) or a code (L2).
@@ -158,14 +167,10 @@ def declared_numbers() -> tuple[int, ...]:
 def source_row(measure: str, counts) -> dict:
     releases: set[str] = set()
     runs: set[str] = set()
-    clean: list = []
     for prov in counts.provenance:
         for rel in prov.get("releases", []):
             releases.add(rel["release_id"])
             runs.update(r["run_id"] for r in rel.get("runs", []))
-        clean.append({"engine": prov.get("engine"), "sql": prov.get("sql"), "selection": prov.get("selection"),
-                      "quality": {k: v for k, v in prov.get("quality", {}).items() if k in QUALITY_KEPT},
-                      "notes": public_notes(prov.get("notes", [])),
-                      "code_version": prov.get("code_version"), "computed_at": prov.get("computed_at")})
     return {"measure_name": measure, "release_ids": sorted(releases), "run_ids": sorted(runs),
-            "is_synthetic": counts.is_synthetic, "provenance_json": json.dumps(clean, default=str)}
+            "is_synthetic": counts.is_synthetic,
+            "provenance_json": json.dumps([clean_provenance(p) for p in counts.provenance], default=str)}

@@ -10,6 +10,7 @@ the parameter and what it allows.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +31,24 @@ DEFAULT_LIMIT = 1_000
 TABULATION_COLUMNS = ["period_date", "cell_fy", "time_grain", "cell_place_level", "place_code", "place_parent_code",
                       "category_1", "category_1_value", "category_2", "category_2_value", "event_count", "is_suppressed",
                       "is_synthetic"]
+
+
+REAL, SYNTHETIC = "real", "synthetic"
+
+
+def series_text(s: dict) -> str:
+    """One series in words, as downloads and notices print it (English)."""
+    years = f"FY{s['fy_from']}" if s["fy_from"] == s["fy_to"] else f"FY{s['fy_from']}-FY{s['fy_to']}"
+    where = f", {', '.join(s['aor_codes'])} AOR only" if s["aor_codes"] else ""
+    what = "SYNTHETIC (not ICE records)" if s["is_synthetic"] else "ICE records"
+    return f"{s['measure']} {years}{where}: {what}; source: {'; '.join(s['citations'])}"
+
+
+def _shown(cell: dict | None) -> dict:
+    """A published window cell as {count, withheld}; a cell the publication lacks is unknown (None), never 0."""
+    if cell is None:
+        return {"count": None, "withheld": False}
+    return {"count": cell["event_count"], "withheld": bool(cell["is_suppressed"])}
 
 
 def bad(param: str, message: str, allowed: list | str) -> InputError:
@@ -143,11 +162,55 @@ class PublicData:
 
     # --- the lattice --------------------------------------------------------------------------------
     def lattice_summary(self) -> dict:
+        """Per measure: its tables (cells of both origins together, and which origins each holds) and its series."""
         out: dict = {}
-        for r in self.fetch("SELECT * FROM out_lattice ORDER BY tabulation_key"):
-            m = out.setdefault(r["measure_name"], {"tables": [], "is_synthetic": r["is_synthetic"]})
-            m["tables"].append({"key": r["tabulation_key"], "grain": r["time_grain"], "place_level": r["cell_place_level"],
-                                "by": [c for c in (r["category_1"], r["category_2"]) if c], "cells": r["cells_count"]})
+        for r in self.fetch("SELECT * FROM out_lattice ORDER BY tabulation_key, is_synthetic"):
+            m = out.setdefault(r["measure_name"], {"tables": {}, "series": self.series_of(r["measure_name"])})
+            t = m["tables"].setdefault(r["tabulation_key"], {
+                "key": r["tabulation_key"], "grain": r["time_grain"], "place_level": r["cell_place_level"],
+                "by": [c for c in (r["category_1"], r["category_2"]) if c], "cells": 0, "origins": []})
+            t["cells"] += r["cells_count"]
+            t["origins"].append(SYNTHETIC if r["is_synthetic"] else REAL)
+        for m in out.values():
+            m["tables"] = list(m["tables"].values())
+        return out
+
+    # --- series: where each fiscal year of a measure comes from ----------------------------------------
+    def series_of(self, measure: str, fiscal_years=None) -> list[dict]:
+        """The series of ``measure`` (only over ``fiscal_years`` when given): runs of consecutive published fiscal
+        years counted from the same origin and releases, each with its origin (real or synthetic), releases,
+        citations and, for years only a one-AOR release holds, its AORs. [] for a publication without out_series."""
+        if not self.has("out_series"):
+            return []
+        cites = self.citations()
+        rows = self.fetch("SELECT * FROM out_series WHERE measure_name = ? ORDER BY cell_fy", [measure])
+        wanted = None if fiscal_years is None else set(fiscal_years)
+        out: list[dict] = []
+        for r in rows:
+            if wanted is not None and r["cell_fy"] not in wanted:
+                continue
+            origin = SYNTHETIC if r["is_synthetic"] else REAL
+            key = (origin, tuple(r["release_ids"]), tuple(r["series_aor_codes"] or ()))
+            last = out[-1] if out else None
+            if last and last["_key"] == key and last["fy_to"] == r["cell_fy"] - 1:
+                last["fy_to"] = r["cell_fy"]
+                continue
+            out.append({"_key": key, "measure": measure, "origin": origin, "is_synthetic": r["is_synthetic"],
+                        "fy_from": r["cell_fy"], "fy_to": r["cell_fy"], "release_ids": list(r["release_ids"]),
+                        "citations": [cites.get(i, i) for i in r["release_ids"]], "aor_codes": list(r["series_aor_codes"] or [])})
+        for s in out:
+            del s["_key"]
+            s["text"] = series_text(s)
+        return out
+
+    def citations(self) -> dict[str, str]:
+        """Each release's citation (its manifest's, else what its metadata says)."""
+        cols = set(self.columns("out_releases"))
+        out = {}
+        for r in self.fetch("SELECT * FROM out_releases"):
+            cite = r.get("release_citation") if "release_citation" in cols else None
+            out[r["release_id"]] = cite or (f"{r['agency']}, {r['foia_request']} (release {r['release_id']})"
+                                            if r.get("foia_request") else f"{r['agency']}, release {r['release_id']}")
         return out
 
     def resolve_table(self, measure: str | None, grain: str | None, place_level: str | None, by: list[str]) -> str:
@@ -260,6 +323,55 @@ class PublicData:
 
     def has(self, name: str) -> bool:
         return name in self.table_names
+
+    # --- an operation's window against the weeks before ----------------------------------------------
+    def operation_window(self, slug: str) -> dict:
+        """An operation's days against the same weekdays of the weeks before, per AOR and overall (the gated
+        cells of out_operation_windows), beside the announced counts, with the query and releases behind it."""
+        ops = self.fetch("SELECT * FROM ref_operations WHERE operation_slug = ?", [slug]) if self.has("ref_operations") else []
+        if not ops:
+            raise NotFoundError("unknown_operation", f"no operation {slug[:60]!r} in this publication",
+                                fix="list them at /api/v1/operations")
+        op = ops[0]
+        places = self.fetch("SELECT * FROM ref_operation_places WHERE operation_slug = ? ORDER BY place_seq", [slug]) \
+            if self.has("ref_operation_places") else []
+        cells = {(r["week_offset"], r["aor_code"]): r for r in self.fetch(
+            "SELECT * FROM out_operation_windows WHERE operation_slug = ?", [slug])} if self.has("out_operation_windows") else {}
+        src = self.fetch("SELECT * FROM out_window_sources WHERE operation_slug = ?", [slug]) if self.has("out_window_sources") else []
+        out = {"operation_slug": slug, "operation_name": op["operation_name"], "date_from": op["operation_start_date"],
+               "date_to": op["operation_end_date"], "announced_count": op["announced_count"], "available": bool(cells)}
+        if not cells:
+            out["note"] = ("no window: the operation needs known dates of at most seven days, known areas, and arrests "
+                           "records loaded for them")
+            return out
+        weeks = sorted({w for w, _ in cells if w is not None and w < 0})
+        announced: dict[str, list[dict]] = {}
+        for p in places:
+            announced.setdefault(p["aor_code"], []).append(p)
+
+        def line(aor: str | None, listed: list[dict] | None) -> dict:
+            shown = [_shown(cells.get((w, aor))) for w in [*weeks, 0]]
+            base = shown[:-1]
+            mean = round(sum(c["count"] for c in base) / len(base), 2) if base and all(c["count"] is not None for c in base) else None
+            now = shown[-1]["count"]
+            row = {"aor_code": aor, "window": shown[-1], "baseline_weeks": base, "baseline_mean": mean,
+                   "excess": round(now - mean, 2) if now is not None and mean is not None else None}
+            if listed is not None:
+                row["places"] = [p["place_text"] for p in listed]
+                row["announced_count"] = sum(p["announced_count"] or 0 for p in listed) if listed else None
+            return row
+
+        aors = sorted({a for _, a in cells if a is not None})
+        first = next(iter(cells.values()))
+        out.update(weeks=len(weeks), is_synthetic=bool(first["is_synthetic"]), areas=[line(a, announced.get(a, [])) for a in aors],
+                   total=line(None, None), baseline_from=min(r["window_start_date"] for r in cells.values() if r["window_start_date"]))
+        if src:
+            prov = json.loads(src[0]["provenance_json"])
+            cites = self.citations()
+            out["source"] = {"release_ids": list(src[0]["release_ids"]), "citations": [cites.get(i, i) for i in src[0]["release_ids"]],
+                             "is_synthetic": src[0]["is_synthetic"], "sql": [q["sql"] for q in prov.get("sql") or []],
+                             "selection": prov.get("selection")}
+        return out
 
     # --- releases side by side (publish/comparisons.py) -------------------------------------------------
     def comparisons(self) -> list[dict]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from iceledger.errors import IceledgerError
 from iceledger.measures import FunnelSpec, MeasureSpec, catalog, funnel, measure
-from iceledger.measures.spec import MAX_DIMENSIONS
+from iceledger.measures.spec import MAX_DIMENSIONS, Synthetic
 from iceledger.metadata import code_list
 from iceledger.publish.codes import OTHER, OUTCOME, ValueLists
 from iceledger.publish.cube import Cube, Node, build_cube, check_junction_tree
@@ -48,14 +48,14 @@ def _family_by(fam: Family) -> list[str]:
     return by + [c for c in fam.categories if c != OUTCOME]
 
 
-def _spec(subject: str, by: list[str]) -> MeasureSpec:
+def _spec(subject: str, by: list[str], synthetic: Synthetic) -> MeasureSpec:
     if len(by) <= MAX_DIMENSIONS:
-        return MeasureSpec(count=subject, by=by)
+        return MeasureSpec(count=subject, by=by, synthetic=synthetic)
     # The lattice's widest families (month, place, two categories) have four dimensions; the measures
     # layer checks three for interactive use. Each dimension is still checked against its catalog.
     for d in by:
         catalog.dimension(d, subject)
-    return MeasureSpec.model_construct(count=subject, by=by)
+    return MeasureSpec.model_construct(count=subject, by=by, synthetic=synthetic)
 
 
 def _outcome_rows(row: dict) -> list[tuple[str, int]]:
@@ -70,14 +70,16 @@ def _outcome_rows(row: dict) -> list[tuple[str, int]]:
     return out
 
 
-def count_family(engine, lat: Lattice, m: MeasureLattice, fam: Family) -> tuple[list[tuple[dict, int]], dict, bool]:
-    """(rows as (dimension values, count), provenance, is_synthetic) for one family."""
+def count_family(engine, lat: Lattice, m: MeasureLattice, fam: Family,
+                 synthetic: Synthetic = "auto") -> tuple[list[tuple[dict, int]], dict, bool]:
+    """(rows as (dimension values, count), provenance, is_synthetic) for one family; ``synthetic`` is the
+    measures layer's option (publish counts real and synthetic rows apart: series.py)."""
     by = _family_by(fam)
     if fam.source == "funnel":
-        res = funnel(FunnelSpec(by=by, within_days=lat.within_days), engine=engine)
+        res = funnel(FunnelSpec(by=by, within_days=lat.within_days, synthetic=synthetic), engine=engine)
         rows = [({**{d: r[d] for d in by}, OUTCOME: o}, n) for r in res.rows for o, n in _outcome_rows(r) if n]
     else:
-        res = measure(_spec(m.subject, by), engine=engine)
+        res = measure(_spec(m.subject, by, synthetic), engine=engine)
         rows = [(r, n) for r in res.rows if (n := r.pop("n"))]  # a count's rows hold its dimensions and n
     return rows, res.provenance, res.is_synthetic
 
@@ -184,9 +186,11 @@ def _with_backbone(counted: list[tuple[Family, list]], declared: list[tuple[Fami
 
 
 def count_measure(engine, lat: Lattice, m: MeasureLattice, progress: Callable = lambda *a, **k: None,
-                  threshold: int = 0, max_small_share: float | None = None) -> MeasureCounts:
-    """Every family of ``m`` counted, coarsened where the data are too thin (``threshold`` > 0), checked for
-    agreement, and cut into fiscal-year cubes."""
+                  threshold: int = 0, max_small_share: float | None = None, synthetic: Synthetic = "auto",
+                  years: set[int] | None = None) -> MeasureCounts:
+    """Every family of ``m`` counted (with the measures layer's ``synthetic`` option, in the fiscal ``years``
+    given, else all), coarsened where the data are too thin (``threshold`` > 0), checked for agreement, and
+    cut into fiscal-year cubes."""
     out = MeasureCounts(m.name)
     counted: list[tuple[Family, list]] = []
     lists = ValueLists(engine)
@@ -194,7 +198,7 @@ def count_measure(engine, lat: Lattice, m: MeasureLattice, progress: Callable = 
     for fam in m.families:
         progress("step", name=f"publish: count {m.name} by {fam.place or 'national'} {'+'.join(fam.categories)}")
         try:
-            rows, prov, synthetic = count_family(engine, lat, m, fam)
+            rows, prov, is_synthetic = count_family(engine, lat, m, fam, synthetic)
         except IceledgerError as exc:
             out.findings.append(Finding("warning", "family_not_tabulated",
                                         f"{m.name} by {', '.join(_family_by(fam))} was not tabulated: {exc.message}",
@@ -204,12 +208,13 @@ def count_measure(engine, lat: Lattice, m: MeasureLattice, progress: Callable = 
         for d, n in outside.items():
             folded[d] = max(folded.get(d, 0), n)
         out.provenance.append(prov)
-        out.is_synthetic |= synthetic
+        out.is_synthetic |= is_synthetic
         undated = sum(n for v, n in rows if v["month"] is None)
         if undated:
             out.findings.append(Finding("info", "undated_events", f"{m.name}: {undated:,} events without a date are not "
                                         "in the monthly or fiscal-year tables", count=undated))
-        counted.append((fam, [(v, n) for v, n in rows if v["month"] is not None]))
+        counted.append((fam, [(v, n) for v, n in rows if v["month"] is not None
+                              and (years is None or row_fy(v) in years)]))
     for d, n in sorted(folded.items()):  # the analyst's report only: the publication notes never carry it
         out.findings.append(Finding("info", "values_outside_code_lists", f"{m.name}: {n:,} events whose {d} is outside "
                                     f"its declared list are published as {OTHER!r}", count=n,

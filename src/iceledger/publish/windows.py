@@ -4,15 +4,19 @@ operation's days and on the same weekdays of the ``BASELINE_WEEKS`` weeks before
 Counted through the measures layer (arrests by day and AOR over the operation's AORs) and withheld
 by the same gate as the lattice: one cube per operation, weeks × AORs with all their totals, passed
 to ``suppress.suppress``. Only operations of at most seven known days with at least one AOR get rows.
+Each operation's query and releases go to ``out_window_sources``, so its page and API answer say what
+the counts are from (``docs/measures.md``, "Operation windows").
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from iceledger.errors import IceledgerError
 from iceledger.measures import measure
 from iceledger.measures.spec import MeasureSpec
+from iceledger.publish.cells import clean_provenance
 from iceledger.publish.cube import build_cube
 from iceledger.publish.history import History, cell_key
 from iceledger.publish.lattice import TIME
@@ -47,21 +51,26 @@ def window_key(row: dict) -> str:
     return cell_key("window", row["operation_slug"], row["week_offset"], row["aor_code"])
 
 
-def window_rows(engine, ledger, threshold: int, history: History | None = None) -> list[dict]:
+def window_rows(engine, ledger, threshold: int, history: History | None = None) -> tuple[list[dict], list[dict]]:
+    """(rows for out_operation_windows, rows for out_window_sources)."""
     history = history or History.none()
-    out = []
+    out, sources = [], []
     for slug, start, end, aors in _operations(ledger):
         try:
-            res = measure(MeasureSpec(count="arrests", by=["day", "aor_code"], where={"aor_code": aors},
+            res = measure(MeasureSpec(count="arrests", by=["day", "aor_code", "release_id"], where={"aor_code": aors},
                                       date_from=start - dt.timedelta(days=7 * BASELINE_WEEKS), date_to=end),
                           engine=engine)
         except IceledgerError:
             continue  # no arrests table loaded: the page says the window is not available
         counts: dict[tuple[int, str], int] = {}
+        counted: set[str] = set()  # releases with rows on the days counted (a release may be selected and add none)
         for r in res.rows:
             w = week_of(r["day"], start, end) if r["day"] else None
             if w is not None and r["aor_code"] in aors:
                 counts[(w, r["aor_code"])] = counts.get((w, r["aor_code"]), 0) + r["n"]
+                counted.add(r["release_id"])
+        sources.append({"operation_slug": slug, "release_ids": sorted(counted), "is_synthetic": res.is_synthetic,
+                        "provenance_json": json.dumps(clean_provenance(res.provenance), default=str)})
         weeks = list(range(-BASELINE_WEEKS, 1))
         finest = [[({TIME: (w,), "aor": (a,)}, counts.get((w, a), 0)) for w in weeks for a in aors]]
         cube = build_cube((TIME, "aor"), [{TIME: 1, "aor": 1}], finest)
@@ -80,4 +89,4 @@ def window_rows(engine, ledger, threshold: int, history: History | None = None) 
                         "window_end_date": first + (end - start) if first else None,
                         "aor_code": cell[1][0] if cell[1] else None, "event_count": None if hidden else value,
                         "is_suppressed": hidden, "is_synthetic": res.is_synthetic})
-    return out
+    return out, sources

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from iceledger.errors import InputError, Location
-from iceledger.metadata import PROVENANCE_COLUMNS, code_list, field_, quote, table
+from iceledger.metadata import PROVENANCE_COLUMNS, code_list, field_, table
 from iceledger.settings import DATA_DIR
 from iceledger.sources.bundled import bundled_path
+from iceledger.sources.rows import insert_records
 
 LIST_SEPARATOR = ";"
 MAX_LISTED = 10
@@ -191,15 +192,8 @@ def raise_problems(rel: str, problems: list[Problem]) -> None:
 def insert_registry_rows(con, table_name: str, rows: list[RegistryRow], *, source_id: str, rel: str) -> int:
     """Insert typed rows; provenance names the source manifest and the file line, derived columns stay NULL."""
     cols = table(table_name).columns
-    data = []
-    for r in rows:
-        extra = {"source_id": source_id, "source_detail": f"data/{rel} line {r.line}"}
-        data.append([extra.get(c, r.values.get(c)) for c in cols])
-    if data:
-        names = ", ".join(quote(c) for c in cols)
-        marks = ", ".join("?" for _ in cols)
-        con.executemany(f"INSERT INTO {quote(table_name)} ({names}) VALUES ({marks})", data)
-    return len(data)
+    data = [{**r.values, "source_id": source_id, "source_detail": f"data/{rel} line {r.line}"} for r in rows]
+    return insert_records(con, table_name, data, cols)
 
 
 def source_of(rel: str) -> str:

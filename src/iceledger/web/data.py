@@ -80,8 +80,9 @@ class WebData:
                          "sum(cells_count) FILTER (WHERE cell_status <> 'published') AS withheld "
                          "FROM out_suppression_audit GROUP BY measure_name ORDER BY measure_name")
 
-    def measure_sources(self) -> dict[str, dict]:
-        return {r["measure_name"]: r for r in self.rows("SELECT * FROM out_measure_sources")}
+    def measure_sources(self) -> list[dict]:
+        """How each measure was counted, its real and synthetic series apart."""
+        return self.rows("SELECT * FROM out_measure_sources ORDER BY measure_name, is_synthetic")
 
     def sources(self) -> dict[str, dict]:
         return {r["source_id"]: r for r in self.rows("SELECT * FROM ref_sources")} if self.has("ref_sources") else {}
@@ -90,10 +91,37 @@ class WebData:
         return self.public.dictionary()
 
     def coverage(self) -> list[dict]:
-        return self.rows("SELECT measure_name AS measure, min(period_date) AS first_month, max(period_date) AS last_month, "
-                         "bool_or(is_synthetic) AS is_synthetic FROM out_tabulations "
+        """The national months each measure's series covers, ICE's records and the synthetic sample apart; and
+        the months of the years only one AOR's releases hold (``aor_codes``), which no national count covers."""
+        rows = self.rows("SELECT measure_name AS measure, min(period_date) AS first_month, max(period_date) AS last_month, "
+                         "is_synthetic, NULL AS aor_codes FROM out_tabulations "
                          "WHERE time_grain = 'month' AND cell_place_level = 'national' AND category_1 IS NULL "
-                         "GROUP BY measure_name ORDER BY measure_name")
+                         "GROUP BY measure_name, is_synthetic")
+        if self.has("out_series"):
+            rows += self.rows("SELECT s.measure_name AS measure, min(t.period_date) AS first_month, "
+                              "max(t.period_date) AS last_month, s.is_synthetic, "
+                              "string_agg(DISTINCT t.place_code, ', ' ORDER BY t.place_code) AS aor_codes "
+                              "FROM out_series s JOIN out_tabulations t ON t.measure_name = s.measure_name "
+                              "AND t.cell_fy = s.cell_fy AND t.is_synthetic = s.is_synthetic "
+                              "WHERE len(s.series_aor_codes) > 0 AND t.time_grain = 'month' AND t.cell_place_level = 'aor' "
+                              "AND t.category_1 IS NULL AND list_contains(s.series_aor_codes, t.place_code) "
+                              "GROUP BY s.measure_name, s.is_synthetic")
+        return sorted(rows, key=lambda r: (r["measure"], r["is_synthetic"], r["first_month"]))
+
+    def series_of(self, measure: str, fiscal_years=None) -> list[dict]:
+        """Where a measure's counts come from, run of fiscal years by run (publish.query.PublicData.series_of)."""
+        return self.public.series_of(measure, fiscal_years)
+
+    def lead_years(self, measures: tuple[str, ...]) -> dict[str, dict[int, dict]]:
+        """National fiscal-year counts from ICE's records (never the synthetic sample), per measure."""
+        marks = ", ".join("?" for _ in measures)
+        out: dict[str, dict[int, dict]] = {m: {} for m in measures}
+        for r in self.rows(f"SELECT measure_name, cell_fy, event_count AS cell_count, is_suppressed AS is_withheld, is_synthetic "
+                           f"FROM out_tabulations WHERE measure_name IN ({marks}) AND time_grain = 'fy' AND "
+                           "cell_place_level = 'national' AND category_1 IS NULL AND NOT is_synthetic ORDER BY cell_fy",
+                           list(measures)):
+            out[r["measure_name"]][r["cell_fy"]] = r
+        return out
 
     def fiscal_years(self, measure: str) -> list[int]:
         return [r["fy"] for r in self.rows("SELECT DISTINCT cell_fy AS fy FROM out_tabulations WHERE measure_name = ? "
@@ -287,6 +315,21 @@ class WebData:
         return self.rows("SELECT operation_slug, week_offset, window_start_date, window_end_date, aor_code, "
                          "event_count AS cell_count, is_suppressed AS is_withheld, is_synthetic FROM out_operation_windows "
                          "WHERE operation_slug = ? ORDER BY week_offset NULLS LAST, aor_code NULLS FIRST", [slug])
+
+    def operation_window(self, slug: str) -> dict:
+        """An operation's days against the weeks before, by AOR and overall, with its query and releases
+        (publish.query.PublicData.operation_window); {} when the publication has none for it."""
+        try:
+            return self.public.operation_window(slug)
+        except IceledgerError:
+            return {}
+
+    def window_releases(self, slug: str) -> list[str] | None:
+        """The releases an operation's published window was counted from (None before out_window_sources)."""
+        if not self.has("out_window_sources"):
+            return None
+        row = self.one("SELECT release_ids FROM out_window_sources WHERE operation_slug = ?", [slug])
+        return list(row["release_ids"]) if row else []
 
     def official_figures(self, *, operation: str | None = None, aor: str | None = None,
                          state: str | None = None) -> list[dict]:

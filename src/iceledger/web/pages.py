@@ -16,12 +16,13 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from iceledger.errors import IceledgerError
 from iceledger.web import search, static
 from iceledger.web.claims import claim_view, claims_by_figure, headline_figures, period, reconcile
+from iceledger.web.counts import origins, window_summary
 from iceledger.web.data import WebData
 from iceledger.web.glosses import gloss
 from iceledger.web.i18n import LANGUAGES, NAMES, Formatter
 from iceledger.web.labels import MEASURE_HELP, MEASURES, VALUES, category_label, measure_label, withheld_label
 from iceledger.web.registries import scope_words
-from iceledger.web.table import origin_text
+from iceledger.web.table import SYNTHETIC, origin_text
 from iceledger.web.tables import BUILDERS, Table, build
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -63,10 +64,29 @@ def fmt(request: Request) -> Formatter:
     return Formatter(request.query_params.get("lang"))
 
 
-def chosen_fy(request: Request, years: list[int]) -> int | None:
-    """The fiscal year the page was asked for, if the publication has it; else the latest."""
+def chosen_fy(request: Request, years: list[int], default: int | None = None) -> int | None:
+    """The fiscal year the page was asked for, if the publication has it; else ``default``, else the latest."""
     fy = year_param(request)
-    return fy if fy in years else (years[-1] if years else None)
+    return fy if fy in years else (default or (years[-1] if years else None))
+
+
+def last_real_fy(data: WebData) -> int | None:
+    """The last fiscal year of ICE's records (national arrests), the year pages open on; None when every
+    count is synthetic."""
+    real_years = sorted(data.lead_years(("arrests",))["arrests"])
+    return real_years[-1] if real_years else None
+
+
+def trends(data: WebData, f: Formatter, measures, level: str = "national", code: str | None = None,
+           place_name: str | None = None) -> list[Table]:
+    """A trend per measure, and per series where a measure has both: ICE's records and the synthetic sample
+    are drawn as two charts, never as one line."""
+    out = []
+    for m in measures:
+        both = origins(data, m, level, code)
+        for o in both if len(both) == 2 else [None]:
+            out.append(build("trend", data, f, measure=m, level=level, code=code, place_name=place_name, origin=o))
+    return out
 
 
 def by_category(data: WebData, f: Formatter, level: str, code: str | None, fy: int | None, place: str | None) -> dict:
@@ -87,8 +107,10 @@ def by_category(data: WebData, f: Formatter, level: str, code: str | None, fy: i
 def home(request: Request):
     data = web(request)
     f = fmt(request)
-    fy = chosen_fy(request, data.fiscal_years("arrests"))
-    return page(request, "home.html", trends=[build("trend", data, f, measure=m) for m in HOME_MEASURES],
+    fy = chosen_fy(request, data.fiscal_years("arrests"), last_real_fy(data))
+    drawn = trends(data, f, HOME_MEASURES)
+    return page(request, "home.html", lead=build("lead", data, f),
+                trends=[t for t in drawn if t.origin != SYNTHETIC], synthetic_trends=[t for t in drawn if t.origin == SYNTHETIC],
                 figures=headline_figures(data), releases=data.releases(), coverage=data.coverage(),
                 publication=data.publication, claims=claims_by_figure(data, f), fy=fy,
                 fiscal_years=data.fiscal_years("arrests"), **by_category(data, f, "national", None, fy, None))
@@ -108,10 +130,10 @@ def area(request: Request, level: str, code: str):
     if place is None:
         return not_found(request)
     years = data.fiscal_years("arrests")
-    fy = chosen_fy(request, years)
+    fy = chosen_fy(request, years, last_real_fy(data))
     ctx: dict = {"level": level, "code": code, "place": place, "fy": fy, "fiscal_years": years,
-                 "trends": [build("trend", data, f, measure=m, level=level, code=code, place_name=place["name"])
-                            for m in HOME_MEASURES if m in data.measures_at(level)],
+                 "trends": trends(data, f, [m for m in HOME_MEASURES if m in data.measures_at(level)], level, code,
+                                  place["name"]),
                  "coop": data.place_cooperation(level, code, as_of(request)),
                  "jurisdictions_registered": data.jurisdictions_registered,
                  "scope": lambda fact: scope_words(f, fact, level)}
@@ -195,6 +217,7 @@ def operation(request: Request, slug: str):
         return not_found(request)
     return page(request, "operation.html", op=op, areas=build("operation-areas", data, f, slug=slug),
                 weeks=build("operation-weeks", data, f, slug=slug), figures=build("figures", data, f, operation=slug),
+                window=window_summary(data, f, slug=slug),
                 total_figure=data.official_figure(op["total_figure_id"]) if op["total_figure_id"] else None)
 
 
@@ -227,8 +250,9 @@ def map_page(request: Request):
     measure = q.get("measure") if q.get("measure") in measures else (measures[0] if measures else "arrests")
     years = data.fiscal_years(measure)
     shown = data.published_years(measure, level) or years
+    real = [y for y in sorted(data.lead_years((measure,))[measure]) if y in shown]  # ICE's records first
     fy = year_param(request)
-    fy = fy if fy in years else (shown[-1] if shown else None)
+    fy = fy if fy in years else (real[-1] if real else shown[-1] if shown else None)
     table = build("map", data, f, measure=measure, level=level, fy=fy)
     return page(request, "map.html", table=table, level=level, measure=measure, fy=fy, measures=measures, years=years)
 

@@ -110,8 +110,10 @@ def figures(data: WebData, f: Formatter, *, operation: str | None = None, aor: s
 
 
 def operation_areas(data: WebData, f: Formatter, *, slug: str) -> Table:
-    """Announced count per place against the arrests in ICE's records for that AOR in the window."""
+    """Announced count per place against the arrests in ICE's records for that AOR in the window, and on
+    the same weekdays of the weeks before (their mean; a dash when one of those weeks is withheld)."""
     window = {r["aor_code"]: r for r in data.operation_windows(slug) if r["week_offset"] == 0}
+    before = {a["aor_code"]: a["baseline_mean"] for a in data.operation_window(slug).get("areas", [])}
     names = data.place_names("aor")
     out = []
     for p in data.operation_places(slug):
@@ -120,13 +122,14 @@ def operation_areas(data: WebData, f: Formatter, *, slug: str) -> Table:
                                                       "href": f"/area/aor/{p['aor_code']}" if p["aor_code"] else None},
                     "announced": p["announced_count"],
                     "records": {"value": w["cell_count"], "withheld": w["is_withheld"]} if w else None,
+                    "before": before.get(p["aor_code"]),
                     "source": {"text": f.gettext("source"), "href": p["source_url"]}})
-    src, _ = records_source(data, f)
+    src, _ = records_source(data, f, release_ids=data.window_releases(slug))
     return Table("operation-areas", f.gettext("Announced arrests against the records, by area"), [
         Column("place", f.gettext("Place as announced"), "english"), Column("aor", f.gettext("ICE field office (AOR)"), "link"),
         Column("announced", f.gettext("Announced"), "number"), Column("records", f.gettext("In the records, same days"), "count"),
+        Column("before", f.gettext("Same weekdays, mean of the weeks before"), "number"),
         Column("source", f.gettext("Source"), "url")], out, src, "/data#releases", origin_of(list(window.values())),
         params={"slug": slug},
         note=f.gettext("Records are arrests in the area's whole AOR on the operation's days, any operation; a dash "
                        "means the window could not be computed for this place."))
-

@@ -55,7 +55,7 @@ def build(name: str, data: WebData, f: Formatter, **params) -> Table:
 
 
 BUILDERS = {
-    "trend": counts.trend, "breakdown": counts.breakdown, "funnel": counts.funnel, "places": counts.places,
+    "lead": counts.lead, "trend": counts.trend, "breakdown": counts.breakdown, "funnel": counts.funnel, "places": counts.places,
     "map": counts.map_table, "operation-weeks": counts.operation_weeks,
     "facilities": registries.facilities, "agreements": registries.agreements, "policies": registries.policies,
     "figures": registries.figures, "operation-areas": registries.operation_areas,

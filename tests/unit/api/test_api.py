@@ -19,7 +19,8 @@ def test_success_envelope_shape_and_meta(client):
     assert set(body) == {"ok", "data", "meta"} and body["ok"] is True
     meta = body["meta"]
     assert meta["mode"] == "public" and meta["exact_figures"] is False and meta["suppression_threshold"] == 10
-    assert meta["has_synthetic"] is True and meta["synthetic_notice"].startswith("SYNTHETIC")
+    assert meta["has_synthetic"] is True  # the publication holds synthetic series ...
+    assert "synthetic_notice" not in meta  # ... but this answer holds no count: the notice goes with synthetic rows
     assert r.headers["x-iceledger-mode"] == "public"
     assert "/api/v1/tabulations" in body["data"]["endpoints"]
 
@@ -34,6 +35,10 @@ def test_tabulation_values_match_the_public_database(client, published):
     got = [(x["period_date"], x["place_code"], x["event_count"], x["is_suppressed"]) for x in rows]
     assert [(str(a), b, c, d) for a, b, c, d in want] == got
     assert r.json()["meta"]["total"] == len(want) and r.json()["meta"]["table"] == "arrests/fy/aor"
+    meta = r.json()["meta"]  # the small test publication is all SYNTHETIC: its answer says so, series by series
+    assert meta["synthetic_notice"].startswith("SYNTHETIC") and all(x["is_synthetic"] for x in rows)
+    assert meta["series"] and {s["origin"] for s in meta["series"]} == {"synthetic"}
+    assert all(s["release_ids"] and s["text"].startswith("arrests FY") for s in meta["series"])
     for x in rows:
         assert (x["event_count"] is None) == x["is_suppressed"]
         assert x["event_count"] is None or x["event_count"] == 0 or x["event_count"] > 10

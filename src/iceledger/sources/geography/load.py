@@ -4,10 +4,10 @@ ref_county_aor, ref_places) from the bundled files, every row naming its source.
 from __future__ import annotations
 
 from iceledger.metadata import table
-from iceledger.metadata.ddl import quote
 from iceledger.sources.bundled import bundled_path
 from iceledger.sources.geography.aors import read_county_statements
 from iceledger.sources.geography.registry import OFFICE_LIST, PLACES_CSV, STATES_CSV, Geography, geography
+from iceledger.sources.rows import insert_records
 from iceledger.sources.step import StepResult
 from iceledger.validation import Finding
 
@@ -100,9 +100,6 @@ def load_geography(con, ctx):
     geo = geography()
     written = {}
     for name, make in ROWS.items():
-        rows = make(geo)
         cols = table(name).columns
-        con.executemany(f"INSERT INTO {quote(name)} ({', '.join(map(quote, cols))}) VALUES "
-                        f"({', '.join('?' for _ in cols)})", rows)
-        written[name] = len(rows)
+        written[name] = insert_records(con, name, [dict(zip(cols, r)) for r in make(geo)], cols)
     return StepResult(written, check_geography(geo))
