@@ -1,11 +1,12 @@
-# The README's two commands: `make demo` (build and serve on the embedded default) and `make test`.
+# The README's two commands: `make demo` (build and serve on the embedded default) and `make test`;
+# `make lint` is the gate CI runs before the tests (ruff, then mypy on the core packages).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 HOME_DIR ?= var
 
-.PHONY: demo test bench docs translations clean
+.PHONY: demo test lint bench docs translations clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +19,11 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# ruff's rules and mypy's packages are configured in pyproject.toml; no formatter is enforced.
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
 
 docs: $(STAMP)
 	$(BIN)/python -m iceledger.docsgen

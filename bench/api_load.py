@@ -143,9 +143,9 @@ def run_server_and_load(home: Path, total: int, concurrency: int) -> dict:
                 break
             except OSError:
                 if server.poll() is not None:
-                    raise SystemExit(f"server stopped: {server.stderr.read().decode()}")
+                    raise SystemExit(f"server stopped: {server.stderr.read().decode()}") from None
                 if time.time() > deadline:
-                    raise SystemExit("server did not start within 60 s")
+                    raise SystemExit("server did not start within 60 s") from None
                 time.sleep(0.2)
         out = subprocess.run([sys.executable, __file__, "--client", "--port", str(port), "--requests", str(total),
                               "--concurrency", str(concurrency)], env=env, capture_output=True, text=True, timeout=600)

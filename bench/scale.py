@@ -117,7 +117,7 @@ def bench_measures(home: Path, repeat: int) -> list[str]:
     lines = ["| measure | rows | iceledger (s) | raw DuckDB SQL (s) | iceledger / raw | same figures |", "|---|---|---|---|---|---|"]
     for name, spec, raw_sql, table in cases:
         rows = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
-        ours, raw = (lambda: measure(spec, engine=eng)), (lambda: con.execute(raw_sql).fetchall())
+        ours, raw = (lambda spec=spec: measure(spec, engine=eng)), (lambda raw_sql=raw_sql: con.execute(raw_sql).fetchall())
         ours(), raw()  # warm the engine (its plan) and DuckDB's caches
         (t_ours, res), (t_raw, raw_rows) = interleaved([ours, raw], [repeat, repeat])
         same = sorted(r["n"] for r in res.rows) == sorted(r[-1] for r in raw_rows)

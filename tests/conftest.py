@@ -97,7 +97,7 @@ def client(published):
     """The real API app (with the web router) over the published home."""
     from fastapi.testclient import TestClient
 
-    from iceledger.api.app import create_app
+    from iceledger.server import create_app
 
     return TestClient(create_app(published, True))
 
@@ -122,6 +122,6 @@ def real_client(real_published):
     """The real API app (with the web router) over the demo published from real records."""
     from fastapi.testclient import TestClient
 
-    from iceledger.api.app import create_app
+    from iceledger.server import create_app
 
     return TestClient(create_app(real_published, True))

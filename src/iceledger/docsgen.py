@@ -1,6 +1,6 @@
 """Docs that cannot drift: the data dictionary is generated from the metadata declarations.
 
-`python -m iceledger.docsgen` rewrites docs/dictionary.md; a test fails when it is stale.
+`python -m iceledger.docsgen` rewrites docs/dictionary.md, cli.md, api.md and errors.md; a test fails when one is stale.
 """
 
 from __future__ import annotations
@@ -77,7 +77,23 @@ def render_api() -> str:
     return render_api_markdown()
 
 
-DOCS = {"dictionary.md": render_dictionary, "cli.md": render_cli, "api.md": render_api}
+def render_errors() -> str:
+    """The error catalogue (src/iceledger/error_codes.yaml) as a table."""
+    from iceledger.errors import error_catalogue
+
+    lines = ["# Error codes", "",
+             "Generated from `src/iceledger/error_codes.yaml` by `python -m iceledger.docsgen`; do not edit by hand.", "",
+             "Every error iceledger reports carries one of these codes, with a message naming where the problem is",
+             "(file, sheet, row, column) and a fix. The CLI prints them (`--json` gives `error.code`); the API answers",
+             "with them in `error.code`. `…` stands for the file, value or place the message names.", "",
+             "| code | meaning | typical fix |", "|---|---|---|"]
+    for e in error_catalogue().values():
+        reserved = f" (reserved: {_cell(e.reserved)})" if e.reserved else ""
+        lines.append(f"| `{e.code}` | {_cell(e.meaning)}{reserved} | {_cell(e.fix)} |")
+    return "\n".join(lines) + "\n"
+
+
+DOCS = {"dictionary.md": render_dictionary, "cli.md": render_cli, "api.md": render_api, "errors.md": render_errors}
 
 
 def write_docs(root: Path = PROJECT_DIR) -> list[Path]:

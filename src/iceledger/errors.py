@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 
@@ -66,3 +68,25 @@ class BuildError(IceledgerError):
 
 class NotFoundError(IceledgerError):
     """A name the user asked for does not exist (table, release, facility, operation...)."""
+
+
+@dataclass(frozen=True)
+class ErrorCode:
+    """One entry of the error catalogue (error_codes.yaml): what the code means and what usually fixes it."""
+
+    code: str
+    meaning: str
+    fix: str
+    reserved: str = ""  # why a code no module raises is kept (e.g. answered by a client of the API)
+
+
+CATALOGUE_PATH = Path(__file__).resolve().parent / "error_codes.yaml"
+
+
+@cache
+def error_catalogue() -> dict[str, ErrorCode]:
+    """Every error code, declared once in error_codes.yaml (checked against the code by a test)."""
+    import yaml
+
+    raw = yaml.safe_load(CATALOGUE_PATH.read_text()) or {}
+    return {code: ErrorCode(code, **entry) for code, entry in raw.items()}

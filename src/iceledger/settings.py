@@ -37,7 +37,7 @@ class Settings:
     def lock_path(self) -> Path:
         return self.home / ".build.lock"
 
-    def ensure(self) -> "Settings":
+    def ensure(self) -> Settings:
         self.home.mkdir(parents=True, exist_ok=True)
         self.releases_dir.mkdir(parents=True, exist_ok=True)
         return self

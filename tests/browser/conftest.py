@@ -65,7 +65,7 @@ def serve(settings):
     require_browser()
     import uvicorn
 
-    from iceledger.api.app import create_app
+    from iceledger.server import create_app
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from tests.browser.conftest import PHONE_WIDTH, SCREENSHOTS
 
 pytestmark = pytest.mark.browser

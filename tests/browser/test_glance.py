@@ -5,7 +5,6 @@ interface text on the Spanish pages, and the "as of" day picker working without 
 from __future__ import annotations
 
 import pytest
-
 from tests.browser.conftest import PHONE_WIDTH, SCREENSHOTS, Watched
 from tests.browser.test_dashboard import OWN_TEXT, is_english, with_lang
 

@@ -6,7 +6,6 @@ query and the release. Screenshots go to test-artifacts/screenshots/real-*.png."
 from __future__ import annotations
 
 import pytest
-
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_dashboard import OWN_TEXT, is_english, with_lang
 

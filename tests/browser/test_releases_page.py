@@ -6,7 +6,6 @@ and Spanish."""
 from __future__ import annotations
 
 import pytest
-
 from tests.browser.conftest import PHONE_WIDTH, SCREENSHOTS, Watched, serve
 from tests.browser.test_dashboard import OWN_TEXT, is_english
 from tests.integration.compare_helpers import A, B

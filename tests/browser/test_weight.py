@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from tests.browser.conftest import ROOT, Watched
 
 pytestmark = pytest.mark.browser

@@ -25,9 +25,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from tests.conftest import copy_home
+
 from iceledger.publish.build import publish
 from iceledger.settings import Settings, load_settings
-from tests.conftest import copy_home
 
 A, B, OTHER, SYNTH = "cmp-national", "cmp-seattle", "cmp-other-aor", "synth-cmp"
 MONTHS = {  # month: (national rows, Seattle rows), each row (gender, citizenship)

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import pytest
-
 from tests.conftest import copy_home
 
 NATIONAL = "uwchr-2019-icfo-53623"

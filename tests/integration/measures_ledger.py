@@ -40,7 +40,7 @@ class HandLedger:
         self.rows_loaded: dict[tuple[str, str], int] = {}
 
     def release(self, release_id: str, *, era: str = "L2", namespace: str | None = None, synthetic: bool = False,
-                received: str | None = None, registered: str = "2026-01-01 00:00:00") -> "HandLedger":
+                received: str | None = None, registered: str = "2026-01-01 00:00:00") -> HandLedger:
         run_id = f"run-{release_id}"
         self.meta[release_id] = {"era": era, "namespace": namespace or era, "synthetic": synthetic, "run_id": run_id}
         self.con.execute("INSERT INTO releases (release_id, agency, foia_request, received_date, era, id_namespace, licence, "
@@ -51,7 +51,7 @@ class HandLedger:
                          [run_id, release_id, registered, registered])
         return self
 
-    def add(self, table_name: str, release_id: str, rows: list[dict], *, file_name: str | None = None) -> "HandLedger":
+    def add(self, table_name: str, release_id: str, rows: list[dict], *, file_name: str | None = None) -> HandLedger:
         t = table_meta(table_name)
         m = self.meta[release_id]
         file_name = file_name or f"{table_name.removeprefix('core_')}.xlsx"
@@ -78,7 +78,7 @@ class HandLedger:
         self.rows_loaded[key] = self.rows_loaded.get(key, 0) + len(rows)
         return self
 
-    def sql(self, text: str) -> "HandLedger":
+    def sql(self, text: str) -> HandLedger:
         self.con.execute(text)
         return self
 

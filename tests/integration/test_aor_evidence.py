@@ -183,10 +183,10 @@ def test_evidence_passes_the_gate(con):
 def client(real, tmp_path_factory):
     """The public API and pages over a publication of a copy of the real home."""
     from fastapi.testclient import TestClient
-
-    from iceledger.api.app import create_app
-    from iceledger.publish.build import publish
     from tests.conftest import copy_home
+
+    from iceledger.publish.build import publish
+    from iceledger.server import create_app
 
     settings = copy_home(real[0], tmp_path_factory.mktemp("aor-evidence") / "home")
     publish(settings)

@@ -10,7 +10,6 @@ import sys
 import time
 
 import httpx
-
 from tests.integration.publish_helpers import copy_home
 
 ENV = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))

@@ -9,9 +9,9 @@ import sys
 import time
 
 import duckdb
+from tests.integration.lesa_helpers import query, synth_and_ingest
 
 from iceledger.synth import synthesize
-from tests.integration.lesa_helpers import query, synth_and_ingest
 
 
 def test_sigkill_mid_ingest_leaves_the_previous_ledger(home, tmp_path):

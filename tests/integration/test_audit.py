@@ -11,11 +11,11 @@ import sys
 
 import duckdb
 import pytest
+from tests.integration.publish_helpers import copy_home
+from tests.integration.test_api_server import ENV
 
 from iceledger.publish.audit import audit_publication
 from iceledger.publish.build import publish
-from tests.integration.publish_helpers import copy_home
-from tests.integration.test_api_server import ENV
 
 
 @pytest.fixture(scope="module")

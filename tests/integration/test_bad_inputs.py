@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 import xlsxwriter
+from tests.integration.lesa_helpers import query, synth_and_ingest
 
 from iceledger.errors import IceledgerError
 from iceledger.pipeline.ingest import ingest
 from iceledger.pipeline.releases import manifest_from_paths
 from iceledger.synth import synthesize
-from tests.integration.lesa_helpers import query, synth_and_ingest
 
 
 def digest(p: Path) -> str:

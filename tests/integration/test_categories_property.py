@@ -11,11 +11,11 @@ from __future__ import annotations
 import duckdb
 import pytest
 from hypothesis import HealthCheck, example, given, settings, strategies as st
+from tests.conftest import copy_home
 
 from iceledger.metadata import code_list, core_tables, field_
 from iceledger.publish.build import publish
 from iceledger.publish.codes import OTHER
-from tests.conftest import copy_home
 
 FIELDS = [(t.name, f) for t in core_tables() for f in t.fields if field_(f).type == "VARCHAR"]
 HOSTILE = "JANE DOE A012345678 see officer SMITH"
@@ -173,8 +173,9 @@ def test_values_outside_their_lists_are_counted_for_the_analyst_never_shown(smal
     import subprocess
     import sys
 
-    from iceledger.validation.checks import validate
     from tests.integration.test_api_server import ENV
+
+    from iceledger.validation.checks import validate
 
     home = copy_home(small_home, tmp_path / "home")
     con = duckdb.connect(str(home.ledger_path))

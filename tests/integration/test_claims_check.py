@@ -9,13 +9,13 @@ import textwrap
 
 import pytest
 from measures_ledger import HandLedger
+from tests.conftest import copy_home
+from tests.integration.conftest import arrest
 
 from iceledger.claims import check_claims
 from iceledger.errors import InputError
 from iceledger.measures.engine import duckdb_engine
 from iceledger.pipeline.ledger import open_ledger
-from tests.conftest import copy_home
-from tests.integration.conftest import arrest
 
 HEAD = """\
 claims:

@@ -8,11 +8,11 @@ import textwrap
 
 import pytest
 from measures_ledger import HandLedger
+from tests.conftest import copy_home
 
 from iceledger.claims import check_claims
 from iceledger.errors import InputError
 from iceledger.settings import PROJECT_DIR
-from tests.conftest import copy_home
 
 EXAMPLES = PROJECT_DIR / "claims" / "examples.yaml"
 EXPECTED = {  # claim → (verdict, value)

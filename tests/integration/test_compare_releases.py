@@ -13,13 +13,13 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 from scipy.optimize import Bounds, LinearConstraint, milp
+from tests.integration.compare_helpers import EXPECTED, OTHER, SYNTH, A, B
 from typer.testing import CliRunner
 
-from iceledger.api.app import create_app
 from iceledger.cli import app
 from iceledger.errors import IceledgerError
 from iceledger.measures.compare import compare_releases
-from tests.integration.compare_helpers import A, B, EXPECTED, OTHER, SYNTH
+from iceledger.server import create_app
 
 THRESHOLD = 10
 SHARED = ["apprehension_date", "aor_code", "apprehension_method", "citizenship_country", "gender"]

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import duckdb
 import pytest
+from tests.conftest import copy_home
+from tests.integration.compare_helpers import A, B
+from tests.integration.test_categories_property import public_text
 
 from iceledger.metadata import code_list
 from iceledger.publish.build import publish
 from iceledger.publish.cells import declared_numbers, mentions_a_count
 from iceledger.publish.codes import OTHER
-from tests.conftest import copy_home
-from tests.integration.compare_helpers import A, B
-from tests.integration.test_categories_property import public_text
 
 THRESHOLD = 10
 HOSTILE = "JANE DOE A012345678 see officer SMITH"

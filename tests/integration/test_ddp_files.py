@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import duckdb
 import pytest
+from tests.integration.lesa_helpers import query, synth_and_ingest
 
 from iceledger.pipeline.ingest import ingest
 from iceledger.pipeline.releases import manifest_from_paths
 from iceledger.settings import load_settings
-from tests.integration.lesa_helpers import query, synth_and_ingest
 
 DDP_SELECT = """
 SELECT CAST(apprehension_datetime AS DATE) AS apprehension_date, apprehension_datetime AS apprehension_date_time,

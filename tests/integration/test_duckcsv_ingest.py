@@ -7,13 +7,13 @@ from __future__ import annotations
 import random
 
 import pytest
+from tests.integration.lesa_helpers import query
+from tests.unit.sources.made_files import BANNER, NATIONAL_ARRESTS, delimited, write_text
 
 from iceledger.pipeline.ingest import ingest
 from iceledger.pipeline.releases import manifest_from_paths
 from iceledger.settings import load_settings
 from iceledger.sources.lesa import extract
-from tests.integration.lesa_helpers import query
-from tests.unit.sources.made_files import BANNER, NATIONAL_ARRESTS, delimited, write_text
 
 TABLES = {
     "core_arrests": "source_file, source_row",

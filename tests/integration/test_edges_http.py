@@ -9,7 +9,6 @@ import time
 
 import httpx
 import pytest
-
 from tests.integration.publish_helpers import copy_home
 from tests.integration.test_api_server import ENV, _free_port
 

@@ -15,11 +15,15 @@ import pytest
 from iceledger.sources.geography.registry import geography
 
 LEGACY = "legacy-code: a county-equivalent retired before UWCHR's 2022+ vintage; we keep it (valid_to set) since older records and releases use it"
-TERRITORY = "territory: ICE's list maps Guam and the Northern Mariana Islands (SFR) and the US Virgin Islands (MIA); UWCHR covers the states, DC and Puerto Rico only"
-CENTRAL_TX = "central-texas: today's office list (CC0, from ice.gov) puts the Waco-area counties in Houston; UWCHR keeps them in San Antonio, where ICE's records of FY2016-2019 place them (our central-texas-records period)"
+TERRITORY = ("territory: ICE's list maps Guam and the Northern Mariana Islands (SFR) and the US Virgin Islands (MIA); UWCHR "
+             "covers the states, DC and Puerto Rico only")
+CENTRAL_TX = ("central-texas: today's office list (CC0, from ice.gov) puts the Waco-area counties in Houston; UWCHR keeps "
+              "them in San Antonio, where ICE's records of FY2016-2019 place them (our central-texas-records period)")
 HAMILTON = "hamilton: too few of ICE's records name Hamilton County, TX to settle it in FY2016-2019; we keep HOU and SNA as candidates, UWCHR says SNA"
-OPEN = "not-established: no bundled public record settles this county's AOR before Harlingen; we keep aor_code NULL with candidates HOU and SNA where UWCHR picks one"
-DISAGREE = "sources-disagree: ICE's records of FY2016-2019 place the county under another AOR than the office list; we keep both as candidates, UWCHR follows the list"
+OPEN = ("not-established: no bundled public record settles this county's AOR before Harlingen; we keep aor_code NULL "
+        "with candidates HOU and SNA where UWCHR picks one")
+DISAGREE = ("sources-disagree: ICE's records of FY2016-2019 place the county under another AOR than the office list; we "
+            "keep both as candidates, UWCHR follows the list")
 
 _LEGACY = ["02270", "09001", "09003", "09005", "09007", "09009", "09011", "09013", "09015", "46113", "51515"]
 _TERRITORIES = ["66010", "69085", "69100", "69110", "69120", "78010", "78020", "78030"]

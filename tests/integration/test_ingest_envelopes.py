@@ -11,7 +11,6 @@ import time
 
 import pytest
 import xlsxwriter
-
 from tests.integration.test_api_server import ENV
 
 WIDE = 16_384  # Excel's last column

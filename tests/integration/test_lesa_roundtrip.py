@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import openpyxl
 import pytest
+from tests.integration.lesa_helpers import query, synth_and_ingest
 
 from iceledger.metadata import core_tables, table as table_meta
 from iceledger.sources.lesa.headers import eras_of
 from iceledger.synth import SYNTH_ERAS
-from tests.integration.lesa_helpers import query, synth_and_ingest
 
 COMBOS = [(era, t.name) for t in core_tables() for era in SYNTH_ERAS if era in eras_of(t.name)]
 

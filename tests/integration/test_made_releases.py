@@ -8,12 +8,12 @@ import hashlib
 
 import pytest
 import yaml
+from tests.integration.lesa_helpers import query
+from tests.unit.sources.made_files import delimited, national_arrests, sheet_xml, write_text, write_xlsx
 
 from iceledger.errors import IceledgerError
 from iceledger.pipeline.ingest import ingest
 from iceledger.pipeline.releases import load_manifest, manifest_from_paths
-from tests.integration.lesa_helpers import query
-from tests.unit.sources.made_files import delimited, national_arrests, sheet_xml, write_text, write_xlsx
 
 ARRESTS = [["Arrest Date", "Date of Birth", "Gender", "Country of Citizenship", "Event Number", "Apprehension Landmark",
             "Arrest Method", "Most Serious Conviction"]]

@@ -10,8 +10,15 @@ import pytest
 from measures_ledger import SEA, HandLedger, add_test_registries, enforcement_ledger
 
 from iceledger.errors import InputError
-from iceledger.measures import (FunnelSpec, NotAvailable, PopulationSpec, WindowSpec, detention_population, funnel,
-                                operation_window)
+from iceledger.measures import (
+    FunnelSpec,
+    NotAvailable,
+    PopulationSpec,
+    WindowSpec,
+    detention_population,
+    funnel,
+    operation_window,
+)
 from iceledger.settings import load_settings
 
 D = dt.date

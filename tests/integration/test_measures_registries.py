@@ -6,10 +6,17 @@ from __future__ import annotations
 
 import pytest
 from measures_ledger import HandLedger
-
-from iceledger.measures import (MeasureSpec, NotAvailable, PopulationSpec, WindowSpec, detention_population, measure,
-                                operation_window)
 from tests.conftest import copy_home
+
+from iceledger.measures import (
+    MeasureSpec,
+    NotAvailable,
+    PopulationSpec,
+    WindowSpec,
+    detention_population,
+    measure,
+    operation_window,
+)
 
 SAFE_CITY_AORS = ["BAL", "BOS", "CHI", "DEN", "LOS", "NYC", "PHI", "SEA", "SFR", "WAS"]
 

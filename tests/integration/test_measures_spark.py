@@ -12,9 +12,18 @@ import pytest
 from measures_ledger import add_test_registries, enforcement_ledger
 
 from iceledger.errors import BuildError
-from iceledger.measures import (FunnelSpec, MeasureSpec, PopulationSpec, WindowSpec, detention_population, funnel,
-                                measure, operation_window)
-from iceledger.measures.engine import find_java_home, open_engine
+from iceledger.measures import (
+    FunnelSpec,
+    MeasureSpec,
+    PopulationSpec,
+    WindowSpec,
+    detention_population,
+    funnel,
+    measure,
+    operation_window,
+)
+from iceledger.measures.engine import open_engine
+from iceledger.measures.spark import find_java_home
 from iceledger.settings import load_settings
 
 pytestmark = pytest.mark.spark

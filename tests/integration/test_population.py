@@ -8,16 +8,17 @@ import csv
 import json
 
 import pytest
+from tests.conftest import copy_home
+from tests.integration.lesa_helpers import query
+from tests.integration.measures_ledger import HandLedger
 from typer.testing import CliRunner
 
 from iceledger.cli import app
 from iceledger.errors import InputError
 from iceledger.measures import MeasureSpec, measure
+from iceledger.pipeline.population_add import add_population
 from iceledger.sources.geography.registry import geography
-from iceledger.sources.population import add_population, read_population_file
-from tests.conftest import copy_home
-from tests.integration.lesa_helpers import query
-from tests.integration.measures_ledger import HandLedger
+from iceledger.sources.population import read_population_file
 
 SOURCE = dict(title="test", origin="test", licence="test")
 

@@ -8,12 +8,12 @@ import shutil
 
 import duckdb
 import pytest
+from tests.integration.publish_helpers import copy_home
 
 from iceledger.errors import BuildError
 from iceledger.metadata import tables
 from iceledger.publish.build import publish
 from iceledger.publish.query import PublicData
-from tests.integration.publish_helpers import copy_home
 
 
 @pytest.fixture(scope="module")

@@ -13,11 +13,11 @@ import datetime as dt
 
 import duckdb
 import pytest
+from tests.conftest import copy_home
+from tests.integration.conftest import arrest
 
 from iceledger.publish.build import publish
 from iceledger.publish.history import HISTORY_NAME
-from tests.conftest import copy_home
-from tests.integration.conftest import arrest
 
 THRESHOLD = 10
 CELLS = ("SELECT tabulation_key, cell_fy, period_date, place_code, place_parent_code, category_1_value, category_2_value, "

@@ -6,12 +6,12 @@ import re
 
 import duckdb
 import pytest
+from tests.integration.publish_helpers import copy_home
 
 from iceledger.metadata import tables as declared
 from iceledger.publish import build as build_mod
 from iceledger.publish.build import publish
 from iceledger.publish.lattice import load_lattice, load_policy
-from tests.integration.publish_helpers import copy_home
 
 IDENTIFIER_COLUMN = re.compile(r"(person|subject|alien|a_number|anonymi[sz]|unique_identifier|eid_|birth_date|"
                                r"source_row|source_file|source_sheet|origin_row|raw_row|raw_value|file_path|case_id)")

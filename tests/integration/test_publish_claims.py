@@ -166,10 +166,10 @@ def test_a_verdict_the_withheld_check_cannot_change_is_shown(custom):
 def records_publication(with_records, tmp_path_factory):
     """The hand-made ledger (small counts) published with the seed claims, served by the real app."""
     from fastapi.testclient import TestClient
-
-    from iceledger.api.app import create_app
-    from iceledger.publish.build import publish
     from tests.conftest import copy_home
+
+    from iceledger.publish.build import publish
+    from iceledger.server import create_app
 
     home = copy_home(with_records, tmp_path_factory.mktemp("claims-published") / "home")
     publish(home)

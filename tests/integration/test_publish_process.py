@@ -10,10 +10,10 @@ import sys
 import time
 
 import psutil
-
-from iceledger.publish.build import publish
 from tests.integration.publish_helpers import copy_home
 from tests.integration.test_api_server import ENV
+
+from iceledger.publish.build import publish
 
 
 def _dead_pid() -> int:

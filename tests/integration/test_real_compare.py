@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from tests.integration.conftest import NATIONAL, SEATTLE
+
 from iceledger.measures.compare import compare_releases
 from iceledger.measures.engine import open_duckdb
 from iceledger.publish.comparisons import comparison_rows
-from tests.integration.conftest import NATIONAL, SEATTLE
 
 
 def by_fy(result) -> dict:

@@ -7,6 +7,8 @@ on the 2-core machine; the session fixture ``real`` (tests/conftest.py) does it 
 
 from __future__ import annotations
 
+from tests.integration.conftest import NATIONAL, SEATTLE
+
 from iceledger.claims.records import describe_value
 from iceledger.measures import MeasureSpec, measure
 from iceledger.pipeline.ingest import ingest
@@ -14,7 +16,6 @@ from iceledger.pipeline.ledger import connect
 from iceledger.pipeline.releases import manifest_from_paths
 from iceledger.settings import load_settings
 from iceledger.validation.checks import validate
-from tests.integration.conftest import NATIONAL, SEATTLE
 
 WORKBOOK = "redacted UW v. DHS - ICE Productions_LESA-STU_FINAL.xlsx"
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import csv
 
 import pytest
+from tests.conftest import copy_home
+from tests.integration.lesa_helpers import query, synth_and_ingest
 
 from iceledger.pipeline.ingest import ingest
 from iceledger.pipeline.releases import manifest_from_paths
-from tests.conftest import copy_home
-from tests.integration.lesa_helpers import query, synth_and_ingest
 
 HEADERS = ["Apprehension Date", "Apprehension State", "Apprehension County", "Apprehension AOR",
            "Apprehension Method", "Apprehension Criminality", "Gender", "Citizenship Country"]

@@ -6,8 +6,8 @@ analyst mode: exact figures from the ledger (an ``analyst.duckdb`` written throu
 without suppression), meant for 127.0.0.1 only, and every response says so (the
 ``X-Iceledger-Mode`` header and ``meta.mode``/``meta.notice``).
 
-The API router is always included; if ``iceledger.web`` provides a ``router``, the dashboard is
-included too, so the web pages get their data from the same publication.
+This is the API alone: the dashboard's pages (``iceledger.web``) are mounted on it where the server
+is assembled, ``iceledger.server.create_app``, so the API never imports the web.
 """
 
 from __future__ import annotations
@@ -111,13 +111,6 @@ def create_app(settings: Settings, public: bool, *, data: PublicData | None = No
             raise NotFoundError("unknown_static", f"there is no static file {path[:80]!r}", fix="see /api/docs")
         media = {"css": "text/css", "svg": "image/svg+xml", "txt": "text/plain"}[path.rsplit(".", 1)[1]]
         return Response(target.read_bytes(), media_type=media)
-
-    try:
-        from iceledger.web import router as web_router  # the dashboard, when present
-    except ImportError:
-        web_router = None
-    if web_router is not None:
-        app.include_router(web_router)
 
     headers = [(b"x-iceledger-mode", mode.encode())]
     if not public:

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Optional
+from dataclasses import dataclass
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
+from iceledger.api.models import RESPONSES
 from iceledger.api.render import FORMATS, render_download, render_json
 from iceledger.envelope import success
 from iceledger.errors import NotFoundError
+from iceledger.metadata import field_, listing
 from iceledger.publish.lattice import load_lattice, load_policy
 from iceledger.publish.query import DEFAULT_LIMIT, MAX_LIMIT, Page, PublicData, bad
 
-router = APIRouter(prefix="/api/v1")
+router = APIRouter(prefix="/api/v1", responses=RESPONSES)
 CATEGORIES = list(load_lattice().categories)
 # Named registries: the endpoint, then the tables that may hold it (first present wins).
 NAMED = {
@@ -30,11 +32,13 @@ NAMED = {
 }
 NAME_RE = re.compile(r"^[a-z0-9_]{1,64}$")
 CODE_RE = re.compile(r"^[A-Za-z0-9 _.()\-]{1,80}$")
+RELEASE_ID = re.compile(field_("release_id").pattern or "")  # declared once, in metadata/fields/provenance.yaml
 PAGE_PARAMS = {"limit", "offset", "format"}
 
 Limit = Query(DEFAULT_LIMIT, description=f"Rows per page (1 to {MAX_LIMIT}).")
 Offset = Query(0, description="Rows to skip.")
-Format = Query("json", description="json (the envelope), csv, parquet or xlsx: a download of this page of rows (headers X-Total-Count and X-Returned-Count; whole tables at /api/v1/downloads/TABLE.csv).")
+Format = Query("json", description="json (the envelope), csv, parquet or xlsx: a download of this page of rows (headers X-Total-Count and "
+                                   "X-Returned-Count; whole tables at /api/v1/downloads/TABLE.csv).")
 
 
 def data_of(request: Request) -> PublicData:
@@ -66,7 +70,7 @@ def check_params(request: Request, allowed: set[str]) -> None:
             raise bad(name, "unknown parameter", sorted(allowed))
 
 
-def split(value: Optional[str], param: str, pattern: re.Pattern = CODE_RE) -> list[str]:
+def split(value: str | None, param: str, pattern: re.Pattern = CODE_RE) -> list[str]:
     if value is None:
         return []
     parts = [p.strip() for p in value.split(",") if p.strip()]
@@ -76,7 +80,7 @@ def split(value: Optional[str], param: str, pattern: re.Pattern = CODE_RE) -> li
     return parts
 
 
-def parse_period(value: Optional[str], param: str) -> dt.date | None:
+def parse_period(value: str | None, param: str) -> dt.date | None:
     if value is None:
         return None
     text = value.strip()
@@ -141,7 +145,41 @@ def lattice(request: Request):
                             "place_levels": load_lattice().place_levels()}, "json")
 
 
-def _tabulate(request: Request, measure, grain, place_level, by, place, period_from, period_to, limit, offset):
+@dataclass(frozen=True)
+class TableQuery:
+    """The query parameters /tabulations and /timeseries share (declared once, by ``table_query``)."""
+
+    measure: str | None
+    grain: str | None
+    place_level: str | None
+    by: str | None
+    place: str | None
+    period_from: str | None
+    period_to: str | None
+
+
+def table_query(default_grain: str | None, grain_help: str):
+    """The FastAPI dependency that reads a TableQuery; the two routes differ only in the default grain."""
+
+    def read(measure: str | None = Query(None, description=listing(load_lattice().measures) + "."),
+             grain: str | None = Query(default_grain, description=grain_help),
+             place_level: str | None = Query(None, description="national (default), aor, facility, state or county."),
+             by: str | None = Query(None, description="Up to two categories, comma-separated (see /lattice)."),
+             place: str | None = Query(None, description="Place codes, comma-separated."),
+             period_from: str | None = Query(None, alias="from", description="First period: YYYY-MM, YYYY-MM-DD or FY2025."),
+             period_to: str | None = Query(None, alias="to", description="Last period.")) -> TableQuery:
+        return TableQuery(measure, grain, place_level, by, place, period_from, period_to)
+
+    return read
+
+
+TABULATION_QUERY = table_query(None, "month or fy (default fy).")
+TIMESERIES_QUERY = table_query("month", "month (default) or fy.")
+
+
+def _tabulate(request: Request, q: TableQuery, limit: int, offset: int):
+    measure, grain, place_level, by, place, period_from, period_to = (q.measure, q.grain, q.place_level, q.by, q.place,
+                                                                      q.period_from, q.period_to)
     by_list = split(by, "by", re.compile(r"^[a-z_]{1,40}$"))
     allowed = {"measure", "grain", "place_level", "by", "place", "from", "to"} | PAGE_PARAMS | set(CATEGORIES)
     check_params(request, allowed)
@@ -153,34 +191,20 @@ def _tabulate(request: Request, measure, grain, place_level, by, place, period_f
 
 
 @router.get("/tabulations", summary="Counts from one table of the lattice, after the disclosure gate")
-def tabulations(request: Request,
-                measure: Optional[str] = Query(None, description="arrests, encounters, detainers, book_ins or removals."),
-                grain: Optional[str] = Query(None, description="month or fy (default fy)."),
-                place_level: Optional[str] = Query(None, description="national (default), aor, facility, state or county."),
-                by: Optional[str] = Query(None, description="Up to two categories, comma-separated (see /lattice)."),
-                place: Optional[str] = Query(None, description="Place codes, comma-separated."),
-                period_from: Optional[str] = Query(None, alias="from", description="First period: YYYY-MM, YYYY-MM-DD or FY2025."),
-                period_to: Optional[str] = Query(None, alias="to", description="Last period."),
+def tabulations(request: Request, q: TableQuery = Depends(TABULATION_QUERY),
                 limit: int = Limit, offset: int = Offset, format: str = Format):
     """Each row is one cell. A withheld cell has `event_count` null and `is_suppressed` true;
     filter a category with `<category>=value` (it must be in `by`)."""
-    key, page = _tabulate(request, measure, grain, place_level, by, place, period_from, period_to, limit, offset)
+    key, page = _tabulate(request, q, limit, offset)
     return answer(request, page.rows, format, name=key.replace("/", "_"), table=key, **page_meta(page),
-                  series=series_meta(request, measure, page.rows))
+                  series=series_meta(request, q.measure, page.rows))
 
 
 @router.get("/timeseries", summary="One series per place and category value, ordered by period")
-def timeseries(request: Request,
-               measure: Optional[str] = Query(None, description="arrests, encounters, detainers, book_ins or removals."),
-               grain: Optional[str] = Query("month", description="month (default) or fy."),
-               place_level: Optional[str] = Query(None, description="national (default), aor, facility, state or county."),
-               by: Optional[str] = Query(None, description="Up to two categories, comma-separated (see /lattice)."),
-               place: Optional[str] = Query(None, description="Place codes, comma-separated."),
-               period_from: Optional[str] = Query(None, alias="from", description="First period: YYYY-MM, YYYY-MM-DD or FY2025."),
-               period_to: Optional[str] = Query(None, alias="to", description="Last period."),
+def timeseries(request: Request, q: TableQuery = Depends(TIMESERIES_QUERY),
                limit: int = Limit, offset: int = Offset, format: str = Format):
     """The same cells as /tabulations, grouped into one series of points per place and category value."""
-    key, page = _tabulate(request, measure, grain, place_level, by, place, period_from, period_to, limit, offset)
+    key, page = _tabulate(request, q, limit, offset)
     series: dict[tuple, dict] = {}
     for r in page.rows:
         k = (r["place_code"], r["category_1_value"], r["category_2_value"])
@@ -191,7 +215,7 @@ def timeseries(request: Request,
         s["points"].append({"period_date": r["period_date"], "event_count": r["event_count"], "is_suppressed": r["is_suppressed"],
                             "is_synthetic": r["is_synthetic"]})
     return answer(request, list(series.values()), format, rows=page.rows, name=key.replace("/", "_"), table=key,
-                  **page_meta(page), series=series_meta(request, measure, page.rows))
+                  **page_meta(page), series=series_meta(request, q.measure, page.rows))
 
 
 def _registry(request: Request, name: str, limit: int, offset: int, fmt: str, what: str = "registry"):
@@ -260,7 +284,7 @@ def operation_window(request: Request, slug: str):
 
 @router.get("/series", summary="Where each published count comes from: ICE's records or a synthetic sample, per measure "
             "and run of fiscal years, with releases and citations")
-def series(request: Request, measure: Optional[str] = Query(None, description="arrests, encounters, detainers, book_ins or removals.")):
+def series(request: Request, measure: str | None = Query(None, description=listing(load_lattice().measures) + ".")):
     check_params(request, {"measure"})
     d = data_of(request)
     measures = sorted(d.lattice_summary())
@@ -297,7 +321,7 @@ def aor_evidence(request: Request, limit: int = Limit, offset: int = Offset, for
 
 @router.get("/places/{fips}/status", summary="A county's cooperation with ICE on a day: detainers, 287(g), government lists, "
                                              "each fact dated and cited")
-def place_status(request: Request, fips: str, on: Optional[str] = Query(None, description="Day, YYYY-MM-DD (default today).")):
+def place_status(request: Request, fips: str, on: str | None = Query(None, description="Day, YYYY-MM-DD (default today).")):
     check_params(request, {"on"})
     if not FIPS_RE.match(fips):
         raise bad("fips", f"{fips[:20]!r} is not a county FIPS code", "five digits, e.g. 48201 (Harris County, Texas)")
@@ -307,7 +331,7 @@ def place_status(request: Request, fips: str, on: Optional[str] = Query(None, de
 @router.get("/places/{level}/{code}/status", summary="A state's or an ICE area of responsibility's cooperation with ICE on a "
                                                      "day: its own answers, the facts in effect, its counties' answers counted")
 def area_status(request: Request, level: str, code: str,
-                on: Optional[str] = Query(None, description="Day, YYYY-MM-DD (default today).")):
+                on: str | None = Query(None, description="Day, YYYY-MM-DD (default today).")):
     check_params(request, {"on"})
     if level not in ("state", "aor"):
         raise bad("level", f"{level[:20]!r} is not state or aor", "state or aor (a county: /places/{fips}/status)")
@@ -326,7 +350,7 @@ def releases(request: Request, limit: int = Limit, offset: int = Offset, format:
 @router.get("/releases/{release_id}", summary="One release with its files (hashes), ingest runs and the tables it holds")
 def release(request: Request, release_id: str):
     check_params(request, set())
-    if not re.fullmatch(r"[A-Za-z0-9._-]{1,120}", release_id):
+    if not re.fullmatch(RELEASE_ID, release_id):
         raise bad("release_id", "not a release id", "letters, digits, . _ -")
     d = data_of(request)
     rows = d.table_rows("out_releases", {"release_id": release_id}).rows
@@ -347,9 +371,9 @@ def comparisons(request: Request):
 @router.get("/comparisons/{a}/{b}", summary="Two releases side by side: both counts, their difference and the rows "
                                             "that match, after the disclosure gate")
 def comparison(request: Request, a: str, b: str,
-               measure: Optional[str] = Query(None, description="The subject compared (see /comparisons); default the first."),
-               grain: Optional[str] = Query(None, description="month (default) or fy."),
-               by: Optional[str] = Query(None, description="A category the comparison holds by fiscal year (see comparison_categories)."),
+               measure: str | None = Query(None, description="The subject compared (see /comparisons); default the first."),
+               grain: str | None = Query(None, description="month (default) or fy."),
+               by: str | None = Query(None, description="A category the comparison holds by fiscal year (see comparison_categories)."),
                format: str = Format):
     """Each cell has `release_a_count`, `release_b_count`, `count_difference` (B - A) and `matched_count`;
     a withheld value is null. The period is what both releases cover (`comparison_from_date`..`comparison_to_date`)."""

@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
-from typing import Any, Callable
+from decimal import Decimal
+from typing import Any
 
 SUPPORTED, CONTRADICTED, NOT_TESTABLE = "supported", "contradicted", "not_testable"
 VERDICTS = (SUPPORTED, CONTRADICTED, NOT_TESTABLE)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from iceledger.claims import registry as reg
-from iceledger.claims.compare import CONTRADICTED, SUPPORTED, as_decimal, compare, format_number
+from iceledger.claims.compare import CONTRADICTED, NOT_TESTABLE, SUPPORTED, as_decimal, compare, format_number
 from iceledger.claims.load import LoadedClaim
 from iceledger.claims.result import Check
 
@@ -40,6 +40,12 @@ FROM ref_detstats_values v JOIN ref_detstats_blocks b USING (detstats_fy, detsta
 WHERE v.detstats_fy = {fy} AND v.detstats_block = {block} AND v.detstats_row_label = {row} AND v.detstats_column_label = {column}"""
 
 
+def blank(lc: LoadedClaim, why: str, testable_when: str, **extra) -> Check:
+    c = lc.claim
+    return Check("official", NOT_TESTABLE, True, c.comparison, c.expected, c.tolerance, explanation=why + ".",
+                 testable_when=testable_when, **extra)
+
+
 def check_fact(engine, lc: LoadedClaim, kind: str) -> Check:
     return {"agreements": check_agreements, "designations": check_designations, "detstats": check_detstats}[kind](engine, lc)
 
@@ -65,7 +71,6 @@ def check_agreements(engine, lc: LoadedClaim) -> Check:
     shown = {"registry": "ref_287g_listings", "source_url": ICE_287G_PAGE, "publisher": "ICE", "figure_kind": "official_publication",
              "list": snap, "agreements": n}
     if snap is None:
-        from iceledger.claims.official import blank
         return blank(lc, f"no ICE 287(g) list held here is dated on or before {a.date}",
                      "add an earlier capture of ICE's list (see docs/287g.md)", official=shown, query=sql)
     how = f"ICE's 287(g) list of {snap} (the latest on or before {a.date}) carries {format_number(n)} {what}"
@@ -73,7 +78,6 @@ def check_agreements(engine, lc: LoadedClaim) -> Check:
         return decided(lc, n, how, shown, sql)
     snap0, n0, sql0 = agreements_on(engine, a.since, a)
     if snap0 is None or n0 == 0:
-        from iceledger.claims.official import blank
         return blank(lc, f"{how}, but no list on or before {a.since} carries any, so no change can be computed",
                      "compare with a day on or after ICE's first list held here", official=shown, query=f"{sql0};\n{sql}")
     value = {"change": Decimal(n - n0),

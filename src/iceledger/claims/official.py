@@ -13,8 +13,8 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from iceledger.claims import registry as reg
-from iceledger.claims.compare import CONTRADICTED, NOT_TESTABLE, SUPPORTED, as_decimal, compare, format_date, format_number
-from iceledger.claims.facts import TABLES, check_fact
+from iceledger.claims.compare import CONTRADICTED, SUPPORTED, as_decimal, compare, format_date, format_number
+from iceledger.claims.facts import TABLES, blank, check_fact
 from iceledger.claims.load import LoadedClaim
 from iceledger.claims.places import check_places
 from iceledger.claims.result import Check
@@ -47,12 +47,6 @@ def check_official(engine, lc: LoadedClaim) -> list[Check]:
     if fact:
         return [check_fact(engine, lc, fact)]
     return [check_figure(engine, lc)] if off.figure else check_operation(engine, lc)
-
-
-def blank(lc: LoadedClaim, why: str, testable_when: str, **extra) -> Check:
-    c = lc.claim
-    return Check("official", NOT_TESTABLE, True, c.comparison, c.expected, c.tolerance, explanation=why + ".",
-                 testable_when=testable_when, **extra)
 
 
 def view_figure(row: dict) -> dict:

@@ -3,6 +3,8 @@ shows is exactly the one that ran and can be run again by hand."""
 
 from __future__ import annotations
 
+from iceledger.metadata.sql import text
+
 FIGURES, OPERATIONS, PLACES = "ref_official_figures", "ref_operations", "ref_operation_places"
 
 FIGURE_SQL = """SELECT f.figure_id, f.figure_value, f.value_qualifier, f.figure_unit, f.period_start_date, f.period_end_date,
@@ -25,7 +27,8 @@ ORDER BY place_seq"""
 
 
 def literal(value: str) -> str:
-    return "'" + str(value).replace("'", "''") + "'"
+    """A text literal (claims compare text and ISO dates as text)."""
+    return text(value)
 
 
 def fetch(engine, sql: str) -> list[dict]:

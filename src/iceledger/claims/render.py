@@ -69,9 +69,8 @@ def summary(results: list[ClaimResult]) -> str:
 
 
 def render_text(results: list[ClaimResult], console) -> None:
-    from rich.table import Table
-
     from rich.padding import Padding
+    from rich.table import Table
     from rich.text import Text
 
     t = Table(title=summary(results), show_lines=True)

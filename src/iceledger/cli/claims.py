@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
@@ -17,10 +16,11 @@ FilesArgument = typer.Argument(None, help="Claim files (YAML). Default: the seed
 
 
 @claims_app.command("check")
+@handles_errors()
 def claims_check(
-    files: Optional[List[Path]] = FilesArgument,
+    files: list[Path] | None = FilesArgument,
     markdown: bool = typer.Option(False, "--markdown", help="Print a Markdown report a reporter can paste."),
-    home: Optional[Path] = HomeOption,
+    home: Path | None = HomeOption,
     as_json: bool = JsonOption,
 ):
     """Give each claim a verdict (supported, contradicted, not testable) with the value, the official
@@ -29,41 +29,34 @@ def claims_check(
     from iceledger.claims.render import render_markdown, render_text
     from iceledger.errors import InputError
 
-    @handles_errors()
-    def go(as_json: bool):
-        if as_json and markdown:
-            raise InputError("bad_option", "--json and --markdown both asked for", fix="choose one output")
-        settings = settings_for(home)
-        results = check_claims(files, home=settings.home)
-        if as_json:
-            emit_json([r.to_dict() for r in results], count=len(results),
-                      verdicts=dict(Counter(r.verdict for r in results)),
-                      files=list(dict.fromkeys(r.file for r in results)), ledger=str(settings.ledger_path))
-        elif markdown:
-            console.file.write(render_markdown(results, ledger=str(settings.ledger_path)))
-        else:
-            render_text(results, console)
-
-    go(as_json=as_json)
+    if as_json and markdown:
+        raise InputError("bad_option", "--json and --markdown both asked for", fix="choose one output")
+    settings = settings_for(home)
+    results = check_claims(files, home=settings.home)
+    if as_json:
+        emit_json([r.to_dict() for r in results], count=len(results),
+                  verdicts=dict(Counter(r.verdict for r in results)),
+                  files=list(dict.fromkeys(r.file for r in results)), ledger=str(settings.ledger_path))
+    elif markdown:
+        console.file.write(render_markdown(results, ledger=str(settings.ledger_path)))
+    else:
+        render_text(results, console)
 
 
 @claims_app.command("validate")
-def claims_validate(files: Optional[List[Path]] = FilesArgument, as_json: bool = JsonOption):
+@handles_errors()
+def claims_validate(files: list[Path] | None = FilesArgument, as_json: bool = JsonOption):
     """Read and validate claim files without a ledger: every problem names the file, line, claim and field."""
     from iceledger.claims import load_claims
 
-    @handles_errors()
-    def go(as_json: bool):
-        loaded = load_claims(files)
-        counts = Counter(lc.file for lc in loaded)
-        if as_json:
-            emit_json([{"claim_id": lc.claim.id, "file": lc.file, "line": lc.line()} for lc in loaded],
-                      count=len(loaded), files=dict(counts))
-            return
-        for f, n in counts.items():
-            console.print(f"{f}: {n} claim{'s' if n != 1 else ''}, valid", highlight=False)
-
-    go(as_json=as_json)
+    loaded = load_claims(files)
+    counts = Counter(lc.file for lc in loaded)
+    if as_json:
+        emit_json([{"claim_id": lc.claim.id, "file": lc.file, "line": lc.line()} for lc in loaded],
+                  count=len(loaded), files=dict(counts))
+        return
+    for f, n in counts.items():
+        console.print(f"{f}: {n} claim{'s' if n != 1 else ''}, valid", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -6,7 +6,7 @@ import functools
 import json
 import sys
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -24,7 +24,7 @@ HomeOption = typer.Option(None, "--home", envvar="ICELEDGER_HOME",
 JsonOption = typer.Option(False, "--json", help="Print one JSON envelope instead of text.")
 
 
-def settings_for(home: Optional[Path]) -> Settings:
+def settings_for(home: Path | None) -> Settings:
     return load_settings(home)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.table import Table as RichTable
@@ -18,34 +17,31 @@ HEADERS = {"count_a": "A", "count_b": "B", "difference": "B - A", "matched": "ma
            "only_b": "only in B"}
 
 
+@handles_errors()
 def compare_cmd(
     a: str = typer.Argument(..., help="Release A (see `iceledger status`)."),
     b: str = typer.Argument(..., help="Release B; differences are B - A."),
     table: str = typer.Option("arrests", "--table", help="What is compared: arrests, encounters, detainers, book_ins, removals, removals_by_departure."),
     by: str = typer.Option("month", "--by", help="Up to three dimensions (at most one of time), e.g. month or month,gender."),
-    where: Optional[list[str]] = WhereOption,
-    date_from: Optional[dt.datetime] = FromOption, date_to: Optional[dt.datetime] = ToOption,
-    on: Optional[str] = typer.Option(None, "--on", help="Fields to match rows on, comma-separated (default: every field both releases populate)."),
+    where: list[str] | None = WhereOption,
+    date_from: dt.datetime | None = FromOption, date_to: dt.datetime | None = ToOption,
+    on: str | None = typer.Option(None, "--on", help="Fields to match rows on, comma-separated (default: every field both releases populate)."),
     duplicates: bool = DuplicatesOption, sql: bool = SqlOption,
-    home: Optional[Path] = HomeOption, as_json: bool = JsonOption,
+    home: Path | None = HomeOption, as_json: bool = JsonOption,
 ):
     """Two releases side by side over the period (and AOR) both cover: counts, difference, rows that match.
 
     Exact figures from the ledger, for analysis on this machine: they have not passed the disclosure gate."""
     from iceledger.measures.compare import compare_releases
 
-    @handles_errors()
-    def go(as_json: bool):
-        spec = {"a": a, "b": b, "count": table, "by": by, "where": parse_where(where), "on": on,
-                "date_from": date_from and date_from.date(), "date_to": date_to and date_to.date(),
-                "count_duplicates": duplicates}
-        result = compare_releases(spec, home=settings_for(home).home)
-        if as_json:
-            emit_json(result.to_dict())
-        else:
-            render(result, show_sql=sql)
-
-    go(as_json=as_json)
+    spec = {"a": a, "b": b, "count": table, "by": by, "where": parse_where(where), "on": on,
+            "date_from": date_from and date_from.date(), "date_to": date_to and date_to.date(),
+            "count_duplicates": duplicates}
+    result = compare_releases(spec, home=settings_for(home).home)
+    if as_json:
+        emit_json(result.to_dict())
+    else:
+        render(result, show_sql=sql)
 
 
 def render(result, *, show_sql: bool = False) -> None:

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
 from iceledger.cli.common import HomeOption, console, handles_errors, settings_for
 
 
+@handles_errors(None)
 def demo(
-    home: Optional[Path] = HomeOption,
+    home: Path | None = HomeOption,
     scale: float = typer.Option(1.0, "--scale", help="Scale the synthetic sample's row counts."),
     synthetic_only: bool = typer.Option(False, "--synthetic-only",
                                         help="Leave out ICE's bundled real releases: a small, all-SYNTHETIC demo."),
@@ -26,35 +26,31 @@ def demo(
     from iceledger.pipeline.ledger import open_ledger
     from iceledger.pipeline.status import ledger_status
 
-    @handles_errors(None)
-    def go():
-        settings = settings_for(home)
-        bar, report = _progress_bar()
-        with bar:
-            result = run_demo(settings, scale=scale, real=not synthetic_only, progress=report)
-        rep = result["build"]
-        console.print(f"ledger built at {settings.ledger_path} ({rep.counts()['warning']} warnings, {rep.counts()['error']} errors)")
-        con = open_ledger(settings)
-        try:
-            st = ledger_status(con)
-        finally:
-            con.close()
-        for r in st["releases"]:
-            console.print(f"  release {r['release_id']} ({r['era']}) {'SYNTHETIC' if r['is_synthetic'] else 'real'}: {r['files']} files")
-        for t in st["tables"]:
-            console.print(f"  {t['table']}: {t['rows']:,} rows ({t['synthetic_rows']:,} SYNTHETIC)")
-        pub = result.get("publish")
-        if pub is not None:
-            cells = pub.summary["cells"]
-            console.print(f"published {settings.public_path}: {cells.get('published', 0):,} cells shown, "
-                          f"{sum(n for k, n in cells.items() if k.startswith('withheld')):,} withheld by the gate")
-        if serve:
-            from iceledger.cli.serve import serve_ledger
+    settings = settings_for(home)
+    bar, report = _progress_bar()
+    with bar:
+        result = run_demo(settings, scale=scale, real=not synthetic_only, progress=report)
+    rep = result["build"]
+    console.print(f"ledger built at {settings.ledger_path} ({rep.counts()['warning']} warnings, {rep.counts()['error']} errors)")
+    con = open_ledger(settings)
+    try:
+        st = ledger_status(con)
+    finally:
+        con.close()
+    for r in st["releases"]:
+        console.print(f"  release {r['release_id']} ({r['era']}) {'SYNTHETIC' if r['is_synthetic'] else 'real'}: {r['files']} files")
+    for t in st["tables"]:
+        console.print(f"  {t['table']}: {t['rows']:,} rows ({t['synthetic_rows']:,} SYNTHETIC)")
+    pub = result.get("publish")
+    if pub is not None:
+        cells = pub.summary["cells"]
+        console.print(f"published {settings.public_path}: {cells.get('published', 0):,} cells shown, "
+                      f"{sum(n for k, n in cells.items() if k.startswith('withheld')):,} withheld by the gate")
+    if serve:
+        from iceledger.cli.serve import serve_ledger
 
-            console.print(f"the dashboard: http://127.0.0.1:{port}/  (Spanish: http://127.0.0.1:{port}/?lang=es)")
-            serve_ledger(settings, port=port, public=True)
-
-    go()
+        console.print(f"the dashboard: http://127.0.0.1:{port}/  (Spanish: http://127.0.0.1:{port}/?lang=es)")
+        serve_ledger(settings, port=port, public=True)
 
 
 def register(app: typer.Typer) -> None:

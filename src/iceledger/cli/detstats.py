@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.table import Table as RichTable
@@ -18,7 +17,7 @@ EXAMPLES = 5
 FyOption = typer.Option(None, "--fy", help="Fiscal year of the workbook (2019, 2020, 2021).")
 
 
-def _ask(home: Optional[Path], fn, *args, **kwargs):
+def _ask(home: Path | None, fn, *args, **kwargs):
     con = open_ledger(settings_for(home))
     try:
         return fn(con, *args, **kwargs)
@@ -39,53 +38,47 @@ def format_value(value: float | None, unit: str, null_reason: str | None = None)
 
 
 @app.command("list")
+@handles_errors()
 def list_blocks(
-    fy: Optional[int] = FyOption,
-    sheet: Optional[str] = typer.Option(None, "--sheet", help="Only blocks of this sheet (ATD, Detention, Facilities)."),
-    block: Optional[str] = typer.Option(None, "--block", help="Only blocks whose name contains this text."),
-    home: Optional[Path] = HomeOption,
+    fy: int | None = FyOption,
+    sheet: str | None = typer.Option(None, "--sheet", help="Only blocks of this sheet (ATD, Detention, Facilities)."),
+    block: str | None = typer.Option(None, "--block", help="Only blocks whose name contains this text."),
+    home: Path | None = HomeOption,
     as_json: bool = JsonOption,
 ):
     """The blocks of every workbook: where they sit, what they measure, how many values."""
 
-    @handles_errors()
-    def go(as_json: bool):
-        rows = _ask(home, query.list_blocks, fy, sheet, block)
-        if as_json:
-            emit_json(rows, count=len(rows))
-            return
-        t = RichTable(title="ICE detention statistics blocks")
-        for c in ("FY", "block", "sheet", "cells", "values", "measures"):
-            t.add_column(c, justify="right" if c == "values" else "left")
-        for r in rows:
-            t.add_row(str(r["detstats_fy"]), r["detstats_block"], r["detstats_sheet"], r["detstats_cell_range"],
-                      f"{r['detstats_value_count']:,}", ", ".join(r["detstats_measures"]))
-        console.print(t)
-        console.print(f"{len(rows)} blocks. Show one with `iceledger detstats show BLOCK --fy YEAR`.")
-
-    go(as_json=as_json)
+    rows = _ask(home, query.list_blocks, fy, sheet, block)
+    if as_json:
+        emit_json(rows, count=len(rows))
+        return
+    t = RichTable(title="ICE detention statistics blocks")
+    for c in ("FY", "block", "sheet", "cells", "values", "measures"):
+        t.add_column(c, justify="right" if c == "values" else "left")
+    for r in rows:
+        t.add_row(str(r["detstats_fy"]), r["detstats_block"], r["detstats_sheet"], r["detstats_cell_range"],
+                  f"{r['detstats_value_count']:,}", ", ".join(r["detstats_measures"]))
+    console.print(t)
+    console.print(f"{len(rows)} blocks. Show one with `iceledger detstats show BLOCK --fy YEAR`.")
 
 
 @app.command("show")
+@handles_errors()
 def show(
     block: str = typer.Argument(..., help="Block name, e.g. book_ins_by_agency_month (see `detstats list`)."),
-    fy: Optional[int] = FyOption,
-    measure: Optional[str] = typer.Option(None, "--measure", help="Only this measure (e.g. adp, alip_days)."),
-    home: Optional[Path] = HomeOption,
+    fy: int | None = FyOption,
+    measure: str | None = typer.Option(None, "--measure", help="Only this measure (e.g. adp, alip_days)."),
+    home: Path | None = HomeOption,
     as_json: bool = JsonOption,
 ):
     """One block laid out as ICE published it (every edition unless --fy), with its source cells and findings."""
 
-    @handles_errors()
-    def go(as_json: bool):
-        editions = _ask(home, query.show_block, block, fy, measure)
-        if as_json:
-            emit_json(editions if fy is None else editions[0])
-            return
-        for ed in editions:
-            render_block(ed)
-
-    go(as_json=as_json)
+    editions = _ask(home, query.show_block, block, fy, measure)
+    if as_json:
+        emit_json(editions if fy is None else editions[0])
+        return
+    for ed in editions:
+        render_block(ed)
 
 
 def render_block(ed: dict) -> None:
@@ -119,34 +112,31 @@ def render_block(ed: dict) -> None:
 
 
 @app.command("facilities")
+@handles_errors()
 def facilities(
-    fy: Optional[int] = FyOption,
-    state: Optional[str] = typer.Option(None, "--state", help="Two-letter state, e.g. TX."),
-    aor: Optional[str] = typer.Option(None, "--aor", help="AOR code, e.g. SEA."),
-    home: Optional[Path] = HomeOption,
+    fy: int | None = FyOption,
+    state: str | None = typer.Option(None, "--state", help="Two-letter state, e.g. TX."),
+    aor: str | None = typer.Option(None, "--aor", help="AOR code, e.g. SEA."),
+    home: Path | None = HomeOption,
     as_json: bool = JsonOption,
 ):
     """Facilities of the workbooks' Facilities sheets, largest fiscal-year ADP first."""
 
-    @handles_errors()
-    def go(as_json: bool):
-        rows = _ask(home, query.list_facilities, fy, state, aor)
-        if as_json:
-            emit_json(rows, count=len(rows))
-            return
-        t = RichTable(title="Facilities in ICE's detention statistics")
-        for c in ("FY", "facility", "city", "state", "AOR", "type", "ADP", "ALOS", "guar. min.", "last inspection"):
-            t.add_column(c, justify="right" if c in ("ADP", "ALOS", "guar. min.") else "left")
-        for r in rows:
-            t.add_row(str(r["detstats_fy"]), r["detention_facility"], r["detstats_city"] or "", r["detstats_state"] or "",
-                      r["aor_code"] or "", r["detstats_facility_type_detailed"] or "", format_value(r["adp"], "people"),
-                      format_value(r["alos_days"], "days"),
-                      "" if r["detstats_guaranteed_minimum"] is None else f"{r['detstats_guaranteed_minimum']:,}",
-                      " ".join(filter(None, [r["detstats_last_inspection_rating"], str(r["detstats_last_inspection_date"] or "")])))
-        console.print(t)
-        console.print(f"{len(rows)} facility rows (ADP: fiscal-year average daily population, sum over classification levels).")
-
-    go(as_json=as_json)
+    rows = _ask(home, query.list_facilities, fy, state, aor)
+    if as_json:
+        emit_json(rows, count=len(rows))
+        return
+    t = RichTable(title="Facilities in ICE's detention statistics")
+    for c in ("FY", "facility", "city", "state", "AOR", "type", "ADP", "ALOS", "guar. min.", "last inspection"):
+        t.add_column(c, justify="right" if c in ("ADP", "ALOS", "guar. min.") else "left")
+    for r in rows:
+        t.add_row(str(r["detstats_fy"]), r["detention_facility"], r["detstats_city"] or "", r["detstats_state"] or "",
+                  r["aor_code"] or "", r["detstats_facility_type_detailed"] or "", format_value(r["adp"], "people"),
+                  format_value(r["alos_days"], "days"),
+                  "" if r["detstats_guaranteed_minimum"] is None else f"{r['detstats_guaranteed_minimum']:,}",
+                  " ".join(filter(None, [r["detstats_last_inspection_rating"], str(r["detstats_last_inspection_date"] or "")])))
+    console.print(t)
+    console.print(f"{len(rows)} facility rows (ADP: fiscal-year average daily population, sum over classification levels).")
 
 
 def register(root: typer.Typer) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.table import Table as RichTable
@@ -22,66 +21,61 @@ def _period(f: dict) -> str:
 
 
 @figures_app.command("list")
+@handles_errors()
 def figures_list(
-    metric: Optional[str] = typer.Option(None, "--metric", help="A metric code, e.g. administrative_arrests, removals, detainers."),
-    operation: Optional[str] = typer.Option(None, "--operation", help="Only figures about this operation (slug)."),
-    fy: Optional[int] = typer.Option(None, "--fy", help="Only figures for exactly this federal fiscal year."),
-    kind: Optional[str] = typer.Option(None, "--kind", help="Only figures of this kind, e.g. official_publication, news_estimate."),
-    home: Optional[Path] = HomeOption,
+    metric: str | None = typer.Option(None, "--metric", help="A metric code, e.g. administrative_arrests, removals, detainers."),
+    operation: str | None = typer.Option(None, "--operation", help="Only figures about this operation (slug)."),
+    fy: int | None = typer.Option(None, "--fy", help="Only figures for exactly this federal fiscal year."),
+    kind: str | None = typer.Option(None, "--kind", help="Only figures of this kind, e.g. official_publication, news_estimate."),
+    home: Path | None = HomeOption,
     as_json: bool = JsonOption,
 ):
     """Published figures, filtered by metric, operation or fiscal year."""
-    from iceledger.metadata import code_list
     from iceledger.errors import InputError
+    from iceledger.metadata import code_list
     from iceledger.sources.figures import format_value, query_figures
 
-    @handles_errors()
-    def go(as_json: bool):
-        for option, codes, value in (("metric", "figure_metric", metric), ("kind", "figure_kind", kind)):
-            if value and not code_list(codes).knows(value):
-                raise InputError(f"unknown_{option}", f"no {option} {value!r}", fix="use one of: " + ", ".join(code_list(codes).values))
-        con = open_ledger(settings_for(home))
-        try:
-            rows = query_figures(con, metric=metric, operation=operation, fy=fy, kind=kind)
-        finally:
-            con.close()
-        if as_json:
-            emit_json(rows, count=len(rows), filters={"metric": metric, "operation": operation, "fy": fy, "kind": kind})
-            return
-        t = RichTable(title=f"{len(rows)} published figures")
-        t.add_column("figure", no_wrap=True, min_width=max((len(f["figure_id"]) for f in rows), default=6))
-        for c in ("metric", "value", "period", "place", "kind", "primary source", "confidence"):
-            t.add_column(c)
-        for f in rows:
-            primary = f"{f['publisher_name']}, {f['citation_kind'].replace('_', ' ')}" + ("" if f["source_url"] else " (address not found)")
-            t.add_row(f["figure_id"], f["metric_code"], format_value(f["figure_value"], f["value_qualifier"], f["figure_unit"]),
-                      _period(f), f["geography_text"] or "", f["figure_kind"].replace("_", " "), primary, f["source_confidence"])
-        console.print(t)
-
-    go(as_json=as_json)
+    for option, codes, value, code in (("metric", "figure_metric", metric, "unknown_metric"),
+                                       ("kind", "figure_kind", kind, "unknown_kind")):
+        if value and not code_list(codes).knows(value):
+            raise InputError(code, f"no {option} {value!r}", fix="use one of: " + ", ".join(code_list(codes).values))
+    con = open_ledger(settings_for(home))
+    try:
+        rows = query_figures(con, metric=metric, operation=operation, fy=fy, kind=kind)
+    finally:
+        con.close()
+    if as_json:
+        emit_json(rows, count=len(rows), filters={"metric": metric, "operation": operation, "fy": fy, "kind": kind})
+        return
+    t = RichTable(title=f"{len(rows)} published figures")
+    t.add_column("figure", no_wrap=True, min_width=max((len(f["figure_id"]) for f in rows), default=6))
+    for c in ("metric", "value", "period", "place", "kind", "primary source", "confidence"):
+        t.add_column(c)
+    for f in rows:
+        primary = f"{f['publisher_name']}, {f['citation_kind'].replace('_', ' ')}" + ("" if f["source_url"] else " (address not found)")
+        t.add_row(f["figure_id"], f["metric_code"], format_value(f["figure_value"], f["value_qualifier"], f["figure_unit"]),
+                  _period(f), f["geography_text"] or "", f["figure_kind"].replace("_", " "), primary, f["source_confidence"])
+    console.print(t)
 
 
 @figures_app.command("show")
+@handles_errors()
 def figures_show(figure_id: str = typer.Argument(..., help="A figure id, e.g. ice-fy2017-arrests-jan20-sep30."),
-                 home: Optional[Path] = HomeOption, as_json: bool = JsonOption):
+                 home: Path | None = HomeOption, as_json: bool = JsonOption):
     """One figure with every attribute: its kind, primary source, the copy read, confidence and any government wording quoted."""
     from iceledger.sources.figures import query_figure
 
-    @handles_errors()
-    def go(as_json: bool):
-        con = open_ledger(settings_for(home))
-        try:
-            f = query_figure(con, figure_id)
-        finally:
-            con.close()
-        if as_json:
-            emit_json(f)
-            return
-        for k, v in f.items():
-            if v is not None:
-                console.print(f"{k}: {v}", highlight=False, markup=False)
-
-    go(as_json=as_json)
+    con = open_ledger(settings_for(home))
+    try:
+        f = query_figure(con, figure_id)
+    finally:
+        con.close()
+    if as_json:
+        emit_json(f)
+        return
+    for k, v in f.items():
+        if v is not None:
+            console.print(f"{k}: {v}", highlight=False, markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.table import Table as RichTable
 
 from iceledger.cli.common import HomeOption, JsonOption, console, emit_json, handles_errors, settings_for
 from iceledger.errors import InputError
+from iceledger.measures.catalog import subjects
+from iceledger.metadata import listing
 
 EngineOption = typer.Option("duckdb", "--engine", help="duckdb (default) or spark (local mode over a Parquet export).")
 ParquetOption = typer.Option(None, "--parquet", help="Parquet export to run Spark on (default <home>/parquet, refreshed when stale).")
@@ -125,7 +126,7 @@ def _render_window(prov: dict) -> None:
     console.print(line, highlight=False, markup=False)
 
 
-def _run(settings, engine: str, parquet: Optional[Path], fn, spec):
+def _run(settings, engine: str, parquet: Path | None, fn, spec):
     from iceledger.measures.engine import open_engine
 
     with open_engine(settings, engine, parquet_dir=parquet) as eng:
@@ -141,110 +142,95 @@ def _emit(result, as_json: bool, show_sql: bool) -> None:
 
 def register(app: typer.Typer) -> None:
     @app.command("measure")
+    @handles_errors()
     def measure_cmd(
-        count: str = typer.Argument(..., help="arrests, encounters, detainers, book_ins, stays or removals."),
-        by: str = ByOption, where: Optional[list[str]] = WhereOption,
-        date_from: Optional[dt.datetime] = FromOption, date_to: Optional[dt.datetime] = ToOption,
+        count: str = typer.Argument(..., help=listing(subjects()) + "."),
+        by: str = ByOption, where: list[str] | None = WhereOption,
+        date_from: dt.datetime | None = FromOption, date_to: dt.datetime | None = ToOption,
         people: bool = typer.Option(False, "--people", help="Count distinct people (one identifier namespace only)."),
         share: bool = typer.Option(False, "--share", help="Add each row's share of its group."),
-        compare: Optional[str] = typer.Option(None, "--compare", help="'year' (same period a year earlier) or a DATE (before/after it; needs --from and --to)."),
+        compare: str | None = typer.Option(None, "--compare", help="'year' (same period a year earlier) or a DATE (before/after it; needs --from and --to)."),
         rate: bool = typer.Option(False, "--rate", help="Add rates per 100,000 residents where population is known."),
-        policy: Optional[str] = typer.Option(None, "--policy", help="Policy id for the policy_period dimension."),
-        release: Optional[list[str]] = ReleaseOption, synthetic: str = SyntheticOption, duplicates: bool = DuplicatesOption,
-        namespace: Optional[str] = NamespaceOption, engine: str = EngineOption, parquet: Optional[Path] = ParquetOption,
-        sql: bool = SqlOption, home: Optional[Path] = HomeOption, as_json: bool = JsonOption,
+        policy: str | None = typer.Option(None, "--policy", help="Policy id for the policy_period dimension."),
+        release: list[str] | None = ReleaseOption, synthetic: str = SyntheticOption, duplicates: bool = DuplicatesOption,
+        namespace: str | None = NamespaceOption, engine: str = EngineOption, parquet: Path | None = ParquetOption,
+        sql: bool = SqlOption, home: Path | None = HomeOption, as_json: bool = JsonOption,
     ):
         """Count events or distinct people by up to three dimensions, with provenance."""
         from iceledger.measures import MeasureSpec, measure
 
-        @handles_errors()
-        def go(as_json: bool):
-            data = {"count": count, "by": by, "unit": "people" if people else "events", "share": share, "rate": rate,
-                    "policy": policy, **_common(where, date_from and date_from.date(), date_to and date_to.date(),
-                                                release, synthetic, duplicates, namespace)}
-            if compare:
-                if compare == "year":
-                    data["compare"] = "year_earlier"
-                else:
-                    data.update(compare="before_after", compare_date=compare)
-            _emit(_run(settings_for(home), engine, parquet, measure, MeasureSpec.parse(data)), as_json, sql)
-
-        go(as_json=as_json)
+        data = {"count": count, "by": by, "unit": "people" if people else "events", "share": share, "rate": rate,
+                "policy": policy, **_common(where, date_from and date_from.date(), date_to and date_to.date(),
+                                            release, synthetic, duplicates, namespace)}
+        if compare:
+            if compare == "year":
+                data["compare"] = "year_earlier"
+            else:
+                data.update(compare="before_after", compare_date=compare)
+        _emit(_run(settings_for(home), engine, parquet, measure, MeasureSpec.parse(data)), as_json, sql)
 
     @app.command("funnel")
+    @handles_errors()
     def funnel_cmd(
         by: str = ByOption, within_days: int = typer.Option(30, "--within-days", help="Days after the detainer for ICE custody to count."),
-        where: Optional[list[str]] = WhereOption, date_from: Optional[dt.datetime] = FromOption, date_to: Optional[dt.datetime] = ToOption,
-        release: Optional[list[str]] = ReleaseOption, synthetic: str = SyntheticOption, duplicates: bool = DuplicatesOption,
-        namespace: Optional[str] = NamespaceOption, engine: str = EngineOption, parquet: Optional[Path] = ParquetOption,
-        sql: bool = SqlOption, home: Optional[Path] = HomeOption, as_json: bool = JsonOption,
+        where: list[str] | None = WhereOption, date_from: dt.datetime | None = FromOption, date_to: dt.datetime | None = ToOption,
+        release: list[str] | None = ReleaseOption, synthetic: str = SyntheticOption, duplicates: bool = DuplicatesOption,
+        namespace: str | None = NamespaceOption, engine: str = EngineOption, parquet: Path | None = ParquetOption,
+        sql: bool = SqlOption, home: Path | None = HomeOption, as_json: bool = JsonOption,
     ):
         """The detainer funnel: lodged → lift reason → ICE custody within N days → removal."""
         from iceledger.measures import FunnelSpec, funnel
 
-        @handles_errors()
-        def go(as_json: bool):
-            spec = FunnelSpec.parse({"by": by, "within_days": within_days, **_common(
-                where, date_from and date_from.date(), date_to and date_to.date(), release, synthetic, duplicates, namespace)})
-            _emit(_run(settings_for(home), engine, parquet, funnel, spec), as_json, sql)
-
-        go(as_json=as_json)
+        spec = FunnelSpec.parse({"by": by, "within_days": within_days, **_common(
+            where, date_from and date_from.date(), date_to and date_to.date(), release, synthetic, duplicates, namespace)})
+        _emit(_run(settings_for(home), engine, parquet, funnel, spec), as_json, sql)
 
     @app.command("window")
+    @handles_errors()
     def window_cmd(
         count: str = typer.Option("arrests", "--count", help="What is counted."), by: str = typer.Option("aor_code", "--by"),
-        operation: Optional[str] = typer.Option(None, "--operation", help="Operation slug (operations registry) giving window and areas."),
+        operation: str | None = typer.Option(None, "--operation", help="Operation slug (operations registry) giving window and areas."),
         weeks: int = typer.Option(4, "--weeks", help="Earlier weeks in the baseline."),
-        where: Optional[list[str]] = WhereOption, date_from: Optional[dt.datetime] = FromOption, date_to: Optional[dt.datetime] = ToOption,
-        release: Optional[list[str]] = ReleaseOption, synthetic: str = SyntheticOption, duplicates: bool = DuplicatesOption,
-        namespace: Optional[str] = NamespaceOption, engine: str = EngineOption, parquet: Optional[Path] = ParquetOption,
-        sql: bool = SqlOption, home: Optional[Path] = HomeOption, as_json: bool = JsonOption,
+        where: list[str] | None = WhereOption, date_from: dt.datetime | None = FromOption, date_to: dt.datetime | None = ToOption,
+        release: list[str] | None = ReleaseOption, synthetic: str = SyntheticOption, duplicates: bool = DuplicatesOption,
+        namespace: str | None = NamespaceOption, engine: str = EngineOption, parquet: Path | None = ParquetOption,
+        sql: bool = SqlOption, home: Path | None = HomeOption, as_json: bool = JsonOption,
     ):
         """Counts in an operation window (at most 7 days) against the same weekdays in the weeks before."""
         from iceledger.measures import WindowSpec, operation_window
 
-        @handles_errors()
-        def go(as_json: bool):
-            spec = WindowSpec.parse({"count": count, "by": by, "operation": operation, "weeks": weeks, **_common(
-                where, date_from and date_from.date(), date_to and date_to.date(), release, synthetic, duplicates, namespace)})
-            _emit(_run(settings_for(home), engine, parquet, operation_window, spec), as_json, sql)
-
-        go(as_json=as_json)
+        spec = WindowSpec.parse({"count": count, "by": by, "operation": operation, "weeks": weeks, **_common(
+            where, date_from and date_from.date(), date_to and date_to.date(), release, synthetic, duplicates, namespace)})
+        _emit(_run(settings_for(home), engine, parquet, operation_window, spec), as_json, sql)
 
     @app.command("detention")
+    @handles_errors()
     def detention_cmd(
         date_from: dt.datetime = typer.Option(..., "--from"), date_to: dt.datetime = typer.Option(..., "--to"),
-        by: str = ByOption, where: Optional[list[str]] = WhereOption,
-        release: Optional[list[str]] = ReleaseOption, synthetic: str = SyntheticOption, duplicates: bool = DuplicatesOption,
-        namespace: Optional[str] = NamespaceOption, engine: str = EngineOption, parquet: Optional[Path] = ParquetOption,
-        sql: bool = SqlOption, home: Optional[Path] = HomeOption, as_json: bool = JsonOption,
+        by: str = ByOption, where: list[str] | None = WhereOption,
+        release: list[str] | None = ReleaseOption, synthetic: str = SyntheticOption, duplicates: bool = DuplicatesOption,
+        namespace: str | None = NamespaceOption, engine: str = EngineOption, parquet: Path | None = ParquetOption,
+        sql: bool = SqlOption, home: Path | None = HomeOption, as_json: bool = JsonOption,
     ):
         """Detention population (average daily population), book-ins and length of stay."""
         from iceledger.measures import PopulationSpec, detention_population
 
-        @handles_errors()
-        def go(as_json: bool):
-            spec = PopulationSpec.parse({"by": by, **_common(where, date_from.date(), date_to.date(), release, synthetic,
-                                                             duplicates, namespace)})
-            _emit(_run(settings_for(home), engine, parquet, detention_population, spec), as_json, sql)
-
-        go(as_json=as_json)
+        spec = PopulationSpec.parse({"by": by, **_common(where, date_from.date(), date_to.date(), release, synthetic,
+                                                         duplicates, namespace)})
+        _emit(_run(settings_for(home), engine, parquet, detention_population, spec), as_json, sql)
 
     @app.command("export-parquet")
-    def export_cmd(out: Optional[Path] = typer.Argument(None, help="Folder (default <home>/parquet)."),
-                   home: Optional[Path] = HomeOption, as_json: bool = JsonOption):
+    @handles_errors()
+    def export_cmd(out: Path | None = typer.Argument(None, help="Folder (default <home>/parquet)."),
+                   home: Path | None = HomeOption, as_json: bool = JsonOption):
         """Export the ledger's canonical, bookkeeping and registry tables to Parquet (for Spark). Record-level: keep private."""
         from iceledger.measures.export import ensure_export
 
-        @handles_errors()
-        def go(as_json: bool):
-            settings = settings_for(home)
-            target = out or settings.home / "parquet"
-            index = ensure_export(settings, target)
-            if as_json:
-                emit_json({"folder": str(target), **index})
-                return
-            for name, n in index["tables"].items():
-                console.print(f"{target / (name + '.parquet')}: {n:,} rows", highlight=False, markup=False)
-
-        go(as_json=as_json)
+        settings = settings_for(home)
+        target = out or settings.home / "parquet"
+        index = ensure_export(settings, target)
+        if as_json:
+            emit_json({"folder": str(target), **index})
+            return
+        for name, n in index["tables"].items():
+            console.print(f"{target / (name + '.parquet')}: {n:,} rows", highlight=False, markup=False)

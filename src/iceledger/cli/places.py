@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.table import Table as RichTable
@@ -21,7 +20,7 @@ KINDS = ("state", "city", "county", "district")
 OnOption = typer.Option(None, "--on", help="Day (YYYY-MM-DD) whose AOR arrangement to use; default today.")
 
 
-def _day(on: Optional[str]) -> dt.date | None:
+def _day(on: str | None) -> dt.date | None:
     if not on:
         return None
     try:
@@ -31,130 +30,118 @@ def _day(on: Optional[str]) -> dt.date | None:
 
 
 @places_app.command("resolve")
+@handles_errors()
 def resolve(text: str = typer.Argument(..., help='Place as a press release writes it, e.g. "Portland, Ore."'),
-            on: Optional[str] = OnOption,
-            kind: Optional[str] = typer.Option(None, "--kind", help="Keep only candidates of this kind: state, city, county, district."),
-            home: Optional[Path] = typer.Option(None, "--home", envvar="ICELEDGER_HOME",
+            on: str | None = OnOption,
+            kind: str | None = typer.Option(None, "--kind", help="Keep only candidates of this kind: state, city, county, district."),
+            home: Path | None = typer.Option(None, "--home", envvar="ICELEDGER_HOME",
                                                 help="Accepted like every command's; the resolver reads the bundled registries, no ledger."),
             as_json: bool = JsonOption):
     """Resolve TEXT to every place it may name, with their counties and AORs; ambiguity is reported, never guessed away."""
     from iceledger.sources.geography.resolver import resolve_place
 
-    @handles_errors()
-    def go(as_json: bool):
-        if kind and kind not in KINDS:
-            raise InputError("bad_kind", f"--kind {kind!r} is not a place kind", fix=f"use one of: {', '.join(KINDS)}")
-        res = resolve_place(text, on=_day(on), kind=kind)
-        if not res.candidates:
-            raise NotFoundError("place_not_found", f"no place found for {text!r}", fix="; ".join(res.notes))
-        if as_json:
-            emit_json(res.to_dict(), on=on)
-            return
-        head = "AMBIGUOUS: " if res.ambiguous else ""
-        console.print(f"{head}{text!r} → {len(res.candidates)} candidate(s); AORs: {', '.join(res.aor_codes)}")
-        for p in res.candidates:
-            counties = ", ".join(p.county_fips) if len(p.county_fips) <= 6 else f"{len(p.county_fips)} counties"
-            flag = "" if p.is_aor_established else " (AOR not settled for this day)"
-            console.print(f"  {p.kind:8} {p.name}, {p.state_code}  counties: {counties}  AOR: {', '.join(p.aor_codes)}{flag}")
-            if p.note:
-                console.print(f"           {p.note}")
-            for ev in p.aor_evidence:
-                if ev["aor_period"] != "stable":
-                    console.print(f"           {ev['aor_period']} ({ev['aor_basis']}): {ev['source_detail']}",
-                                  highlight=False, markup=False)
-        if res.stated_aor:
-            console.print(f"  stated AOR in the text: {res.stated_aor}")
-        for n in res.notes:
-            console.print(f"  note: {n}")
-
-    go(as_json=as_json)
+    if kind and kind not in KINDS:
+        raise InputError("bad_kind", f"--kind {kind!r} is not a place kind", fix=f"use one of: {', '.join(KINDS)}")
+    res = resolve_place(text, on=_day(on), kind=kind)
+    if not res.candidates:
+        raise NotFoundError("place_not_found", f"no place found for {text!r}", fix="; ".join(res.notes))
+    if as_json:
+        emit_json(res.to_dict(), on=on)
+        return
+    head = "AMBIGUOUS: " if res.ambiguous else ""
+    console.print(f"{head}{text!r} → {len(res.candidates)} candidate(s); AORs: {', '.join(res.aor_codes)}")
+    for p in res.candidates:
+        counties = ", ".join(p.county_fips) if len(p.county_fips) <= 6 else f"{len(p.county_fips)} counties"
+        flag = "" if p.is_aor_established else " (AOR not settled for this day)"
+        console.print(f"  {p.kind:8} {p.name}, {p.state_code}  counties: {counties}  AOR: {', '.join(p.aor_codes)}{flag}")
+        if p.note:
+            console.print(f"           {p.note}")
+        for ev in p.aor_evidence:
+            if ev["aor_period"] != "stable":
+                console.print(f"           {ev['aor_period']} ({ev['aor_basis']}): {ev['source_detail']}",
+                              highlight=False, markup=False)
+    if res.stated_aor:
+        console.print(f"  stated AOR in the text: {res.stated_aor}")
+    for n in res.notes:
+        console.print(f"  note: {n}")
 
 
 @places_app.command("aors")
+@handles_errors()
 def aors(as_json: bool = JsonOption):
     """List ICE's areas of responsibility with their field office and how many counties each covers today."""
     from iceledger.sources.geography.registry import geography
 
-    @handles_errors()
-    def go(as_json: bool):
-        geo = geography()
-        counts: dict[str, int] = {}
-        for r in geo.county_aor:
-            if r.is_current and r.aor_code and geo.counties[r.county_fips].is_valid_on(None):
-                counts[r.aor_code] = counts.get(r.aor_code, 0) + 1
-        rows = [{"aor_code": a.code, "aor_name": a.name, "field_office": a.office.name if a.office else None,
-                 "address": f"{a.office.address}, {a.office.city}, {a.office.state_code} {a.office.zip}" if a.office else None,
-                 "counties": counts.get(a.code, 0)} for a in geo.aors.values()]
-        if as_json:
-            emit_json(rows)
-            return
-        t = RichTable()
-        for c in ("code", "name", "field office", "address", "counties"):
-            t.add_column(c)
-        for r in rows:
-            t.add_row(r["aor_code"], r["aor_name"], r["field_office"] or "—", r["address"] or "—", str(r["counties"]))
-        console.print(t)
-
-    go(as_json=as_json)
+    geo = geography()
+    counts: dict[str, int] = {}
+    for r in geo.county_aor:
+        if r.is_current and r.aor_code and geo.counties[r.county_fips].is_valid_on(None):
+            counts[r.aor_code] = counts.get(r.aor_code, 0) + 1
+    rows = [{"aor_code": a.code, "aor_name": a.name, "field_office": a.office.name if a.office else None,
+             "address": f"{a.office.address}, {a.office.city}, {a.office.state_code} {a.office.zip}" if a.office else None,
+             "counties": counts.get(a.code, 0)} for a in geo.aors.values()]
+    if as_json:
+        emit_json(rows)
+        return
+    t = RichTable()
+    for c in ("code", "name", "field office", "address", "counties"):
+        t.add_column(c)
+    for r in rows:
+        t.add_row(r["aor_code"], r["aor_name"], r["field_office"] or "—", r["address"] or "—", str(r["counties"]))
+    console.print(t)
 
 
 @places_app.command("counties")
-def counties(aor: str = typer.Argument(..., help="AOR code, e.g. SEA or HAR."), on: Optional[str] = OnOption,
+@handles_errors()
+def counties(aor: str = typer.Argument(..., help="AOR code, e.g. SEA or HAR."), on: str | None = OnOption,
              as_json: bool = JsonOption):
     """List the counties of an AOR on a day (today by default), including those only possibly in it."""
     from iceledger.sources.geography.registry import geography
 
-    @handles_errors()
-    def go(as_json: bool):
-        geo = geography()
-        code = aor.upper()
-        if code not in geo.aors:
-            raise NotFoundError("unknown_aor", f"no AOR {aor!r}", fix=f"use one of: {', '.join(geo.aors)}")
-        day = _day(on)
-        rows = []
-        for c in geo.counties.values():
-            if not c.is_valid_on(day):
-                continue
-            codes, settled = geo.aors_for_county(c.fips, day)
-            if code in codes:
-                rows.append({"county_fips": c.fips, "county": c.full_name, "state_code": geo.states[c.state_fips].code,
-                             "is_aor_established": settled and codes == (code,)})
-        if as_json:
-            emit_json(rows, aor_code=code, on=on)
-            return
-        console.print(f"{code} ({geo.aors[code].name}): {len(rows)} counties" + (f" on {on}" if on else " today"))
-        for r in rows:
-            mark = "" if r["is_aor_established"] else "  (possibly: not settled by the record)"
-            console.print(f"  {r['county_fips']}  {r['county']}, {r['state_code']}{mark}")
-
-    go(as_json=as_json)
+    geo = geography()
+    code = aor.upper()
+    if code not in geo.aors:
+        raise NotFoundError("unknown_aor", f"no AOR {aor!r}", fix=f"use one of: {', '.join(geo.aors)}")
+    day = _day(on)
+    rows = []
+    for c in geo.counties.values():
+        if not c.is_valid_on(day):
+            continue
+        codes, settled = geo.aors_for_county(c.fips, day)
+        if code in codes:
+            rows.append({"county_fips": c.fips, "county": c.full_name, "state_code": geo.states[c.state_fips].code,
+                         "is_aor_established": settled and codes == (code,)})
+    if as_json:
+        emit_json(rows, aor_code=code, on=on)
+        return
+    console.print(f"{code} ({geo.aors[code].name}): {len(rows)} counties" + (f" on {on}" if on else " today"))
+    for r in rows:
+        mark = "" if r["is_aor_established"] else "  (possibly: not settled by the record)"
+        console.print(f"  {r['county_fips']}  {r['county']}, {r['state_code']}{mark}")
 
 
 @places_app.command("status")
+@handles_errors()
 def status(text: str = typer.Argument(..., help='A county as people write it ("Harris County, TX", "Brooklyn") or its FIPS code.'),
-           on: Optional[str] = typer.Option(None, "--on", help="Day (YYYY-MM-DD) to answer for; default today."),
-           home: Optional[Path] = HomeOption, as_json: bool = JsonOption):
+           on: str | None = typer.Option(None, "--on", help="Day (YYYY-MM-DD) to answer for; default today."),
+           home: Path | None = HomeOption, as_json: bool = JsonOption):
     """Does this county honour ICE detainers, have a 287(g) agreement, appear on a government list, on a day: as of when, says who."""
     from iceledger.pipeline.ledger import open_ledger
     from iceledger.sources.cooperation.english import describe
     from iceledger.sources.cooperation.status import county_for_text, county_status
 
-    @handles_errors()
-    def go(as_json: bool):
-        day = _day(on)
-        fips, notes = county_for_text(text, day)
-        con = open_ledger(settings_for(home))
-        try:
-            s = describe(county_status(con, fips, day))
-        finally:
-            con.close()
-        s["resolution_notes"] = notes
-        if as_json:
-            emit_json(s, text=text)
-            return
-        print_status(s)
-
-    go(as_json=as_json)
+    day = _day(on)
+    fips, notes = county_for_text(text, day)
+    con = open_ledger(settings_for(home))
+    try:
+        s = describe(county_status(con, fips, day))
+    finally:
+        con.close()
+    s["resolution_notes"] = notes
+    if as_json:
+        emit_json(s, text=text)
+        return
+    print_status(s)
 
 
 def print_status(s: dict) -> None:
@@ -174,39 +161,35 @@ def print_status(s: dict) -> None:
 
 
 @places_app.command("check-aors")
-def check_aors(county: Optional[str] = typer.Option(None, "--county", help='Only this county ("McLennan County, TX" or a FIPS code).'),
+@handles_errors()
+def check_aors(county: str | None = typer.Option(None, "--county", help='Only this county ("McLennan County, TX" or a FIPS code).'),
                min_records: int = typer.Option(1, "--min-records", help="Only counties with at least this many records outside today's AOR."),
-               release: Optional[str] = typer.Option(None, "--release", help="Only this release's records."),
+               release: str | None = typer.Option(None, "--release", help="Only this release's records."),
                synthetic: bool = typer.Option(False, "--synthetic", help="Count synthetic releases too (off: ICE's real records only)."),
-               home: Optional[Path] = HomeOption, as_json: bool = JsonOption):
+               home: Path | None = HomeOption, as_json: bool = JsonOption):
     """Counties whose records place them in another AOR than the county → AOR registry: records whose landmark
     names one county, per AOR, with the registry's AORs for their dates and today's (docs/geography.md)."""
-    from iceledger.pipeline.aor_check import check_aors as run_check
-    from iceledger.pipeline.aor_check import county_summary
+    from iceledger.pipeline.aor_check import check_aors as run_check, county_summary
     from iceledger.pipeline.ledger import open_ledger
     from iceledger.sources.cooperation.status import county_for_text
 
-    @handles_errors()
-    def go(as_json: bool):
-        fips = county_for_text(county, None)[0] if county else None
-        con = open_ledger(settings_for(home))
-        try:
-            if not con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'record_landmarks'").fetchall()[0][0]:
-                raise NotFoundError("no_landmarks", "this ledger holds no landmarks read from records",
-                                    fix="run `iceledger build` (the ledger predates landmark reading), then ingest releases")
-            rows = [e for e in run_check(con, include_synthetic=synthetic, release_id=release) if not fips or e.county_fips == fips]
-        finally:
-            con.close()
-        summary = [c for c in county_summary(rows) if c["records_elsewhere"] >= min_records or c["status"] == "unsettled"]
-        keep = {c["county_fips"] for c in summary}
-        rows = [e for e in rows if e.county_fips in keep]
-        if as_json:
-            emit_json({"counties": summary, "counts": [e.to_dict() for e in rows]}, county=county, min_records=min_records,
-                      release=release, synthetic=synthetic)
-            return
-        print_aor_check(summary, rows)
-
-    go(as_json=as_json)
+    fips = county_for_text(county, None)[0] if county else None
+    con = open_ledger(settings_for(home))
+    try:
+        if not con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'record_landmarks'").fetchall()[0][0]:
+            raise NotFoundError("no_landmarks", "this ledger holds no landmarks read from records",
+                                fix="run `iceledger build` (the ledger predates landmark reading), then ingest releases")
+        rows = [e for e in run_check(con, include_synthetic=synthetic, release_id=release) if not fips or e.county_fips == fips]
+    finally:
+        con.close()
+    summary = [c for c in county_summary(rows) if c["records_elsewhere"] >= min_records or c["status"] == "unsettled"]
+    keep = {c["county_fips"] for c in summary}
+    rows = [e for e in rows if e.county_fips in keep]
+    if as_json:
+        emit_json({"counties": summary, "counts": [e.to_dict() for e in rows]}, county=county, min_records=min_records,
+                  release=release, synthetic=synthetic)
+        return
+    print_aor_check(summary, rows)
 
 
 def print_aor_check(summary: list[dict], rows: list) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.table import Table as RichTable
@@ -27,10 +26,11 @@ def _designation_text(j: dict) -> str:
 
 
 @policies_app.command("list")
+@handles_errors()
 def policies_list(
-    state: Optional[str] = typer.Option(None, "--state", help="Two-letter state code, e.g. CA."),
-    level: Optional[str] = typer.Option(None, "--level", help="state, county, city or area."),
-    home: Optional[Path] = HomeOption,
+    state: str | None = typer.Option(None, "--state", help="Two-letter state code, e.g. CA."),
+    level: str | None = typer.Option(None, "--level", help="state, county, city or area."),
+    home: Path | None = HomeOption,
     as_json: bool = JsonOption,
 ):
     """Jurisdictions with a recorded policy or a government designation; policies and designations kept apart."""
@@ -38,62 +38,55 @@ def policies_list(
     from iceledger.metadata import code_list
     from iceledger.sources.policies import query_policies
 
-    @handles_errors()
-    def go(as_json: bool):
-        if level and not code_list("place_level").knows(level):
-            raise InputError("unknown_level", f"{level!r} is not a level", fix="use one of: " + ", ".join(code_list("place_level").values))
-        con = open_ledger(settings_for(home))
-        try:
-            if state and not con.execute("SELECT count(*) FROM ref_states WHERE state_code = ?", [state.upper()]).fetchall()[0][0]:
-                raise InputError("unknown_state", f"{state!r} is not a state code", fix="use a two-letter USPS code such as CA or NY")
-            rows = query_policies(con, state=state, level=level)
-        finally:
-            con.close()
-        if as_json:
-            emit_json(rows, count=len(rows), filters={"state": state.upper() if state else None, "level": level})
-            return
-        t = RichTable(title=f"{len(rows)} jurisdictions" + (f" in {state.upper()}" if state else ""))
-        for c in ("jurisdiction", "level", "state", "AOR", "policy (as described by its source)", "designations"):
-            t.add_column(c)
-        for j in rows:
-            t.add_row(j["jurisdiction_name"], j["place_level"], j["state_code"] or "?", j["aor_code"] or "several",
-                      _policy_text(j), _designation_text(j))
-        console.print(t)
-        console.print("A designation records that a government named the jurisdiction; it says nothing certain about its policy.")
-
-    go(as_json=as_json)
+    if level and not code_list("place_level").knows(level):
+        raise InputError("unknown_level", f"{level!r} is not a level", fix="use one of: " + ", ".join(code_list("place_level").values))
+    con = open_ledger(settings_for(home))
+    try:
+        if state and not con.execute("SELECT count(*) FROM ref_states WHERE state_code = ?", [state.upper()]).fetchall()[0][0]:
+            raise InputError("unknown_state", f"{state!r} is not a state code", fix="use a two-letter USPS code such as CA or NY")
+        rows = query_policies(con, state=state, level=level)
+    finally:
+        con.close()
+    if as_json:
+        emit_json(rows, count=len(rows), filters={"state": state.upper() if state else None, "level": level})
+        return
+    t = RichTable(title=f"{len(rows)} jurisdictions" + (f" in {state.upper()}" if state else ""))
+    for c in ("jurisdiction", "level", "state", "AOR", "policy (as described by its source)", "designations"):
+        t.add_column(c)
+    for j in rows:
+        t.add_row(j["jurisdiction_name"], j["place_level"], j["state_code"] or "?", j["aor_code"] or "several",
+                  _policy_text(j), _designation_text(j))
+    console.print(t)
+    console.print("A designation records that a government named the jurisdiction; it says nothing certain about its policy.")
 
 
 @policies_app.command("show")
+@handles_errors()
 def policies_show(jurisdiction_id: str = typer.Argument(..., help="Jurisdiction id, e.g. tx-travis-county."),
-                  home: Optional[Path] = HomeOption, as_json: bool = JsonOption):
+                  home: Path | None = HomeOption, as_json: bool = JsonOption):
     """One jurisdiction's policies (with terms and sources) and designations."""
     from iceledger.sources.policies import query_jurisdiction
 
-    @handles_errors()
-    def go(as_json: bool):
-        con = open_ledger(settings_for(home))
-        try:
-            j = query_jurisdiction(con, jurisdiction_id)
-        finally:
-            con.close()
-        if as_json:
-            emit_json(j)
-            return
-        console.print(f"[bold]{j['jurisdiction_name']}[/] ({j['place_level']}, {j['state_code'] or '?'}, AOR {j['aor_code'] or 'several'})")
-        if not j["policies"]:
-            console.print(j["policy_note"])
-        for p in j["policies"]:
-            console.print(f"policy {p['policy_kind']} from {p['effective_from_date']} ({p['effective_from_precision']}): "
-                          f"{p['policy_instrument']}", highlight=False, markup=False)
-            if p["policy_terms"]:
-                console.print(f"   terms: {p['policy_terms']}", highlight=False, markup=False)
-            console.print(f"   described by {p['described_by']}: {p['source_url']}", highlight=False, markup=False)
-        for d in j["designations"]:
-            console.print(f"designated by {d['designated_by']} on {d['designation_date']} ({d['designation_kind']}) as "
-                          f"{d['listed_name']!r}: {d['source_url']}", highlight=False, markup=False)
-
-    go(as_json=as_json)
+    con = open_ledger(settings_for(home))
+    try:
+        j = query_jurisdiction(con, jurisdiction_id)
+    finally:
+        con.close()
+    if as_json:
+        emit_json(j)
+        return
+    console.print(f"[bold]{j['jurisdiction_name']}[/] ({j['place_level']}, {j['state_code'] or '?'}, AOR {j['aor_code'] or 'several'})")
+    if not j["policies"]:
+        console.print(j["policy_note"])
+    for p in j["policies"]:
+        console.print(f"policy {p['policy_kind']} from {p['effective_from_date']} ({p['effective_from_precision']}): "
+                      f"{p['policy_instrument']}", highlight=False, markup=False)
+        if p["policy_terms"]:
+            console.print(f"   terms: {p['policy_terms']}", highlight=False, markup=False)
+        console.print(f"   described by {p['described_by']}: {p['source_url']}", highlight=False, markup=False)
+    for d in j["designations"]:
+        console.print(f"designated by {d['designated_by']} on {d['designation_date']} ({d['designation_kind']}) as "
+                      f"{d['listed_name']!r}: {d['source_url']}", highlight=False, markup=False)
 
 
 def register(app: typer.Typer) -> None:

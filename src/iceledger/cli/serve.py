@@ -7,7 +7,6 @@ exact figures from the ledger, bound to 127.0.0.1 only, and every response says 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -22,7 +21,7 @@ def serve_ledger(settings: Settings, port: int = 8000, public: bool = False, hos
     """Serve the API on ``host:port`` until interrupted (the analyst mode only ever on 127.0.0.1)."""
     import uvicorn
 
-    from iceledger.api.app import create_app
+    from iceledger.server import create_app
 
     if not public and host != LOOPBACK:
         raise InputError("analyst_mode_loopback", f"the local analyst mode shows exact figures and binds to {LOOPBACK} only, "
@@ -35,24 +34,21 @@ def serve_ledger(settings: Settings, port: int = 8000, public: bool = False, hos
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
 
 
+@handles_errors(None)
 def serve(
-    home: Optional[Path] = HomeOption,
+    home: Path | None = HomeOption,
     public: bool = typer.Option(False, "--public", help="Serve public.duckdb only, read-only (refuses a ledger)."),
     host: str = typer.Option(LOOPBACK, "--host", help="Address to bind; other than 127.0.0.1 only with --public."),
     port: int = typer.Option(8000, "--port", min=1, max=65535),
 ):
     """Serve the read-only HTTP API (OpenAPI docs at /api/docs)."""
 
-    @handles_errors(None)
-    def go():
-        settings = settings_for(home)
-        if public:
-            from iceledger.publish.query import PublicData
+    settings = settings_for(home)
+    if public:
+        from iceledger.publish.query import PublicData
 
-            PublicData.open(settings.public_path, public=True).close()  # refuse before binding anything
-        serve_ledger(settings, port=port, public=public, host=host)
-
-    go()
+        PublicData.open(settings.public_path, public=True).close()  # refuse before binding anything
+    serve_ledger(settings, port=port, public=public, host=host)
 
 
 def register(app: typer.Typer) -> None:

@@ -79,7 +79,7 @@ class CompareSpec(BaseModel):
         return self
 
     @classmethod
-    def parse(cls, data: dict) -> "CompareSpec":
+    def parse(cls, data: dict) -> CompareSpec:
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
@@ -263,7 +263,7 @@ def _notes(spec, subject, ca: Coverage, cb: Coverage, lo, hi, aor, eng, frames) 
         notes.append("a month at an edge of the period is counted only on the days both releases cover")
     if subject.basis_column:
         bases = []
-        for rid, f in zip((spec.a, spec.b), frames):
+        for _rid, f in zip((spec.a, spec.b), frames):
             col = subject.basis_column
             bases.append({r[col] for r in eng.rows(f.events.select(col).distinct()) if r[col]})
         if bases[0] != bases[1]:

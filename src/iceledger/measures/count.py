@@ -4,14 +4,21 @@ against a year earlier or before/after a date, and rates where a resident popula
 from __future__ import annotations
 
 import contextlib
+
 import ibis
 
 from iceledger.errors import InputError
 from iceledger.measures import catalog, derive
 from iceledger.measures.engine import Engine, open_duckdb
 from iceledger.measures.events import build_frame
-from iceledger.measures.result import (MeasureResult, build_provenance, date_basis, event_aggregates, quality_aggregates,
-                                       summarise_quality)
+from iceledger.measures.result import (
+    MeasureResult,
+    build_provenance,
+    date_basis,
+    event_aggregates,
+    quality_aggregates,
+    summarise_quality,
+)
 from iceledger.measures.spec import MeasureSpec
 
 WINDOW_LABEL = "_window"
@@ -143,6 +150,7 @@ def run_measure(eng: Engine, spec: MeasureSpec) -> MeasureResult:
         rows, added = derive.year_earlier(rows, dims, labelled, notes)
         columns += added
     elif spec.compare == "before_after":
+        assert spec.date_from and spec.compare_date and spec.date_to  # the spec's validator requires them
         rows, added = derive.before_after(rows, dims, spec.date_from, spec.compare_date, spec.date_to)
         columns += added
     if spec.share:

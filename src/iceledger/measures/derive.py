@@ -100,7 +100,7 @@ def before_after(rows: list[dict], dims: list[str], lo: dt.date, split: dt.date,
         r["per_day"] = round(r["n"] / r["days"], 4)
     before = {tuple(r[d] for d in others): r for r in rows if r["period"] == "before"}
     after_keys = {tuple(r[d] for d in others) for r in rows if r["period"] == "after"}
-    for key, b in before.items():  # a group seen only before the split had zero events after it
+    for key in before:  # a group seen only before the split had zero events after it
         if key not in after_keys:
             rows.append({**{d: v for d, v in zip(others, key)}, "period": "after", "n": 0, "days": days["after"], "per_day": 0.0})
     for r in rows:

@@ -23,8 +23,7 @@ from iceledger.measures.engine import Engine
 from iceledger.measures.events import build_frame
 from iceledger.measures.periods import periods_between
 from iceledger.measures.registry import NotAvailable
-from iceledger.measures.result import (MeasureResult, build_provenance, event_aggregates, quality_aggregates,
-                                       summarise_quality)
+from iceledger.measures.result import MeasureResult, build_provenance, event_aggregates, quality_aggregates, summarise_quality
 from iceledger.measures.spec import PopulationSpec
 
 COLUMNS = ["days", "person_days", "adp", "book_ins", "book_outs", "alos_days", "median_los_days"]
@@ -49,6 +48,7 @@ def run_population(eng: Engine, spec: PopulationSpec) -> MeasureResult:
     notes: list[str] = []
     stints = build_frame(eng, "book_ins", spec, dims, window=(None, None), extra=("book_out_date",))
     s = stints.events
+    assert spec.date_from is not None and spec.date_to is not None  # a detention measure has a window (DetentionSpec)
     horizon = eng.rows(s.aggregate(h=ibis.greatest(s.book_in_date.max(), s.book_out_date.max())))[0]["h"]
     if horizon is None or horizon < spec.date_from:
         raise NotAvailable("no_records_in_window", f"the detention records loaded end on {horizon}, before {spec.date_from}",

@@ -8,15 +8,14 @@ VALUES, so the SQL can be run again by hand).
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import ibis
 import ibis.expr.operations as ops
 
-from iceledger.errors import BuildError, NotFoundError
+from iceledger.errors import NotFoundError
+from iceledger.measures.spark import spark_session
+from iceledger.metadata.sql import literal
 
 ENGINES = ("duckdb", "spark")
 
@@ -119,18 +118,6 @@ class DuckDBEngine(Engine):
         return out
 
 
-def _literal(v) -> str:
-    if v is None:
-        return "NULL"
-    if isinstance(v, bool):
-        return "TRUE" if v else "FALSE"
-    if isinstance(v, (int, float)):
-        return repr(v)
-    if isinstance(v, dt.date):
-        return f"DATE '{v.isoformat()}'"
-    return "'" + str(v).replace("'", "''") + "'"
-
-
 def compile_sql(expr, dialect: str) -> str:
     """Ibis's SQL for ``expr``. On DuckDB, common subexpressions (CTEs) are marked NOT MATERIALIZED:
     they are scans and filters that are cheaper to read twice than to store (DuckDB otherwise
@@ -154,7 +141,7 @@ def render_sql(expr, dialect: str) -> str:
     for node in expr.op().find(ops.InMemoryTable):
         data = node.data.to_pyarrow(node.schema).to_pylist()
         cols = list(node.schema.names)
-        values = ", ".join("(" + ", ".join(_literal(r[c]) for c in cols) + ")" for r in data) or \
+        values = ", ".join("(" + ", ".join(literal(r[c]) for c in cols) + ")" for r in data) or \
             "(" + ", ".join("NULL" for _ in cols) + ")"
         ctes.append(f"{q}{node.name}{q}({', '.join(q + c + q for c in cols)}) AS (VALUES {values})")
     if not ctes:
@@ -178,80 +165,7 @@ def open_duckdb(settings) -> Engine:
     return duckdb_engine(con, where=str(settings.ledger_path), owns=con.close)
 
 
-# --- Spark ---------------------------------------------------------------------------------------
-
-SUPPORTED_JAVA = (17, 21)
-
-
-def _java_major(java: str) -> int | None:
-    try:
-        out = subprocess.run([java, "-version"], capture_output=True, text=True, timeout=30)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    text = out.stderr + out.stdout
-    for token in text.replace('"', " ").split():
-        head = token.split(".")[0]
-        if head.isdigit() and "." in token:
-            return int(head)
-    return None
-
-
-def find_java_home() -> str:
-    """A Java home Spark can use (17 or 21): $JAVA_HOME, the `java` on PATH, or /usr/lib/jvm."""
-    candidates = []
-    if os.environ.get("JAVA_HOME"):
-        candidates.append(Path(os.environ["JAVA_HOME"]))
-    on_path = shutil.which("java")
-    if on_path:
-        candidates.append(Path(on_path).resolve().parent.parent)
-    candidates += sorted(Path("/usr/lib/jvm").glob("*")) if Path("/usr/lib/jvm").exists() else []
-    for home in candidates:
-        java = home / "bin" / "java"
-        if java.exists() and _java_major(str(java)) in SUPPORTED_JAVA:
-            return str(home)
-    raise BuildError("java_missing", "Spark needs Java 17 or 21 and none was found",
-                     fix="install OpenJDK 17 (e.g. apt-get install openjdk-17-jre-headless) or set JAVA_HOME to one")
-
-
-def _quiet_log4j() -> str:
-    """A log4j2 configuration that keeps Spark's own log lines (warnings included) off the terminal."""
-    import tempfile
-
-    path = Path(tempfile.gettempdir()) / "iceledger-spark-log4j2.properties"
-    if not path.exists():
-        path.write_text("rootLogger.level = error\nrootLogger.appenderRef.stderr.ref = console\n"
-                        "appender.console.type = Console\nappender.console.name = console\n"
-                        "appender.console.target = SYSTEM_ERR\nappender.console.layout.type = PatternLayout\n"
-                        "appender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n\n")
-    return str(path)
-
-
-def spark_session(master: str | None = None):
-    """A Spark session: ``master`` or $ICELEDGER_SPARK_MASTER, else local mode on this machine's cores."""
-    if not os.environ.get("SPARK_REMOTE"):
-        os.environ["JAVA_HOME"] = find_java_home()
-    try:
-        from pyspark.sql import SparkSession
-    except ImportError:
-        raise BuildError("pyspark_missing", "the Spark engine needs pyspark",
-                         fix="pip install 'iceledger[spark]' (pyspark>=3.5,<4.1)") from None
-    builder = SparkSession.builder.appName("iceledger")
-    if not os.environ.get("SPARK_REMOTE"):
-        chosen = master or os.environ.get("ICELEDGER_SPARK_MASTER", "local[2]")
-        builder = builder.master(chosen)
-        if chosen.startswith("local"):
-            os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-        builder = builder.config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile=file:{_quiet_log4j()}")
-    builder = (builder.config("spark.ui.enabled", "false")
-               .config("spark.ui.showConsoleProgress", "false")
-               .config("spark.sql.session.timeZone", "UTC")
-               .config("spark.sql.shuffle.partitions", os.environ.get("ICELEDGER_SPARK_PARTITIONS", "4")))
-    session = builder.getOrCreate()
-    try:
-        session.sparkContext.setLogLevel("ERROR")
-    except Exception:  # Spark Connect sessions have no SparkContext  # noqa: BLE001
-        pass
-    return session
+# --- Spark (its session and Java: measures/spark.py) -----------------------------------------------
 
 
 def spark_engine(parquet_dir: str | Path, *, session=None) -> Engine:

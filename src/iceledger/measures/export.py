@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 from iceledger.errors import NotFoundError
-from iceledger.metadata import quote
+from iceledger.metadata.sql import quote, text
 
 INDEX = "export.json"
 BOOKKEEPING = ("releases", "release_files", "ingest_runs", "ingest_run_tables")
@@ -38,11 +38,10 @@ def export_parquet(con, out_dir: Path, *, fingerprint: dict | None = None, table
     for name in tables or tables_to_export(con):
         target = out_dir / f"{name}.parquet"
         tmp = target.with_name(target.name + ".tmp")
-        path_sql = str(tmp).replace("'", "''")
-        con.execute(f"COPY (SELECT * FROM {quote(name)}) TO '{path_sql}' (FORMAT parquet, COMPRESSION zstd)")
+        con.execute(f"COPY (SELECT * FROM {quote(name)}) TO {text(str(tmp))} (FORMAT parquet, COMPRESSION zstd)")
         os.replace(tmp, target)
         counts[name] = con.execute(f"SELECT count(*) FROM {quote(name)}").fetchall()[0][0]
-    index = {"tables": counts, "exported_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+    index = {"tables": counts, "exported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
              "source": fingerprint or {}}
     (out_dir / INDEX).write_text(json.dumps(index, indent=2))
     return index

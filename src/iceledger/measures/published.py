@@ -36,6 +36,7 @@ def published_population(eng, spec: PopulationSpec, *, because: str) -> MeasureR
                                               f"or month (by criminality at most), not by {', '.join(extra or list(spec.where))}",
                            fix="measure by fy or month (and criminality) without filters to use the published figures")
     by_crim = "criminality" in spec.by
+    assert spec.date_from is not None and spec.date_to is not None  # resolved from the spec's window or years
     first, last = period_of("fy", spec.date_from)[0], period_of("fy", spec.date_to)[0]
     total = conf["total"]
     q = stats.filter(stats.block.isin(list(conf["blocks"].values())) & (stats.agency == total)

@@ -131,7 +131,7 @@ def summarise_quality(rows: list[dict], qual: dict, frame: Frame, dims: list[str
 def date_basis(engine, frame: Frame, t) -> dict:
     """Which date the count uses, in words, and (for removals) how many counted rows are dated by which date."""
     subject = frame.subject
-    out = {"column": subject.date_column, "basis": subject.date_basis}
+    out: dict[str, object] = {"column": subject.date_column, "basis": subject.date_basis}
     if subject.basis_column:
         col = subject.basis_column
         rows = engine.rows(t.group_by(col).aggregate(n=t.count()))
@@ -153,7 +153,7 @@ def build_provenance(engine, frames: list[Frame], sql: list[dict], quality: dict
         "registries_used": used,
         "notes": list(dict.fromkeys([*notes, *(n for f in frames for n in f.notes)])),
         "code_version": code_version(),
-        "computed_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "computed_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
     if any("method_group" in f.dims or "method_group" in f.events.columns for f in frames):
         out["method_grouping"] = {"file": "src/iceledger/measures/methods.csv", "sha256": file_sha256("methods.csv")}

@@ -94,6 +94,7 @@ class Selection:
             if e.aor_code:
                 c &= t.aor_code == e.aor_code
             cond = c if cond is None else cond | c
+        assert cond is not None  # there is at least one exclusion
         return cond.fill_null(False)
 
     def apply(self, t: ibis.Table, *, drop_overlap: bool = True) -> ibis.Table:

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from iceledger.errors import InputError
 from iceledger.measures import catalog
+from iceledger.metadata import listing
 
 MAX_DIMENSIONS = 3
 Synthetic = Literal["auto", "include", "exclude", "only"]
@@ -98,7 +99,7 @@ class _ByDimensions(LedgerQuery):
 class MeasureSpec(_ByDimensions):
     """Count events or distinct people, by up to three dimensions, with shares, changes and rates."""
 
-    count: str = Field(description="What is counted: arrests, encounters, detainers, book_ins, stays or removals.")
+    count: str = Field(description=f"What is counted: {listing(catalog.subjects())}.")
     unit: Literal["events", "people"] = Field("events",
         description="events, or distinct people (within one identifier namespace only).")
     share: bool = Field(False, description="Add each row's share of its group (the rows that share all but the last dimension).")

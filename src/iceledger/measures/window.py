@@ -16,8 +16,7 @@ from iceledger.measures.count import engine_for
 from iceledger.measures.engine import Engine
 from iceledger.measures.events import build_frame
 from iceledger.measures.registry import registry_table
-from iceledger.measures.result import (MeasureResult, build_provenance, event_aggregates, quality_aggregates,
-                                       summarise_quality)
+from iceledger.measures.result import MeasureResult, build_provenance, event_aggregates, quality_aggregates, summarise_quality
 from iceledger.measures.spec import WindowSpec
 
 COLUMNS = ["window_n", "baseline_mean", "baseline_min", "baseline_max", "excess", "ratio", "baseline_weeks"]
@@ -59,6 +58,7 @@ def run_window(eng: Engine, spec: WindowSpec) -> MeasureResult:
     if spec.operation:
         spec, announced = _from_operation(eng, spec, notes)
     lo, hi = spec.date_from, spec.date_to
+    assert lo is not None and hi is not None  # a window spec has both ends (WindowSpec)
     length = (hi - lo).days + 1
     if length > 7:
         raise InputError("window_too_long", f"the window {lo}..{hi} is {length} days long",

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from iceledger.metadata.model import Table, field_, tables
+from iceledger.metadata.sql import quote
 
-
-def quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+__all__ = ["create_all_sql", "create_table_sql", "insert_sql", "quote"]
 
 
 def create_table_sql(t: Table, *, name: str | None = None, replace: bool = False) -> str:
@@ -17,3 +16,14 @@ def create_table_sql(t: Table, *, name: str | None = None, replace: bool = False
 
 def create_all_sql(kinds: tuple[str, ...] = ("core", "ledger", "registry")) -> list[str]:
     return [create_table_sql(t) for t in tables().values() if t.kind in kinds]
+
+
+def insert_sql(name: str, **fixed: str) -> str:
+    """``INSERT INTO name (every declared column) VALUES (?, ...)``: a parameter per column, in the declared
+    order, except the columns given in ``fixed`` (column=SQL), so no INSERT relies on column positions."""
+    cols = tables()[name].columns
+    unknown = set(fixed) - set(cols)
+    if unknown:
+        raise ValueError(f"{name} declares no column {sorted(unknown)}")
+    return (f"INSERT INTO {quote(name)} ({', '.join(quote(c) for c in cols)}) "
+            f"VALUES ({', '.join(fixed.get(c, '?') for c in cols)})")

@@ -42,6 +42,7 @@ class Field:
     derived_from: str | None = None
     unit: str | None = None
     range: tuple | None = None
+    pattern: str | None = None  # a regular expression every value matches (identifiers)
     declared_in: str = ""
 
     @property
@@ -132,6 +133,7 @@ def fields() -> dict[str, Field]:
             derived_from=attrs.get("derived_from"),
             unit=attrs.get("unit"),
             range=tuple(rng) if rng else None,
+            pattern=attrs.get("pattern"),
             declared_in=origin,
         )
         if out[name].redaction not in REDACTION_RULES:
@@ -217,3 +219,9 @@ def code_lists() -> dict[str, CodeList]:
 
 def code_list(name: str) -> CodeList:
     return code_lists()[name]
+
+
+def listing(names, last: str = "or") -> str:
+    """Names as a sentence lists them: "a, b or c". Help texts list declared names with it, never by hand."""
+    names = list(names)
+    return ", ".join(names[:-1]) + f" {last} " + names[-1] if len(names) > 1 else "".join(names)

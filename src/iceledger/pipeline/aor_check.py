@@ -137,7 +137,7 @@ def county_summary(rows: list[AorEvidence]) -> list[dict]:
                 outside.add(e.aor_code)
         listed = es[0].listed_aor_codes
 
-        def mostly(elsewhere) -> bool:
+        def mostly(elsewhere, per_table=per_table) -> bool:
             return any(sum(n for a, n in c.items() if elsewhere(a)) * 2 > sum(c.values()) for c in per_table.values())
 
         out.append({"county_fips": fips, "county_name": es[0].county_name, "state_code": es[0].state_code,
@@ -145,8 +145,8 @@ def county_summary(rows: list[AorEvidence]) -> list[dict]:
                     "registry_aor_codes": sorted({a for e in es for a in e.registry_aor_codes}),
                     "records_by_table": {t: dict(sorted(c.items(), key=lambda kv: -kv[1])) for t, c in sorted(per_table.items())},
                     "records_elsewhere": sum(e.records_count for e in es if e.aor_code not in listed),
-                    "is_mostly_elsewhere": mostly(lambda a: a not in listed),
-                    "is_mostly_outside_registry": mostly(lambda a: a in outside),
+                    "is_mostly_elsewhere": mostly(lambda a, listed=listed: a not in listed),
+                    "is_mostly_outside_registry": mostly(lambda a, outside=outside: a in outside),
                     "first_date": min(e.first_date for e in es), "last_date": max(e.last_date for e in es)})
     return sorted(out, key=lambda c: (STATUS_ORDER.index(c["status"]), not c["is_mostly_outside_registry"],
                                       not c["is_mostly_elsewhere"], -c["records_elsewhere"], c["county_fips"]))

@@ -8,29 +8,17 @@ import datetime as dt
 import importlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
+from iceledger.metadata import insert_sql
 from iceledger.pipeline.ingest import Progress, RunSummary, _noop, load_release, new_run_id
 from iceledger.pipeline.ledger import atomic_ledger, code_version
 from iceledger.pipeline.releases import ReleaseStore, hash_files
 from iceledger.pipeline.steps import REGISTRY_STEPS
 from iceledger.settings import Settings
-from iceledger.validation import Finding, Report
+from iceledger.sources.step import BuildContext, StepResult
+from iceledger.validation import Report
 
-
-@dataclass
-class StepResult:
-    """What a build step wrote (rows per table) and what it found."""
-
-    tables: dict[str, int] = field(default_factory=dict)
-    findings: list[Finding] = field(default_factory=list)
-
-
-@dataclass
-class BuildContext:
-    settings: Settings
-    build_id: str
-    progress: Progress = _noop
+__all__ = ["BuildContext", "StepResult", "StepFn", "build", "resolve_step"]
 
 
 StepFn = Callable[[object, BuildContext], StepResult]
@@ -42,7 +30,7 @@ def resolve_step(target: str) -> StepFn:
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def build(settings: Settings, *, progress: Progress = _noop, steps: list[tuple[str, str]] | None = None) -> Report:
@@ -75,14 +63,14 @@ def build(settings: Settings, *, progress: Progress = _noop, steps: list[tuple[s
             report.extend(summary.findings)
             rows[f"release {m.release_id}"] = {t: v.rows_loaded for t, v in summary.tables.items()}
             _record_step(con, build_id, f"release {m.release_id}", StepResult({t: v.rows_loaded for t, v in summary.tables.items()}))
-        con.execute("INSERT INTO build_runs VALUES (?, ?, ?, ?, 'succeeded')", [build_id, started, _now(), code_version()])
+        con.execute(insert_sql("build_runs", run_status="'succeeded'"), [build_id, started, _now(), code_version()])
     report.summary = {"build_id": build_id, "rows": rows, "releases": [r.to_dict() | {"findings": len(r.findings)} for r in runs]}
     return report
 
 
 def _record_step(con, build_id: str, name: str, res: StepResult) -> None:
     for table, n in res.tables.items():
-        con.execute("INSERT INTO build_steps VALUES (?, ?, ?, ?)", [build_id, name, table, n])
+        con.execute(insert_sql("build_steps"), [build_id, name, table, n])
     for f in res.findings:
-        con.execute("INSERT INTO build_findings VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        con.execute(insert_sql("build_findings"),
                     [build_id, f.step or name, f.severity, f.code, f.message, f.fix, json.dumps(f.detail, default=str), f.count])

@@ -74,7 +74,7 @@ def _fill_defaults(con, table: Table, params: dict) -> None:
                   f"+ row_number() OVER (ORDER BY source_file, source_sheet NULLS FIRST, source_row) AS row_number "
                   f"FROM {table.name} WHERE release_id = $release AND duplicate_rule IS NULL) n WHERE {table.name}.rowid = n.rid")
     else:
-        source = f"WHERE release_id = $release AND duplicate_rule IS NULL"
+        source = "WHERE release_id = $release AND duplicate_rule IS NULL"
     con.execute(f"UPDATE {table.name} SET {sets} {source}", params)
 
 
@@ -128,6 +128,7 @@ def finalize_release(con, table: Table, release_id: str) -> None:
                     f"is_episode_first = f.is_episode_first FROM dup_flags f WHERE {table.name}.rowid = f.rid")
         con.execute("DROP TABLE dup_flags")
     else:
+        assert table.event is not None, f"{table.name} declares no event"
         date_col = quote(table.event.removesuffix("_datetime") + "_date")
         con.execute(f"UPDATE {table.name} SET is_duplicate_likely = TRUE FROM ({_repeated_people(table, date_col)}) d "
                     f"WHERE {table.name}.release_id = $release AND {table.name}.person_id = d.person_id "

@@ -7,12 +7,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from iceledger.errors import BuildError, InputError, Location
-from iceledger.metadata import Table, table as table_meta
+from iceledger.metadata import Table, insert_sql, table as table_meta
 from iceledger.pipeline import dedupe, release_values
 from iceledger.pipeline.ledger import atomic_ledger, build_lock, code_version, connect, insert_rows
 from iceledger.pipeline.places import resolve_record_places
@@ -22,10 +21,10 @@ from iceledger.settings import Settings
 from iceledger.sources.lesa import extract
 from iceledger.sources.lesa.extract import ReadHints
 from iceledger.sources.lesa.headers import score_headers
-from iceledger.sources.lesa.transform import LoadContext, column_findings, load_chunk, plan_columns
+from iceledger.sources.lesa.transform import LoadContext, RowCounts, column_findings, load_chunk, plan_columns
+from iceledger.sources.step import Progress, no_progress as _noop
 from iceledger.validation import Finding
 
-Progress = Callable[..., None]
 WRONG_TABLE_RATIO = 1.5
 # DuckDB's memory while files and sheets are loaded (it spills beyond): each is one streaming INSERT, and without
 # a cap DuckDB keeps about 300 MiB of written data per 500,000 rows, next to the sheet parser's gigabyte.
@@ -33,30 +32,15 @@ LOAD_MEMORY_LIMIT = "256MB"
 
 
 def new_run_id(prefix: str = "run") -> str:
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     return f"{prefix}-{stamp}-{secrets.token_hex(3)}"
 
 
-@dataclass
-class TableTotals:
-    rows_read: int = 0
-    rows_loaded: int = 0
-    rows_quarantined: int = 0
-    values_quarantined: int = 0
-
-    def add(self, r) -> None:
-        self.rows_read += r.rows_read
-        self.rows_loaded += r.rows_loaded
-        self.rows_quarantined += r.rows_quarantined
-        self.values_quarantined += r.values_quarantined
-
-    @property
-    def balanced(self) -> bool:
-        return self.rows_read == self.rows_loaded + self.rows_quarantined
+TableTotals = RowCounts  # a table's counts over a run (the one counters type, from lesa/transform.py)
 
 
 @dataclass
-class SheetTotals(TableTotals):
+class SheetTotals(RowCounts):
     """One sheet (or text file) of a run: what it was read as, and its balance when it held records."""
 
     file_name: str = ""
@@ -107,9 +91,6 @@ class RunSummary:
             "findings": [f.to_dict() for f in self.findings],
         }
 
-
-def _noop(*_a, **_k) -> None:
-    return None
 
 
 def hints_of(f: ManifestFile) -> ReadHints:
@@ -193,7 +174,7 @@ def load_release(con, manifest: Manifest, run_id: str, *, progress: Progress = _
                                                  note=item.reason)
                 outcomes.append(item)
                 continue
-            forced = hints.sheet_tables.get(item.sheet) or hints.table
+            forced = (hints.sheet_tables.get(item.sheet) if item.sheet is not None else None) or hints.table
             table = table_meta(forced or item.guess.table)
             era = era or item.guess.era
             if forced:
@@ -359,7 +340,8 @@ def _record_unchanged(settings: Settings, manifest: Manifest) -> RunSummary:
         con = connect(settings.ledger_path)
         try:
             now = now_utc()
-            con.execute("INSERT INTO ingest_runs VALUES (?, ?, ?, ?, ?, 'unchanged', ?, 0, 0, 0, 0, TRUE)",
+            con.execute(insert_sql("ingest_runs", run_status="'unchanged'", rows_read="0", rows_loaded="0",
+                                   rows_quarantined="0", values_quarantined="0", is_balanced="TRUE"),
                         [run_id, manifest.release_id, now, now, code_version(), [f.sha256 for f in manifest.files]])
         finally:
             con.close()

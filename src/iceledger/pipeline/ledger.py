@@ -7,7 +7,7 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -22,7 +22,7 @@ from iceledger.settings import PROJECT_DIR, Settings
 TEMP_SUFFIX = ".tmp-"
 
 
-def insert_rows(con: duckdb.DuckDBPyConnection, table: str, cols: list[str], rows: list[list]) -> None:
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, cols: Sequence[str], rows: list[list]) -> None:
     """Python rows into ``table``'s ``cols`` in one statement, through Arrow: DuckDB's executemany runs one statement
     per row (about 2 ms each inside a large ledger's transaction; 15,000 landmarks took minutes). Values DuckDB casts
     to the columns' types as an INSERT of VALUES would; rows Arrow cannot type go through executemany."""

@@ -15,15 +15,14 @@ naming a detention facility need the facility registry likewise.
 
 from __future__ import annotations
 
-from iceledger.metadata import Table, quote
+from iceledger.metadata import Table, quote, table as table_meta
 from iceledger.pipeline.ledger import insert_rows
-from iceledger.metadata import table as table_meta
 from iceledger.sources.lesa.cleaning import sql_str
 from iceledger.sources.places import STATES, absent, has_table, resolve_county_fips
-
-FACILITIES = ("ref_facilities", ("detention_facility_code", "detention_facility", "facility_state_code", "facility_county_fips"))
 from iceledger.validation import Finding
 from iceledger.validation.report import examples
+
+FACILITIES = ("ref_facilities", ("detention_facility_code", "detention_facility", "facility_state_code", "facility_county_fips"))
 
 
 def resolve_record_places(con, table: Table, release_id: str) -> list[Finding]:

@@ -54,6 +54,7 @@ def apply_release_aor(con, table: Table, release_id: str, aor: str) -> list[Find
 
 def check_coverage(con, table: Table, release_id: str, date_from, date_to) -> list[Finding]:
     """Rows dated outside the period the release declares: reported (a stray date, or a wrong declaration)."""
+    assert table.count_date is not None, f"{table.name} declares no count_date"
     col = quote(table.count_date)
     n, lo, hi = con.execute(f"SELECT count(*) FILTER (WHERE {col} < $lo OR {col} > $hi), min({col}), max({col}) "
                             f"FROM {table.name} WHERE release_id = $r",

@@ -8,28 +8,21 @@ import codecs
 import datetime as dt
 import hashlib
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from iceledger.errors import ReleaseError
-from iceledger.metadata import code_list, tables
+from iceledger.metadata import code_list, field_, tables
 from iceledger.settings import Settings
+from iceledger.sources.step import sha256_of
 
-RELEASE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"
+RELEASE_ID_PATTERN = field_("release_id").pattern  # declared in metadata/fields/provenance.yaml
 DELIMITER_NAMES = {"comma": ",", "pipe": "|", "tab": "\t", "semicolon": ";", "\\t": "\t"}
 
 
 def now_utc() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-
-
-def sha256_of(path: Path, block: int = 1 << 20) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(block):
-            h.update(chunk)
-    return h.hexdigest()
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def canonical_table(name: str) -> str:
@@ -149,7 +142,7 @@ class Manifest(BaseModel):
 
     def choices(self) -> dict:
         """Everything the manifest decided about how to read the files (compared like the files' hashes)."""
-        out = {f.name: f.choices() for f in self.files if f.choices()}
+        out: dict[str, object] = {f.name: f.choices() for f in self.files if f.choices()}
         if self.aor:
             out["(release) aor"] = self.aor
         if self.coverage:
@@ -157,7 +150,7 @@ class Manifest(BaseModel):
         return out
 
     def sha256(self) -> str:
-        exclude = {"registered_at": True, "files": {"__all__": {"path"}}}
+        exclude: dict[str, Any] = {"registered_at": True, "files": {"__all__": {"path"}}}
         return hashlib.sha256(self.model_dump_json(exclude=exclude).encode()).hexdigest()
 
 

@@ -25,7 +25,7 @@ class RecordsSheet:
     """A sheet of one file whose rows were loaded, with the title lines above its header."""
 
     file_name: str
-    sheet: str
+    sheet: str | None  # None for delimited text
     table: str
     banner: tuple[str, ...]
 
@@ -45,9 +45,10 @@ def _sheets_for(block, column: str, sheets: list[RecordsSheet], matched: dict[st
 def _loaded(con, release_id: str, sheets: list[RecordsSheet]) -> tuple[dict[int, int], str]:
     """Rows loaded from these sheets per fiscal year of their table's count date."""
     counts: dict[int, int] = {}
-    fields = set()
+    fields: set[str] = set()
     for s in sheets:
         t = table_meta(s.table)
+        assert t.count_date is not None, f"{t.name} declares no count_date"
         col = quote(t.count_date)
         fields.add(t.count_date)
         for fy, n in con.execute(

@@ -214,9 +214,9 @@ def _solve_piece(piece: tuple[list[Key], list[tuple[dict[int, int], int]]]) -> l
     for j, key in enumerate(keys):
         ends = []
         for sign in (1, -1):
-            c = np.zeros(n)
-            c[j] = sign
-            res = milp(c, constraints=cons, integrality=integral, bounds=bounds)
+            objective = np.zeros(n)
+            objective[j] = sign
+            res = milp(objective, constraints=cons, integrality=integral, bounds=bounds)
             if res.status == 3 or (sign == -1 and res.status != 0 and "unbounded" in str(res.message).lower()):
                 ends.append(math.inf if sign == -1 else 1.0)
             elif res.status != 0:
@@ -244,10 +244,11 @@ def _pieces(cells: dict[Key, int | None], rels) -> tuple[list, list[str]]:
         coefs: dict[Key, int] = defaultdict(int)
         rhs = 0
         for k, c in [(top, 1)] + [(k, -1) for k in kids]:
-            if cells[k] is None:
+            value = cells[k]
+            if value is None:
                 coefs[k] += c
             else:
-                rhs -= c * cells[k]
+                rhs -= c * value
         live = [k for k, c in coefs.items() if c]
         if not live:
             if rhs != 0:

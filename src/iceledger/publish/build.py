@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from iceledger.metadata import create_table_sql, public_tables, table, tables
+from iceledger.metadata import create_table_sql, public_tables, quote, table, tables
 from iceledger.pipeline.ledger import code_version, connect, open_ledger, remove_stale_copies
 from iceledger.publish import cells as cellrows
 from iceledger.publish.aor_evidence import aor_evidence_key, aor_evidence_rows
@@ -96,7 +96,7 @@ class _Gate:
 
     def submit(self, lat, m, cubes: dict) -> tuple:
         keys = {fy: cellrows.cell_keys(lat, m, fy, c) for fy, c in cubes.items()} if self.threshold else {}
-        pending = {}
+        pending: dict[int, object] = {}  # a Suppression, or its Future from the pool
         for fy in sorted(cubes, key=lambda fy: -len(cubes[fy].values)):
             earlier = self.history.earlier(cell_key("cube", m.name, fy), cubes[fy], keys[fy], self.threshold) if keys else None
             cube = self.history.effective_cube(cubes[fy], keys[fy], self.threshold) if keys else cubes[fy]
@@ -128,7 +128,8 @@ def _insert(con, name: str, rows: list[dict]) -> int:
     data = pa.table({c: [r.get(c) for r in rows] for c in cols})
     con.register("_incoming", data)
     try:
-        con.execute(f'INSERT INTO "{name}" SELECT {", ".join(chr(34) + c + chr(34) for c in cols)} FROM _incoming')
+        col_sql = ", ".join(quote(c) for c in cols)
+        con.execute(f"INSERT INTO {quote(name)} ({col_sql}) SELECT {col_sql} FROM _incoming")
     finally:
         con.unregister("_incoming")
     return len(rows)
@@ -138,7 +139,7 @@ def _copy_from_ledger(ledger, con, source: str, target: str, columns: list[str])
     have = {r[0] for r in ledger.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ?",
                                          [source]).fetchall()}
     cols = [c for c in columns if c in have]
-    data = ledger.sql(f'SELECT {", ".join(chr(34) + c + chr(34) for c in cols)} FROM "{source}"').to_arrow_table()
+    data = ledger.sql(f"SELECT {', '.join(quote(c) for c in cols)} FROM {quote(source)}").to_arrow_table()
     con.register("_incoming", data)
     try:
         if target.startswith(REGISTRY_PREFIX):
@@ -220,8 +221,8 @@ def publish(settings: Settings, *, threshold: int | None = None, exact: bool = F
         _insert(con, "out_measure_sources", sources)
         _insert(con, "out_series", series)
         _insert(con, "out_categories", [{"category_name": k, "category_description": v} for k, v in lat.categories.items()])
-        for target, source in LEDGER_COPIES.items():
-            _copy_from_ledger(ledger, con, source, target, list(table(target).columns))
+        for copy_name, source in LEDGER_COPIES.items():
+            _copy_from_ledger(ledger, con, source, copy_name, list(table(copy_name).columns))
         in_ledger = {r[0] for r in ledger.execute("SELECT table_name FROM information_schema.tables").fetchall()}
         registries = sorted(n for n, t in public_tables().items() if t.kind == "registry" and n in in_ledger)
         for name in registries:  # the allow-list: declared public, declared columns only
@@ -249,8 +250,8 @@ def publish(settings: Settings, *, threshold: int | None = None, exact: bool = F
             notes.insert(0, synthetic_note(series))
         build = ledger.execute("SELECT build_id FROM build_runs ORDER BY finished_at DESC LIMIT 1").fetchall()
         _insert(con, "out_publication", [{
-            "publication_id": f"pub-{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}",
-            "published_at": dt.datetime.now(dt.timezone.utc).replace(tzinfo=None), "code_version": code_version(),
+            "publication_id": f"pub-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}",
+            "published_at": dt.datetime.now(dt.UTC).replace(tzinfo=None), "code_version": code_version(),
             "build_id": build[0][0] if build else None, "suppression_threshold": threshold, "is_exact": exact,
             "has_synthetic": has_synthetic, "lattice_sha256": lat.sha256, "publication_notes": notes}])
         con.execute("CHECKPOINT")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from typing import Any
 
 from iceledger.publish.cube import ROOT, Cube
 from iceledger.publish.history import cell_key
@@ -31,7 +32,7 @@ def describe_cell(lat: Lattice, m: MeasureLattice, fy: int, cell: tuple) -> dict
 
 def _describer(lat: Lattice, m: MeasureLattice, fy: int):
     """``describe_cell`` for the cells of one cube: what each dimension is, and each table's key, worked out once."""
-    roles = [(TIME, None) if d == TIME else ("place", lat.places[d].levels) if d in lat.places else ("category", d)
+    roles: list[tuple[str, Any]] = [(TIME, None) if d == TIME else ("place", lat.places[d].levels) if d in lat.places else ("category", d)
              for d in m.dims]
     start = fy_start(fy)
     keys: dict = {}
@@ -39,7 +40,7 @@ def _describer(lat: Lattice, m: MeasureLattice, fy: int):
     def describe(cell: tuple) -> dict:
         out: dict = {"measure_name": m.name, "cell_fy": fy, "cell_place_level": NATIONAL, "place_code": NATIONAL_CODE,
                      "place_parent_code": None}
-        cats = []
+        cats: list[tuple[str, str]] = []
         for (role, arg), node in zip(roles, cell):
             if role == TIME:
                 out["time_grain"] = "month" if node else "fy"
@@ -164,7 +165,8 @@ def declared_numbers() -> tuple[int, ...]:
 
 
 def source_row(measure: str, counts) -> dict:
-    releases, runs = set(), set()
+    releases: set[str] = set()
+    runs: set[str] = set()
     for prov in counts.provenance:
         for rel in prov.get("releases", []):
             releases.add(rel["release_id"])

@@ -137,7 +137,7 @@ def _months(lo: dt.date, hi: dt.date) -> set[dt.date] | None:
     return out
 
 
-def repeats_withheld_cells(spec, rows: list[dict], cells: PublishedCells) -> bool:
+def repeats_withheld_cells(spec, rows: list[dict], cells: PublishedCells | None) -> bool:
     """Whether a records count (a claim's ``count`` spec, or one of its rows) is the sum of month cells of a
     published table of which one is withheld."""
     if spec is None or cells is None:
@@ -176,7 +176,9 @@ def gate_result(data: dict, threshold: int, lists: ValueLists | None = None, his
     """The public form of one claim result (``ClaimResult.to_dict()``), whether anything was withheld, and the
     counts it shows (for the history). ``spec``: the claim's records count, checked against ``cells``."""
     history = history or History.none()
-    checks, hidden, shown = [], [], {}
+    checks: list[dict] = []
+    hidden: list = []
+    shown: dict[str, int] = {}
     for i, check in enumerate(data.get("checks") or []):
         if check.get("kind") == "records":
             counts = {claim_key(data["claim_id"], i, k): v for k, v in counts_of(check).items()}

@@ -39,7 +39,7 @@ from iceledger.publish.codes import OTHER, ValueLists
 from iceledger.publish.cube import ROOT, Cube, build_cube
 from iceledger.publish.history import History, cell_key
 from iceledger.publish.lattice import TIME, load_lattice
-from iceledger.publish.suppress import suppress
+from iceledger.publish.suppress import Suppression, suppress
 
 CATEGORY_ORDER = ("criminality", "method_group", "gender", "citizenship")
 MAX_CATEGORIES = 2
@@ -149,7 +149,7 @@ def cell_keys(a: str, b: str, name: str, fy: int, cube: dict[str, Cube]) -> dict
 
 
 def gate(cube: dict[str, Cube], threshold: int, shown: str | None, history: History | None = None,
-         keys: dict[str, dict] | None = None, name: str = "") -> dict[str, object]:
+         keys: dict[str, dict] | None = None, name: str = "") -> dict[str, Suppression]:
     """The Suppression of each side (a, b, m) of one fiscal year (rules in the module docstring). With a
     ``history`` and the cells' ``keys``, each side is searched through its effective values (history.py); ``name``
     names the fiscal year's cubes across publications."""
@@ -188,7 +188,9 @@ def comparison_rows(engine, threshold: int, history: History | None = None,
     history = history or History.none()
     counts_shown = {} if counts_shown is None else counts_shown
     lists = ValueLists(engine)
-    summaries, cells, audit = [], [], {}
+    summaries: list[dict] = []
+    cells: list[dict] = []
+    audit: dict = {}
     for a, b, name in comparable(engine):
         subject = catalog.subject(name)
         try:

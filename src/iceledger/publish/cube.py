@@ -17,7 +17,7 @@ all the tables of the lattice together, not only table by table.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 Node = tuple
@@ -99,8 +99,8 @@ def check_junction_tree(families: Iterable[Mapping[str, int]]) -> bool:
     return not edges
 
 
-def build_cube(dims: tuple[str, ...], families: list[Mapping[str, int]],
-               rows: list[list[tuple[Mapping[str, Node], int]]]) -> Cube:
+def build_cube(dims: tuple[str, ...], families: Sequence[Mapping[str, int]],
+               rows: Sequence[Sequence[tuple[Mapping[str, Node], int]]]) -> Cube:
     """The cube of ``families`` from each family's finest cells.
 
     ``rows[i]`` lists family i's finest cells: a node per dimension of the family (at its depth)

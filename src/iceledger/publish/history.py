@@ -57,7 +57,7 @@ class History:
     pending: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, home: Path) -> "History":
+    def load(cls, home: Path) -> History:
         path = home / HISTORY_NAME
         if not path.exists():
             return cls(path)
@@ -96,7 +96,7 @@ class History:
         return outcome
 
     @classmethod
-    def none(cls) -> "History":
+    def none(cls) -> History:
         """No history (the exact analyst database, or a first publication)."""
         return cls(None)
 

@@ -106,6 +106,7 @@ class Options:
     def _move(self, k: int | None) -> Move:
         index, j = self.index, self.j
         if self.mine is None:
+            assert k is not None  # with no cell of its own on the line, a move names a node
             return lift(index, j, index.descend(j, self.ctx, k, self.depths))
         if k is None:
             return lift(index, j, self.mine)
@@ -129,7 +130,7 @@ def lift_all(index: CubeIndex, p: list[int]) -> list[Move] | None:
         mine = [f for f in fams if f[j] > 0]
         reach = max((f[j] for f in mine), default=0)
 
-        def worst(k):
+        def worst(k, j=j, d=d, mine=mine):  # bound: called in this iteration only
             trial = nodes[:j] + [k] + nodes[j + 1:]
             return min((index.values.get(_family_code(index, f, trial), 0) for f in mine if d.depth[k] <= f[j]), default=1)
 
@@ -199,7 +200,7 @@ class Search:
         return _score(parts)
 
     def corners(self, choice: list[Move]) -> set[int]:
-        out = set()
+        out: set[int] = set()
         for f, owned in enumerate(self.index.owned):
             out.update(c for c, _, g in self._expand(f, choice) if g in owned)
         return out
@@ -211,7 +212,7 @@ class Search:
         starts from the small cell's own branch)."""
         fams = self.index.families
         fixed = [0, 0, 0, 0, 0]
-        open_ = []
+        open_: list[tuple[int, list, dict]] = []
         for f, fam in enumerate(fams):
             rest = self._expand(f, choice, skip=j)
             if not rest:
@@ -221,13 +222,14 @@ class Search:
             else:
                 open_.append((f, rest, {}))
         if not open_:  # only the root sign matters: the first option that changes it stands for all
-            opts = [next((m for m in opts if m.root_sign != current.root_sign), None)]
-            if opts[0] is None:
+            first = next((m for m in opts if m.root_sign != current.root_sign), None)
+            if first is None:
                 return
+            opts = [first]
         for m in opts:
             zeros, up, down, new_value, new_cells = fixed if m.root_sign else (0, 0, 0, 0, 0)
             for f, rest, tallies in open_:
-                for node in m.axes[f]:
+                for node in m.axes[f] or ():  # open families show j, so their axis is never None
                     t = tallies.get(node)
                     if t is None:
                         t = tallies[node] = self._tally(f, rest, node)

@@ -98,7 +98,7 @@ class PublicData:
         self._values = self._distinct_values()
 
     @classmethod
-    def open(cls, path: Path, *, public: bool) -> "PublicData":
+    def open(cls, path: Path, *, public: bool) -> PublicData:
         if not Path(path).exists():
             raise NotFoundError("no_publication", f"there is no database at {path}",
                                 fix="run `iceledger publish` first (or pass --home)")
@@ -252,7 +252,9 @@ class PublicData:
         by = list(by or [])
         key = self.resolve_table(measure, grain, place_level, by)
         level = key.split("/")[2]
-        where, params = ["tabulation_key = ?"], [key]
+        assert measure is not None  # resolve_table refuses a missing measure
+        where: list[str] = ["tabulation_key = ?"]
+        params: list[object] = [key]
         if places:
             known = self._values["places"].get((measure, level), set())
             for p in places:

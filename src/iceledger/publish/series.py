@@ -20,11 +20,12 @@ from dataclasses import dataclass
 
 from iceledger.errors import IceledgerError
 from iceledger.measures import MeasureSpec, measure
+from iceledger.measures.spec import Synthetic
 from iceledger.publish.lattice import Lattice, MeasureLattice
 from iceledger.validation import Finding
 
 AOR_PLACE = "aor"  # the lattice's place tree rooted at the AOR (lattice.yaml)
-ORIGINS = {False: "exclude", True: "only"}  # is_synthetic → the measures layer's synthetic option
+ORIGINS: dict[bool, Synthetic] = {False: "exclude", True: "only"}  # is_synthetic → the measures layer's synthetic option
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ def _years(engine, m: MeasureLattice, synthetic: bool, aors: dict[str, str | Non
     out = {}
     for fy, ids in sorted(found.items()):
         scopes = {aors.get(i) for i in ids}
-        out[fy] = SeriesYear(m.name, fy, synthetic, tuple(sorted(ids)), () if None in scopes else tuple(sorted(scopes)))
+        out[fy] = SeriesYear(m.name, fy, synthetic, tuple(sorted(ids)), () if None in scopes else tuple(sorted(s for s in scopes if s is not None)))
     return out
 
 

@@ -53,7 +53,7 @@ class Suppression:
         return self.primary | self.complementary
 
 
-def suppress(cube: Cube, threshold: int, also: set[Cell] = frozenset()) -> Suppression:
+def suppress(cube: Cube, threshold: int, also: set[Cell] | frozenset[Cell] = frozenset()) -> Suppression:
     """Withhold the cells of ``cube`` from 1 to ``threshold`` and enough others to protect them.
     ``also``: cells to withhold and protect as if they were small (those holding 0 are shown), e.g. a
     count whose difference from another publication's is small (publish/comparisons.py)."""

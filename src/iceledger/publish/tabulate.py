@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from iceledger.errors import IceledgerError
 from iceledger.measures import FunnelSpec, MeasureSpec, catalog, funnel, measure
-from iceledger.measures.spec import MAX_DIMENSIONS
+from iceledger.measures.spec import MAX_DIMENSIONS, Synthetic
 from iceledger.metadata import code_list
 from iceledger.publish.codes import OTHER, OUTCOME, ValueLists
 from iceledger.publish.cube import Cube, Node, build_cube, check_junction_tree
@@ -48,7 +48,7 @@ def _family_by(fam: Family) -> list[str]:
     return by + [c for c in fam.categories if c != OUTCOME]
 
 
-def _spec(subject: str, by: list[str], synthetic: str) -> MeasureSpec:
+def _spec(subject: str, by: list[str], synthetic: Synthetic) -> MeasureSpec:
     if len(by) <= MAX_DIMENSIONS:
         return MeasureSpec(count=subject, by=by, synthetic=synthetic)
     # The lattice's widest families (month, place, two categories) have four dimensions; the measures
@@ -71,7 +71,7 @@ def _outcome_rows(row: dict) -> list[tuple[str, int]]:
 
 
 def count_family(engine, lat: Lattice, m: MeasureLattice, fam: Family,
-                 synthetic: str = "auto") -> tuple[list[tuple[dict, int]], dict, bool]:
+                 synthetic: Synthetic = "auto") -> tuple[list[tuple[dict, int]], dict, bool]:
     """(rows as (dimension values, count), provenance, is_synthetic) for one family; ``synthetic`` is the
     measures layer's option (publish counts real and synthetic rows apart: series.py)."""
     by = _family_by(fam)
@@ -181,12 +181,12 @@ def _with_backbone(counted: list[tuple[Family, list]], declared: list[tuple[Fami
             continue
         fam, rows = next((f, r) for f, r in declared if f.place == p)
         first = place(p).dimensions[0]
-        out.append((Family(p, 1, (), fam.source), _summed(rows, lambda k: k in ("month", first))))
+        out.append((Family(p, 1, (), fam.source), _summed(rows, lambda k, first=first: k in ("month", first))))
     return out
 
 
 def count_measure(engine, lat: Lattice, m: MeasureLattice, progress: Callable = lambda *a, **k: None,
-                  threshold: int = 0, max_small_share: float | None = None, synthetic: str = "auto",
+                  threshold: int = 0, max_small_share: float | None = None, synthetic: Synthetic = "auto",
                   years: set[int] | None = None) -> MeasureCounts:
     """Every family of ``m`` counted (with the measures layer's ``synthetic`` option, in the fiscal ``years``
     given, else all), coarsened where the data are too thin (``threshold`` > 0), checked for agreement, and
@@ -221,7 +221,8 @@ def count_measure(engine, lat: Lattice, m: MeasureLattice, progress: Callable = 
                                     fix="`iceledger validate` lists the values; if they are real ICE values, add them "
                                         "to the code list (src/iceledger/metadata/codes/)"))
     if threshold > 0:
-        supported, notes = [], []
+        supported: list = []
+        notes: list[Finding] = []
         for fam, rows in counted:
             limit = lat.max_small_share if max_small_share is None else max_small_share
             supported.append(_supported(lat, m, fam, rows, threshold, limit, notes))

@@ -14,8 +14,8 @@ from pathlib import Path
 import yaml
 
 from iceledger.errors import BuildError
-from iceledger.pipeline.releases import sha256_of
 from iceledger.settings import DATA_DIR
+from iceledger.sources.step import StepResult, sha256_of
 
 
 @dataclass(frozen=True)
@@ -100,8 +100,6 @@ def check_bundled(data_dir: Path = DATA_DIR) -> list[str]:
 
 def load_sources(con, ctx):
     """Build step: the ref_sources registry."""
-    from iceledger.pipeline.build import StepResult
-
     problems = check_bundled()
     if problems:
         raise BuildError("bundled_data_changed", "; ".join(problems[:5]),

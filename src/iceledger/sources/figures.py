@@ -17,6 +17,7 @@ from iceledger.sources.registry_csv import (
     read_registry_csv,
     source_of,
 )
+from iceledger.sources.step import StepResult
 from iceledger.validation import Finding
 
 FIGURES = "figures/official-figures.csv"
@@ -36,8 +37,6 @@ WHERE month(period_start_date) = 10 AND day(period_start_date) = 1
 
 def load_figures(con, ctx):
     """Build step: ref_official_figures, with geography and fiscal year filled in from the declarations."""
-    from iceledger.pipeline.build import StepResult
-
     rows = read_registry_csv(FIGURES, "ref_official_figures", derived=DERIVED)
     jurisdictions = {r[0] for r in con.execute("SELECT jurisdiction_id FROM ref_jurisdictions").fetchall()}
     problems = check_refs(rows, "jurisdiction_id", jurisdictions, "jurisdiction_id (data/policies/jurisdictions.csv)")

@@ -20,6 +20,7 @@ from iceledger.sources.registry_csv import (
     read_registry_csv,
     source_of,
 )
+from iceledger.sources.step import StepResult
 from iceledger.validation import Finding
 
 OPERATIONS = "operations/operations.csv"
@@ -39,8 +40,6 @@ FROM ref_official_figures f WHERE f.figure_id = p.count_figure_id;
 
 def load_operations(con, ctx):
     """Build step: ref_operations and ref_operation_places, checked against the figures and jurisdictions."""
-    from iceledger.pipeline.build import StepResult
-
     ops = read_registry_csv(OPERATIONS, "ref_operations", derived=("announced_count", "metric_code", "value_qualifier"))
     places = read_registry_csv(PLACES, "ref_operation_places", derived=("place_level", "state_code", "aor_code", "announced_count"))
     figures = {r[0]: (r[1], r[2]) for r in con.execute(

@@ -105,7 +105,8 @@ def resolve_county_fips(con, target: str, *, key: str, state: str, county: str, 
         ON x.{s} = m.state_code AND x.{c} = m.county WHERE m.fix_reason IS NOT NULL AND len(m.fips) = 1 AND ({where})
         GROUP BY ALL ORDER BY ALL""").fetchall()
     if fixed:
-        findings.append(Finding("info", "county_name_repaired", f"{target}: {sum(r[4] for r in fixed)} county names read through the listed fixes (sources/county_fixes.csv)",
+        findings.append(Finding("info", "county_name_repaired", f"{target}: {sum(r[4] for r in fixed)} county names read through the listed fixes "
+                                                                "(sources/county_fixes.csv)",
                                 detail={"table": target, "repaired": [{"state": r[0], "raw": r[1], "read_as": r[2], "fips": r[3], "rows": r[4]}
                                                                       for r in fixed]}, count=sum(r[4] for r in fixed)))
     rows = con.execute(f"""

@@ -23,6 +23,7 @@ from iceledger.sources.registry_csv import (
     read_registry_csv,
     source_of,
 )
+from iceledger.sources.step import StepResult
 from iceledger.validation import Finding
 
 JURISDICTIONS = "policies/jurisdictions.csv"
@@ -34,8 +35,6 @@ MATCHED = ("state_code", "county_fips_codes", "matched_level", "match_status", "
 
 def load_jurisdictions(con, ctx):
     """Build step: ref_jurisdictions, every AOR code checked against the AOR code list."""
-    from iceledger.pipeline.build import StepResult
-
     rows = read_registry_csv(JURISDICTIONS, "ref_jurisdictions")
     known_aors = set(code_list("aor").values) - {"HQ"}
     states = known_ids(con, "ref_states", "state_code")
@@ -60,8 +59,6 @@ def known_ids(con, table_name: str, column: str) -> set:
 
 def load_policies(con, ctx):
     """Build step: ref_policies, ref_designation_lists and ref_policy_designations."""
-    from iceledger.pipeline.build import StepResult
-
     jurisdictions = known_ids(con, "ref_jurisdictions", "jurisdiction_id")
     if not jurisdictions:
         raise BuildError("jurisdictions_missing", "ref_jurisdictions is empty", fix="run the jurisdictions step before policies")

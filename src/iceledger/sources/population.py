@@ -20,15 +20,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from iceledger.errors import InputError, Location
-from iceledger.pipeline.releases import sha256_of
 from iceledger.settings import Settings
+from iceledger.sources.step import StepResult, sha256_of
 from iceledger.validation import Finding
 
 LEVELS = ("nation", "state", "county", "aor")
@@ -111,7 +110,8 @@ def _known_codes() -> dict[str, set[str]]:
 
 def _own_rows(path: Path, rows) -> list[PopulationRow]:
     known = _known_codes()
-    out, seen = [], {}
+    out: list[PopulationRow] = []
+    seen: dict[tuple, int] = {}
     for line, r in rows:
         level = (r["place_level"] or "").strip().lower()
         code = (r["place_code"] or "").strip()
@@ -142,7 +142,7 @@ def _census_rows(path: Path, headers: list[str], rows) -> tuple[list[PopulationR
 
     geo = geography()
     state_code = {s.fips: s.code for s in geo.states.values()}
-    years = [(h, int(CENSUS_YEAR.fullmatch(h).group(1))) for h in headers if CENSUS_YEAR.fullmatch(h)]
+    years = [(h, int(m.group(1))) for h in headers if (m := CENSUS_YEAR.fullmatch(h))]
     given: list[PopulationRow] = []
     for line, r in rows:
         level = {"040": "state", "050": "county"}.get((r["SUMLEV"] or "").strip().zfill(3))
@@ -171,7 +171,8 @@ def _sums(path: Path, given: list[PopulationRow], years: list[int], geo) -> tupl
     for r in geo.county_aor:
         if r.is_current and r.aor_code:
             aor_counties.setdefault(r.aor_code, []).append(r.county_fips)
-    out, incomplete = [], {}
+    out: list[PopulationRow] = []
+    incomplete: dict = {}
     for year in years:
         if len(states) == NATION_STATES and all(("state", s, year) in value for s in states):
             out.append(PopulationRow("nation", "US", year, sum(value[("state", s, year)] for s in states), "summed",
@@ -227,8 +228,6 @@ def insert_source(con, src: PopulationSource, rows: list[PopulationRow]) -> int:
 
 def load_population(con, ctx):
     """Build step: every population file in the home's store, into ref_population (none is bundled)."""
-    from iceledger.pipeline.build import StepResult
-
     n, findings = 0, []
     for src, path in stored_sources(ctx.settings):
         rows, found = read_population_file(path)
@@ -236,26 +235,3 @@ def load_population(con, ctx):
         findings += found
     return StepResult({"ref_population": n}, findings)
 
-
-def add_population(settings: Settings, path: Path, *, source_id: str, title: str, origin: str, licence: str,
-                   retrieved: dt.date | None = None) -> tuple[PopulationSource, list[PopulationRow], list[Finding]]:
-    """Check a population file, keep it in the store and load it into the ledger (atomically)."""
-    from iceledger.pipeline.ledger import atomic_ledger
-
-    if not re.fullmatch(r"[a-z0-9][a-z0-9.-]*", source_id):
-        raise InputError("bad_source_id", f"source id {source_id!r} is not a plain identifier",
-                         fix="use lower-case letters, digits, dots and dashes, e.g. census-co-est2023")
-    path = Path(path)
-    rows, findings = read_population_file(path)
-    if not rows:
-        raise _error("no_population_rows", "the file has no population rows", "check that it is the right file", path)
-    src = PopulationSource(source_id, title, origin, licence, retrieved, path.name, sha256_of(path))
-    folder = store_dir(settings.ensure()) / source_id
-    with atomic_ledger(settings, fresh=False) as con:
-        insert_source(con, src, rows)
-        if folder.exists():
-            shutil.rmtree(folder)
-        folder.mkdir(parents=True)
-        shutil.copyfile(path, folder / path.name)
-        (folder / "source.yaml").write_text(yaml.safe_dump(src.to_yaml(), sort_keys=False))
-    return src, rows, findings

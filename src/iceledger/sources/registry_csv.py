@@ -104,7 +104,7 @@ def parse_cell(column: str, text: str | None):
     value = parser(text) if parser else text.strip()
     if f.codes and value is not None:
         cl = code_list(f.codes)
-        if not cl.knows(value):
+        if not cl.knows(str(value)):  # coded fields are text
             shown = ", ".join(cl.values[:MAX_LISTED]) + (" ..." if len(cl.values) > MAX_LISTED else "")
             raise CellError(f"{value!r} is not in code list {f.codes!r} ({shown})")
     return value
@@ -159,7 +159,8 @@ def _fix_for(column: str) -> str:
 
 
 def check_keys(rows: list[RegistryRow], key: tuple[str, ...]) -> list[Problem]:
-    out, seen = [], {}
+    out: list[Problem] = []
+    seen: dict[tuple, int] = {}
     for r in rows:
         k = tuple(r[c] for c in key)
         if any(v is None for v in k):

@@ -87,10 +87,11 @@ def sheet_rows(book: dict[str, list | None], sheet: str | None, *, file: str) ->
     """One sheet of a workbook read by ``read_workbook`` (the first when ``sheet`` is None or empty)."""
     if not sheet:
         return next(iter(book.values())) or []
-    if book.get(sheet) is None:
+    rows = book.get(sheet)
+    if rows is None:
         raise InputError("missing_sheet", f"the workbook has no sheet {sheet!r} (it has {list(book)})",
                          fix="correct the sheet name in the layout file", location=Location(file=file, sheet=sheet))
-    return book[sheet]
+    return rows
 
 
 def read_text_rows(path: Path, delimiter: str) -> list[tuple[int, list[str | None]]]:

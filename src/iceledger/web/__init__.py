@@ -1,6 +1,6 @@
 """The bilingual web dashboard: server-rendered pages over the publication only.
 
-``router`` is included by publish's API app (``iceledger.api.app.create_app``); the pages read the
+``router`` is mounted on the API app where the server is assembled (``iceledger.server.create_app``); the pages read the
 publication the app holds (``app.state.data``, publish's query layer) through ``web/data.py``.
 """
 

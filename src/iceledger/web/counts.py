@@ -8,9 +8,7 @@ from iceledger.web import charts
 from iceledger.web.data import WebData
 from iceledger.web.i18n import Formatter
 from iceledger.web.labels import NOT_RECORDED, category_label, measure_label, withheld_label
-from iceledger.web.table import (REAL, SYNTHETIC, Column, Table, count, fy_period, month_period, origin_of,
-                                 records_source)
-
+from iceledger.web.table import REAL, SYNTHETIC, Column, Table, count, fy_period, month_period, origin_of, records_source
 
 LEAD_MEASURES = ("arrests", "removals", "encounters")
 

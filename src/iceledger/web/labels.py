@@ -32,8 +32,10 @@ CATEGORIES = {
     "funnel_outcome": N_("outcome"),
 }
 VALUES = {
-    "criminality": {"1 Convicted Criminal": N_("Convicted of a crime"), "2 Pending Criminal Charges":
-                    N_("Criminal charges pending"), "3 Other Immigration Violator": N_("No criminal conviction or charge")},
+    # worded as metadata/codes/criminality.csv describes the codes (a test keeps the two the same)
+    "criminality": {"1 Convicted Criminal": N_("Convicted of a criminal offence"), "2 Pending Criminal Charges":
+                    N_("Criminal charges pending"),
+                    "3 Other Immigration Violator": N_("No criminal conviction or pending charge recorded")},
     "method_group": {"at_large": N_("At large (in the community)"), "custodial": N_("Custodial (from a jail or prison)"),
                      "287g": N_("Through a 287(g) agreement"), "other": N_("Other")},
     "gender": {"Female": N_("Female"), "Male": N_("Male"), "Unknown": N_("Unknown")},

@@ -9,8 +9,8 @@ import pyarrow.parquet as pq
 import pytest
 from fastapi.testclient import TestClient
 
-from iceledger.api.app import create_app
 from iceledger.errors import BuildError
+from iceledger.server import create_app
 
 
 def test_success_envelope_shape_and_meta(client):

@@ -8,9 +8,9 @@ import io
 
 import pytest
 from openpyxl import load_workbook
+from tests.integration.publish_helpers import FORMULA, FORMULA_CATEGORY, SCRIPT
 
 from iceledger.publish.query import OTHER
-from tests.integration.publish_helpers import FORMULA, FORMULA_CATEGORY, SCRIPT
 
 INJECTIONS = ["' OR 1=1 --", "arrests'; DROP TABLE out_tabulations; --", "1; SELECT * FROM core_arrests",
               "\" OR \"\"=\"", "arrests) UNION SELECT person_id FROM core_arrests --", "%27%20OR%201%3D1"]
@@ -136,7 +136,7 @@ def test_unknown_values_say_what_is_allowed(client):
 def test_our_failures_are_500s_that_leak_nothing(published):
     from fastapi.testclient import TestClient
 
-    from iceledger.api.app import create_app
+    from iceledger.server import create_app
 
     app = create_app(published, True)
 

@@ -7,8 +7,7 @@ import io
 import json
 
 import pyarrow.parquet as pq
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 from openpyxl import load_workbook
 
 from iceledger.api.render import escape_formula, render_csv, render_json, render_parquet, render_xlsx

@@ -7,8 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from iceledger.claims.compare import COMPARISONS, check_expected, compare, compare_sets, format_number, tolerance_amount
 

@@ -9,8 +9,14 @@ import yaml
 
 from iceledger.errors import BuildError
 from iceledger.metadata import code_list, table
-from iceledger.sources.detention_stats.layout import (DIMENSIONS, LAYOUT_DIR, canonical, dimension_column, load_layout,
-                                                      load_layouts)
+from iceledger.sources.detention_stats.layout import (
+    DIMENSIONS,
+    LAYOUT_DIR,
+    canonical,
+    dimension_column,
+    load_layout,
+    load_layouts,
+)
 
 
 def test_one_layout_per_bundled_edition():

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
-from iceledger.sources.detention_stats.parse import (label_key, normalise_label, parse_date, parse_int, parse_number,
-                                                     parse_text, parse_zip)
+from iceledger.sources.detention_stats.parse import (
+    label_key,
+    normalise_label,
+    parse_date,
+    parse_int,
+    parse_number,
+    parse_text,
+    parse_zip,
+)
 
 cell_values = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(),
                         st.dates(), st.datetimes())

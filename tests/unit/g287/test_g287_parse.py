@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from hypothesis import given, strategies as st
 
-from iceledger.sources.g287.parse import agency_key, model_code, moa_file_date, parse_signed, signed_fixes
+from iceledger.sources.g287.parse import agency_key, moa_file_date, model_code, parse_signed, signed_fixes
 
 LISTED = dt.date(2025, 7, 18)
 names = st.text(alphabet=st.characters(whitelist_categories=("Lu", "Ll", "Nd"), max_codepoint=0xFF, whitelist_characters=" .,'’-/&"),

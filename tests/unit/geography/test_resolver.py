@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from iceledger.sources.geography.normalize import normalize_name
 from iceledger.sources.geography.resolver import resolve_place

@@ -56,7 +56,7 @@ def test_table_is_well_formed():
         by_method.setdefault(r.method, []).append(r)
     for method, rs in by_method.items():  # validity periods of one method never overlap
         spans = sorted((r.valid_from or dt.date.min, r.valid_to or dt.date.max) for r in rs)
-        for (a0, a1), (b0, b1) in zip(spans, spans[1:]):
+        for (_a0, a1), (b0, _b1) in zip(spans, spans[1:]):
             assert a1 < b0, method
 
 

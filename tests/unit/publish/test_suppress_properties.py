@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import itertools
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
+from tests.unit.publish.exact import feasible_range
 
 from iceledger.publish.cube import build_cube, check_junction_tree
 from iceledger.publish.suppress import suppress
-from tests.unit.publish.exact import feasible_range
 
 # Lattices of families over time (months), a place tree (area > site), and two categories.
 FAMILY_SETS = [

@@ -39,7 +39,10 @@ def test_kansas_swapped_headings_are_read_through_listed_rules_and_reported(con,
     assert f["dhs_entry_repeated"].detail["examples"][0]["entry"] == "Nicollet County"  # the page break prints it twice
 
 
-def test_pdf_reading_keeps_ligatures_in_order(data_dir=Path(__file__).resolve().parents[3] / "data"):
+DATA_DIR = Path(__file__).resolve().parents[3] / "data"
+
+
+def test_pdf_reading_keeps_ligatures_in_order(data_dir=DATA_DIR):
     names = {s.name for s in geography().states.values()}
     entries = read_entries(data_dir / "policies/dhs/dhs-sanctuary-jurisdictions-2025-05-29.pdf", "x", names)
     texts = {(e.state_name, e.text) for e in entries}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from iceledger.metadata import tables
 
-
 ADDED_BY_USERS = {"ref_population"}  # nothing bundled may fill it (see `iceledger population add`)
 
 

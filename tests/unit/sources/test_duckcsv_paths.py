@@ -14,12 +14,12 @@ from pathlib import Path
 import duckdb
 import pytest
 from hypothesis import HealthCheck, assume, given, settings, strategies as st
+from tests.unit.sources.made_files import BANNER, NATIONAL_ARRESTS, national_arrests, write_text
 
 from iceledger.errors import InputError
 from iceledger.sources.lesa import delimited, extract
 from iceledger.sources.lesa.extract import ReadHints, read_file
 from iceledger.sources.lesa.formats import sniff_format
-from tests.unit.sources.made_files import BANNER, NATIONAL_ARRESTS, national_arrests, write_text
 
 WIDTH = len(NATIONAL_ARRESTS)
 CELL = st.one_of(st.text(alphabet=st.sampled_from(list("ab Z09/-()é€ü,|;\"'")), max_size=8),

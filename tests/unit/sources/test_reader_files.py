@@ -9,15 +9,15 @@ import zipfile
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
+from tests.unit.sources.made_files import NATIONAL_ARRESTS, delimited, national_arrests, sheet_xml, write_text, write_xlsx
 
 from iceledger.errors import InputError
 from iceledger.sources.lesa.extract import RawChunk, ReadHints, SheetOutcome, read_file
 from iceledger.sources.lesa.workbook import read_dimension, sheet_parts
-from tests.unit.sources.made_files import (NATIONAL_ARRESTS, delimited, national_arrests, sheet_xml, write_text,
-                                           write_xlsx)
 
 
-def read(path, name=None, hints=ReadHints()):
+def read(path, name=None, hints=None):
+    hints = hints or ReadHints()
     findings = []
     items = list(read_file(path, name or path.name, hints, findings))
     return items, findings
@@ -169,7 +169,7 @@ def test_dialect_detection_round_trips_what_csv_writes(tmp_path_factory, delimit
 # --- workbooks -----------------------------------------------------------------------------------------
 
 HEADER = ["Apprehension Date", "Apprehension State", "Apprehension AOR", "Apprehension Method", "Gender"]
-DATA = [["2024-01-0%d 10:00:00" % (i + 1), "TEXAS", "Houston Area of Responsibility", "Located", "Male"] for i in range(5)]
+DATA = [[f"2024-01-0{i + 1} 10:00:00", "TEXAS", "Houston Area of Responsibility", "Located", "Male"] for i in range(5)]
 SHEET = [["ICE banner"], [], ["made-up arrests, not ICE's"], HEADER, *DATA]
 
 

@@ -1,4 +1,4 @@
-"""The dashboard's unit tests run the real API app (publish's create_app, which includes the web
+"""The dashboard's unit tests run the real app (``iceledger.server.create_app``: the API with the web
 router) over the session's small published home (``published`` and ``client`` in tests/conftest.py)."""
 
 from __future__ import annotations

@@ -10,10 +10,10 @@ import re
 
 import pytest
 from markupsafe import escape
-
-from iceledger.web.pages import CSV_DANGEROUS, _csv_value
-from iceledger.web.i18n import Formatter
 from tests.integration.publish_helpers import FORMULA, SCRIPT
+
+from iceledger.web.i18n import Formatter
+from iceledger.web.pages import CSV_DANGEROUS, _csv_value
 
 PAGES = ["/", "/areas", "/area/aor/CHI", "/area/state/IL", "/area/county/17031", "/facilities", "/facilities?state=TX",
          "/facility/ABQHOLD", "/operations", "/operation/safe-city-2017", "/claims", "/map", "/map?level=county",

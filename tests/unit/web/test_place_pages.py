@@ -9,10 +9,6 @@ import html
 import json
 import re
 
-from markupsafe import escape
-
-from iceledger.web.i18n import Formatter
-
 
 def text(client, path: str) -> str:
     r = client.get(path)

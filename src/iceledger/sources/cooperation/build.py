@@ -18,6 +18,7 @@ import datetime as dt
 
 from iceledger.sources.designations.load import jurisdiction_counties
 from iceledger.sources.rows import insert_records
+from iceledger.sources.step import StepResult
 from iceledger.validation import Finding
 
 TABLE = "ref_place_cooperation"
@@ -65,7 +66,8 @@ def policy_rows(con) -> list[dict]:
                         "party_name": r["jurisdiction_name"], "policy_instrument": r["policy_instrument"],
                         "policy_terms": r["policy_terms"], "from_date": r["effective_from_date"],
                         "from_precision": r["effective_from_precision"], "to_date": r["effective_to_date"],
-                        "until_date": day_after(r["effective_to_date"]), "said_by": r["described_by"], "source_url": r["source_url"], "record_ref": r["policy_id"],
+                        "until_date": day_after(r["effective_to_date"]), "said_by": r["described_by"],
+                        "source_url": r["source_url"], "record_ref": r["policy_id"],
                         "source_id": r["source_id"], "source_detail": r["source_detail"]})
     return out
 
@@ -110,7 +112,8 @@ def designation_rows(con) -> list[dict]:
                         "designation_list_title": r["designation_list_title"], "from_date": r["designation_date"],
                         "from_precision": "day", "to_date": None, "until_date": withdrawn,
                         "designation_withdrawn_date": r["designation_withdrawn_date"],
-                        "designation_withdrawn_precision": r["designation_withdrawn_precision"], "said_by": r["designated_by"], "source_url": r["source_url"], "record_ref": r["designation_id"],
+                        "designation_withdrawn_precision": r["designation_withdrawn_precision"], "said_by": r["designated_by"],
+                        "source_url": r["source_url"], "record_ref": r["designation_id"],
                         "source_id": r["source_id"], "source_detail": r["source_detail"]})
     return out
 
@@ -127,8 +130,6 @@ def standing_until(day: dt.date | None, precision: str | None) -> dt.date | None
 
 def load_cooperation(con, ctx):
     """Build step: ref_place_cooperation from the policy, 287(g) and designation registries."""
-    from iceledger.pipeline.build import StepResult
-
     g287, unplaced = g287_rows(con)
     rows = policy_rows(con) + g287 + designation_rows(con)
     n = insert_records(con, TABLE, rows, COLUMNS)

@@ -40,7 +40,9 @@ def load_dhs_list(con) -> list[Finding]:
                                  [DHS_LIST]).fetchall()[0]
     states = {s.name: s for s in geography().states.values()}
     entries = read_entries(bundled_path(DHS_PDF), f"data/{DHS_PDF}", set(states))
-    rows, repeated, seen = [], [], {}
+    rows: list = []
+    repeated: list = []
+    seen: dict = {}
     for e in entries:
         k = (e.state_name, e.heading, e.text)
         if k in seen:  # the page break prints an entry twice

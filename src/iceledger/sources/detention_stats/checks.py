@@ -78,13 +78,14 @@ def check_totals(layout: Layout, data: BlockData, tally: Tally) -> None:
             if not kids or rule == "none" or c.value is None:
                 continue
             parts = [p for p in index[(dim, _key(c, dim))] if p.dims[dim] in kids]
-            if not parts or any(p.value is None for p in parts):
+            values = [p.value for p in parts if p.value is not None]
+            if not parts or len(values) < len(parts):
                 continue
             if rule == "day_weighted_mean":
                 weights = [days_covered(layout, int(p.dims["month"])) for p in parts]
-                expected = sum(p.value * w for p, w in zip(parts, weights)) / sum(weights)
+                expected = sum(v * w for v, w in zip(values, weights)) / sum(weights)
             else:
-                expected = sum(p.value for p in parts)
+                expected = sum(values)
             tally.compare(c.value, expected, measures()[c.measure]["tolerance"], block=data.block.code, cell=_where(c),
                           rule=f"{rule} of {len(parts)} {dim} parts", parts=[p.ref for p in parts])
 
@@ -95,12 +96,12 @@ def check_partitions(data: BlockData, tally: Tally) -> None:
     rows: dict[int, dict[str, list[Cell]]] = defaultdict(lambda: defaultdict(list))
     for c in data.cells:
         part = partition_of.get(label_key(c.column_label))
-        if part:
+        if part and c.facility_row is not None:  # partitions are columns of the facility list
             rows[c.facility_row][part].append(c)
     for row, parts in rows.items():
         if any(p.value is None for cells in parts.values() for p in cells):
             continue
-        sums = {name: sum(p.value for p in cells) for name, cells in parts.items()}
+        sums = {name: sum(p.value or 0 for p in cells) for name, cells in parts.items()}  # none is None here
         first, base = next(iter(sums.items()))
         for name, total in list(sums.items())[1:]:
             tally.compare(total, base, measures()["adp"]["tolerance"], block=data.block.code,
@@ -145,7 +146,7 @@ def check_order(layout: Layout, blocks: dict[str, BlockData]) -> list[Finding]:
         larger = {_key(c, dim): c for c in data.cells if c.dims.get(dim) == rule["larger"] and c.value is not None}
         pairs = [(larger[_key(c, dim)], c) for c in data.cells
                  if c.dims.get(dim) == rule["smaller"] and c.value is not None and _key(c, dim) in larger]
-        bad = [(big, small) for big, small in pairs if small.value > big.value]
+        bad = [(big, small) for big, small in pairs if (small.value or 0) > (big.value or 0)]  # none is None here
         if not bad:
             continue
         fixed = any(f["block"] == rule["block"] for f in layout.corrections)

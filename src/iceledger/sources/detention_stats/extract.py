@@ -14,6 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 from openpyxl.utils import get_column_letter
@@ -22,8 +23,15 @@ from iceledger.errors import InputError, Location
 from iceledger.metadata import field_
 from iceledger.metadata.model import METADATA_DIR
 from iceledger.sources.detention_stats.layout import TOTAL, Block, Item, Layout, label_map
-from iceledger.sources.detention_stats.parse import (label_key, normalise_label, parse_date, parse_int, parse_number,
-                                                     parse_text, parse_zip)
+from iceledger.sources.detention_stats.parse import (
+    label_key,
+    normalise_label,
+    parse_date,
+    parse_int,
+    parse_number,
+    parse_text,
+    parse_zip,
+)
 
 
 @dataclass
@@ -62,8 +70,8 @@ class Sheet:
     """A worksheet read twice: stored values, and whether each cell is a formula."""
 
     name: str
-    values: object
-    formulas: object
+    values: Any  # openpyxl worksheets (openpyxl has no type information)
+    formulas: Any
     file: str
 
     def value(self, row: int, col: int):
@@ -214,21 +222,23 @@ def read_cells(sheet: Sheet, layout: Layout, block: Block, rows, columns, data: 
             raw = sheet.value(r, c)
             value, reason = parse_number(raw)
             ref = f"{get_column_letter(c)}{r}"
-            if period == "month" and month_date > layout.data_through:
+            if period == "month" and month_date is not None and month_date > layout.data_through:
                 if not value:
                     data.skipped.append(ref)
                     continue
                 data.late.append(ref)
             if reason == "unparseable":
                 data.problems.append((ref, "unparseable number", raw))
-            data.cells.append(Cell(ref, row_label, item.label, dims, item.measure or block.measure, value, reason,
+            measure = item.measure or block.measure
+            assert measure is not None  # the layout gives every value column or its block a measure
+            data.cells.append(Cell(ref, row_label, item.label, dims, measure, value, reason,
                                    sheet.is_formula(r, c), period, month_date, r if facility else None))
 
 
 def read_facilities(sheet: Sheet, layout: Layout, block: Block, header_row: int, columns, data: BlockData) -> int:
     name_col = columns[0][0]
     r = header_row + 1
-    rows = []
+    rows: list[tuple[int, str, dict]] = []
     while sheet.label(r, name_col):
         attrs = {"detstats_facility_row": r}
         for c, item in columns:
@@ -247,6 +257,8 @@ def read_facilities(sheet: Sheet, layout: Layout, block: Block, header_row: int,
 
 def parse_attribute(sheet: Sheet, item: Item, row: int, col: int, data: BlockData):
     raw = sheet.value(row, col)
+    assert item.attribute is not None  # only attribute columns are parsed as attributes
+    value: object
     kind = item.parse or {"INTEGER": "int", "DATE": "date"}.get(field_(item.attribute).type, "text")
     if kind == "aor":
         text, reason = parse_text(raw)

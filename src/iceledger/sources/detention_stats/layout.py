@@ -143,7 +143,7 @@ class Layout:
     def is_year_to_date(self) -> bool:
         return self.data_through < dt.date(self.fiscal_year, 9, 30)
 
-    def block(self, code: str) -> Block:
+    def block(self, code: str | None) -> Block:
         for b in self.blocks:
             if b.code == code:
                 return b

@@ -14,6 +14,7 @@ from iceledger.sources.detention_stats.checks import measures, run_checks
 from iceledger.sources.detention_stats.extract import BlockData, aor_codes, extract_workbook
 from iceledger.sources.detention_stats.layout import TOTAL, Layout, canonical, dimension_column, load_layouts
 from iceledger.sources.detention_stats.parse import label_key
+from iceledger.sources.step import StepResult
 from iceledger.validation import Finding
 from iceledger.validation.report import examples
 
@@ -51,6 +52,7 @@ def apply_corrections(wb: Workbook) -> list[Finding]:
             if new is None:
                 continue
             dim = items[label_key(c.row_label)].dimension
+            assert dim is not None  # corrected rows are rows of a dimension (the layout checks it)
             c.dims[dim] = canonical(dim, new)
             wb.corrected[(data.block.code, c.ref)] = new
             fixed.append(f"{c.ref}: {c.row_label} → {new}")
@@ -105,7 +107,7 @@ def value_rows(wb: Workbook) -> list[dict]:
         subtotals = {d: {p for p in ps.values() if p} for d, ps in parents.items()}
         for c in data.cells:
             dims = {d: v for d, v in c.dims.items() if d != "month"}
-            row = {dimension_column(d): v for d, v in dims.items()}
+            row: dict[str, object] = {dimension_column(d): v for d, v in dims.items()}
             aor = dims.get("aor")
             row.update(
                 detstats_fy=lay.fiscal_year, detstats_edition=lay.edition, detstats_block=data.block.code, detstats_cell=c.ref,
@@ -158,8 +160,6 @@ def insert_rows(con, name: str, rows: list[dict]) -> int:
 
 def load_detstats(con, ctx):
     """Build step: ICE's detention statistics workbooks (FY19, EOFY2020, FY21 YTD) into three registries."""
-    from iceledger.pipeline.build import StepResult
-
     counts = dict.fromkeys(TABLES, 0)
     findings: list[Finding] = []
     for layout in load_layouts():

@@ -16,7 +16,9 @@ def _dicts(cur) -> list[dict]:
 
 
 def _cell_position(ref: str) -> tuple[int, int]:
-    letters, digits = re.match(r"([A-Z]+)(\d+)", ref).groups()
+    m = re.match(r"([A-Z]+)(\d+)", ref)
+    assert m is not None, f"{ref!r} is not a cell reference"
+    letters, digits = m.groups()
     return int(digits), column_index_from_string(letters)
 
 
@@ -25,7 +27,8 @@ def fiscal_years(con) -> list[int]:
 
 
 def list_blocks(con, fy: int | None = None, sheet: str | None = None, block: str | None = None) -> list[dict]:
-    where, params = [], []
+    where: list[str] = []
+    params: list[object] = []
     if fy is not None:
         where.append("detstats_fy = ?")
         params.append(fy)

@@ -228,14 +228,15 @@ def link_pending(out: Extracted, pending: list) -> None:
                              "state": v.get("state"), "candidates": sorted(codes)})
     if unlinked:
         out.findings.append(Finding("warning", "facility_without_code",
-                                    f"{len(unlinked)} facilities on a list without codes match no coded facility by name or address; they are not in ref_facilities",
+                                    f"{len(unlinked)} facilities on a list without codes match no coded facility by name or address; they are not in "
+                                    "ref_facilities",
                                     fix="if a public ICE record gives the code, add the facility's row to a bundled source",
                                     detail=examples(unlinked, limit=20), count=len(unlinked)))
 
 
 def extract_facilities() -> Extracted:
     """Every sheet of every facility source, in layout order; code-less lists linked last."""
-    out, pending, books = Extracted(), [], {}
+    out, pending, books = Extracted(), [], {}  # type: tuple[Extracted, list, dict]
     for s in sheets():
         if s.use == "skip":
             continue
@@ -250,6 +251,7 @@ def extract_facilities() -> Extracted:
                                     detail=out.trimmed, count=sum(out.trimmed.values())))
     if out.trailing:
         out.findings.append(Finding("info", "facility_rows_after_block",
-                                    f"{sum(v['count'] for v in out.trailing.values())} rows below a list's first blank row (notes, totals) are not read as facilities",
+                                    f"{sum(v['count'] for v in out.trailing.values())} rows below a list's first blank row (notes, totals) are not read "
+                                    "as facilities",
                                     detail=out.trailing, count=sum(v["count"] for v in out.trailing.values())))
     return out

@@ -19,6 +19,7 @@ from iceledger.metadata.model import METADATA_DIR
 from iceledger.sources.facilities.extract import Extracted, extract_facilities
 from iceledger.sources.places import name_key_sql, resolve_county_fips
 from iceledger.sources.rows import insert_records
+from iceledger.sources.step import StepResult
 from iceledger.validation import Finding
 from iceledger.validation.report import examples
 
@@ -215,8 +216,6 @@ def check_disagreements(con) -> list[Finding]:
 
 def load_facilities(con, ctx):
     """Build step: the facility registries."""
-    from iceledger.pipeline.build import StepResult
-
     x = extract_facilities()
     check_attribute_names(x)
     findings = list(x.findings)

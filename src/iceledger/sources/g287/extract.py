@@ -12,7 +12,7 @@ from functools import cache
 
 from iceledger.errors import BuildError
 from iceledger.sources.bundled import bundled_path
-from iceledger.sources.g287.parse import HERE, agency_key, model_code, moa_file_date, parse_signed
+from iceledger.sources.g287.parse import HERE, agency_key, moa_file_date, model_code, parse_signed
 from iceledger.sources.tabular import read_table, read_workbook, sheet_rows
 from iceledger.validation import Finding
 from iceledger.validation.report import examples
@@ -107,7 +107,7 @@ def apply_signed(row: dict, raw: str | None, listed_on: dt.date, spec: dict, row
     row["g287_signed_date"], row["g287_signed_rule"] = signed.value, signed.rule
     where = {"file": spec["path"], "sheet": None, "row": row_number, "column": "SIGNED", "raw": raw,
              "agency": row["agency_name"], "state": row["agency_state_name"], "model": row["g287_model_code"]}
-    if signed.rule:
+    if signed.rule and signed.value is not None:  # a rule repairs a date into one
         out.repaired.append(where | {"fixed": signed.value.isoformat(), "reason": signed.rule})
     elif signed.problem:
         out.quarantined.append(where | {"reason": signed.problem})

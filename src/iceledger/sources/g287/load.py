@@ -12,6 +12,7 @@ from iceledger.metadata import table
 from iceledger.sources.g287.extract import LISTING_COLUMNS, MOA_COLUMNS, Extracted, extract_g287
 from iceledger.sources.places import has_table, resolve_county_fips, resolve_state_codes
 from iceledger.sources.rows import insert_records
+from iceledger.sources.step import StepResult
 from iceledger.validation import Finding
 from iceledger.validation.report import examples
 
@@ -113,7 +114,8 @@ def check_listings(con) -> list[Finding]:
     signed = con.execute(f"""SELECT {KEY}, list(DISTINCT g287_signed_date ORDER BY g287_signed_date) FROM ref_287g_listings
         WHERE g287_signed_date IS NOT NULL GROUP BY ALL HAVING count(DISTINCT g287_signed_date) > 1 ORDER BY ALL""").fetchall()
     if signed:
-        out.append(Finding("info", "g287_signed_changed", f"{len(signed)} agreements have SIGNED dates that differ between ICE's lists; the latest list's is used",
+        out.append(Finding("info", "g287_signed_changed", f"{len(signed)} agreements have SIGNED dates that differ between ICE's lists; the latest "
+                                                          "list's is used",
                            detail=examples([list(s) for s in signed]), count=len(signed)))
     both = con.execute("""SELECT g287_snapshot_id FROM ref_287g_snapshots WHERE g287_list_status = 'participating'
         GROUP BY 1 HAVING count(DISTINCT source_id) > 1 ORDER BY 1""").fetchall()
@@ -142,8 +144,6 @@ def check_moas(con) -> list[Finding]:
 
 def load_g287(con, ctx):
     """Build step: the 287(g) registries."""
-    from iceledger.pipeline.build import StepResult
-
     x = extract_g287()
     n_listings = load_listings(con, x)
     n_agreements = load_agreements(con)

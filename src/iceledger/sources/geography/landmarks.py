@@ -120,9 +120,9 @@ def read_states(text: str, idx: LandmarkIndex) -> set[str]:
     segments = _segments(text)
     for i, seg in enumerate(segments):
         for tok in seg:
-            m = ORI.match(tok)
-            if m and m.group(1) in idx.state_codes:
-                found.add(idx.state_codes[m.group(1)])
+            ori = ORI.match(tok)
+            if ori and ori.group(1) in idx.state_codes:
+                found.add(idx.state_codes[ori.group(1)])
         for j, tok in enumerate(seg[:-1]):
             if tok in ("dist", "district") and seg[j + 1] in idx.state_codes:
                 found.add(idx.state_codes[seg[j + 1]])
@@ -233,7 +233,7 @@ def resolve_landmark(text: str | None, idx: LandmarkIndex) -> LandmarkPlace:
     facilities = read_facilities(text, idx, states)
     placed = [f for f in facilities if f.county_fips]
     if placed:
-        readings.append(("facility", {f.county_fips for f in placed}, ", ".join(sorted(f.code for f in placed))))
+        readings.append(("facility", {f.county_fips for f in placed if f.county_fips}, ", ".join(sorted(f.code for f in placed))))
     cities = read_cities(text, idx, states)
     if cities:
         readings.append(("city", cities, "gazetteer city"))

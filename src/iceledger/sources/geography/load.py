@@ -8,6 +8,7 @@ from iceledger.sources.bundled import bundled_path
 from iceledger.sources.geography.aors import read_county_statements
 from iceledger.sources.geography.registry import OFFICE_LIST, PLACES_CSV, STATES_CSV, Geography, geography
 from iceledger.sources.rows import insert_records
+from iceledger.sources.step import StepResult
 from iceledger.validation import Finding
 
 
@@ -96,8 +97,6 @@ def check_county_statements(geo: Geography) -> list[Finding]:
 
 def load_geography(con, ctx):
     """Build step: every geography registry, with findings for what the sources leave open."""
-    from iceledger.pipeline.build import StepResult
-
     geo = geography()
     written = {}
     for name, make in ROWS.items():

@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 from dataclasses import dataclass, field, replace
 from functools import cache
+from typing import Any
 
 from iceledger.errors import BuildError, InputError, Location
 from iceledger.metadata import code_list
@@ -119,6 +120,7 @@ class Geography:
     county_aor: list[CountyAor]
     places: list[PlaceEntry]
     unmapped_counties: list[str] = field(default_factory=list)  # county FIPS with no AOR at all
+    _resolver_index: Any = field(default=None, init=False, repr=False, compare=False)  # resolver.py's lookups, built once
 
     def state_by_code(self, code: str) -> State:
         return next(s for s in self.states.values() if s.code == code)
@@ -172,8 +174,8 @@ class Geography:
         days: set[dt.date] = set()
         for p in self.periods.values():
             days.update(d for d in (p.valid_from, p.valid_to) if d)
-            if p.replaced_by and self.periods[p.replaced_by].evidence_first:
-                days.add(self.periods[p.replaced_by].evidence_first)
+            if p.replaced_by and (first := self.periods[p.replaced_by].evidence_first):
+                days.add(first)
             if p.replaced_by and p.evidence_last:
                 days.add(p.evidence_last + dt.timedelta(days=1))
         return sorted(days)
@@ -310,7 +312,9 @@ def build_county_aor(states: dict[str, State], counties: dict[str, County],
     assigned = whole | named
     history = read_history(periods, assigned)
     for fips, h in history.items():
-        assigned[fips] = replace(assigned[fips], period=periods[h.period].replaced_by, is_current=True)
+        current = periods[h.period].replaced_by
+        assert current is not None  # read_history takes only periods that were replaced
+        assigned[fips] = replace(assigned[fips], period=current, is_current=True)
     harlingen = {f for f, r in assigned.items() if r.aor_code == HARLINGEN}
     before = {f for f, h in history.items() if periods[h.period].replaced_by == "since-harlingen"}
     if before != harlingen:

@@ -76,7 +76,10 @@ def _index(geo: Geography) -> _Index:
     cached = getattr(geo, "_resolver_index", None)
     if cached is not None:
         return cached
-    names, aliases, cities, counties = {}, {}, {}, {}
+    names: dict[str, State] = {}
+    aliases: dict[str, list[State]] = {}
+    cities: dict[str, list[PlaceEntry]] = {}
+    counties: dict[str, list[County]] = {}
     for s in geo.states.values():
         for n in (s.name, s.code, s.ap_abbreviation):
             if n:
@@ -128,9 +131,9 @@ def resolve_place(text: str, *, on: dt.date | None = None, kind: str | None = No
                          "the city gazetteer holds only the cities in ref_places")
     elif res.stated_aor and res.stated_aor not in res.aor_codes:
         res.notes.append(f"the text names the {res.stated_aor} AOR but the place lies in {', '.join(res.aor_codes)}")
-    for p in res.candidates:
-        if not p.aor_codes:
-            res.notes.append(f"no ICE area of responsibility is known for {p.name}: no public source found names its field office")
+    for c in res.candidates:
+        if not c.aor_codes:
+            res.notes.append(f"no ICE area of responsibility is known for {c.name}: no public source found names its field office")
     return res
 
 
@@ -147,11 +150,11 @@ def _candidates(segments: tuple[str, ...], idx: _Index, geo: Geography, notes: l
         if state is not None:
             return _local(local, state, idx, hint)
         states = [("state", s) for s in _states_named(segments[0], idx)]
-        local = _local(segments[0], None, idx, hint)
+        found = _local(segments[0], None, idx, hint)
         if hint in ("city", "state") or _county_word(segments[0])[0]:
-            return states + local
-        counties = _bare_counties(segments[0], [s for _, s in states], idx, notes)  # "Richmond", "St. Louis", "Miami-Dade"
-        return states + local + [c for c in counties if not _same_government(c[1], local)]
+            return states + found
+        bare = _bare_counties(segments[0], [s for _, s in states], idx, notes)  # "Richmond", "St. Louis", "Miami-Dade"
+        return states + found + [c for c in bare if not _same_government(c[1], found)]
     named = _states_named(" ".join(segments), idx)  # "Washington, D.C."
     if named:
         return [("state", s) for s in named]
@@ -159,15 +162,15 @@ def _candidates(segments: tuple[str, ...], idx: _Index, geo: Geography, notes: l
     if state is None:
         notes.append(f"{segments[-1]!r} is not a state: resolved {segments[0]!r} alone")
         return _candidates(segments[:1], idx, geo, notes, hint)
-    local = segments[:-1]
-    if len(local) == 1:
-        return _local(local[0], state, idx, hint)
-    cities = _local(local[0], state, idx, "city")  # "Iowa City, Johnson County, Iowa"
-    counties = _local(local[1], state, idx, "county")
+    parts = segments[:-1]
+    if len(parts) == 1:
+        return _local(parts[0], state, idx, hint)
+    cities = _local(parts[0], state, idx, "city")  # "Iowa City, Johnson County, Iowa"
+    counties = _local(parts[1], state, idx, "county")
     inside = [c for c in cities if {k[1].fips for k in counties} & set(c[1].county_fips)]
     if inside:
         return inside
-    notes.append(f"{local[0]!r} is not a gazetteer city inside {local[1]!r}: resolved the county named")
+    notes.append(f"{parts[0]!r} is not a gazetteer city inside {parts[1]!r}: resolved the county named")
     return counties
 
 
@@ -274,7 +277,7 @@ def _with_aors(kind: str, name: str, state_code: str, counties: tuple[str, ...],
         found, ok = geo.aors_for_county(fips, on)
         codes.update(found)
         established = established and (ok or not found)
-    evidence = ()
+    evidence: tuple[dict, ...] = ()
     if len(counties) == 1:
         evidence = tuple({"aor_period": r.period, "aor_code": r.aor_code, "aor_candidates": list(r.candidates),
                           "aor_basis": r.basis, "source_id": r.source_id, "source_detail": r.source_detail}

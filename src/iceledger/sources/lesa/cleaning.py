@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from iceledger.metadata import Field
+from iceledger.metadata.sql import text
 
 # FOIA exemption markers: (b), (B) anywhere, or b(<digit>) not inside a word; e.g. `b(6), b(7)c`,
 # `(b)(6)`, `(B)(3)`. Case-insensitive, as in DDP's is_not_blank_or_redacted().
@@ -32,7 +33,7 @@ REASON_TEXT = {
 
 
 def sql_str(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
+    return text(value)
 
 
 def latest_date() -> dt.date:

@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from iceledger.errors import InputError, Location
+from iceledger.metadata.sql import quote, text
 from iceledger.sources.lesa import delimited, duckcsv, workbook
 from iceledger.sources.lesa.formats import FileFormat, sniff_format
 from iceledger.sources.lesa.headers import HEADER_SCAN_ROWS, HeaderGuess, find_header, normalize_header
@@ -221,12 +222,11 @@ def read_parquet_chunk(con, path: Path, *, file_name: str | None = None, hints: 
         raise InputError("no_header", "none of the Parquet file's column names is a known LESA or DDP column",
                          fix="check that this is a Deportation Data Project file; if its columns are new, map them in the "
                              "release manifest (files: columns)", location=Location(file=file_name))
-    path_sql = str(path).replace("'", "''")
-    cols = ", ".join(f'CAST("{n.replace(chr(34), chr(34) * 2)}" AS VARCHAR) AS c{i}' for i, n in enumerate(names))
-    sql = f"SELECT {cols}, file_row_number + 1 AS source_row FROM read_parquet('{path_sql}', file_row_number = true)"
+    cols = ", ".join(f"CAST({quote(n)} AS VARCHAR) AS c{i}" for i, n in enumerate(names))
+    sql = f"SELECT {cols}, file_row_number + 1 AS source_row FROM read_parquet({text(str(path))}, file_row_number = true)"
     return RawChunk(file_name, None, 0, names, guess, sql=sql)
 
 
-def same_name(a: str, b: str) -> bool:
+def same_name(a: str | None, b: str | None) -> bool:
     """Whether two labels (a sheet name and a summary column, two titles) say the same thing."""
     return normalize_header(a) == normalize_header(b) != ""

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, cast
 
 from iceledger.errors import InputError, Location
 
@@ -82,12 +82,13 @@ def _zip_format(path: Path, loc: Location) -> FileFormat:
 
 
 @contextmanager
-def open_bytes(path: Path, fmt: FileFormat) -> Iterator[BinaryIO]:
+def open_bytes(path: Path, fmt: FileFormat) -> Iterator[IO[bytes]]:
     """The text's bytes, decompressed."""
     if fmt.compression == "gzip":
         with gzip.open(path, "rb") as fh:
-            yield fh
+            yield cast(IO[bytes], fh)  # a GzipFile reads like any binary file
     elif fmt.compression == "zip":
+        assert fmt.member is not None  # a zip is read through its one member (detect_format)
         with zipfile.ZipFile(path) as zf, zf.open(fmt.member) as fh:
             yield fh
     else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -128,7 +129,7 @@ def _layouts(table: str | None, columns: dict[str, str] | None) -> dict[tuple[st
     return {(t, e): {h for h, _ in fmap} | extra for (t, e), fmap in _index().items() if table is None or t == table}
 
 
-def score_headers(cells: list[object], table: str | None = None, columns: dict[str, str] | None = None
+def score_headers(cells: Sequence[object], table: str | None = None, columns: dict[str, str] | None = None
                   ) -> dict[tuple[str, str], int]:
     """How many of a row's cells match each (table, era)'s header set."""
     keys = [normalize_header(c) for c in cells]
@@ -145,7 +146,7 @@ class HeaderGuess:
     nonblank: int
 
 
-def detect_header(rows: list[list[object]], *, table: str | None = None, columns: dict[str, str] | None = None
+def detect_header(rows: Sequence[Sequence[object]], *, table: str | None = None, columns: dict[str, str] | None = None
                   ) -> HeaderGuess | None:
     """Find the header row among the first rows of a sheet: the first row whose cells best match a known
     layout (of ``table`` only, when the manifest or the user named it), counting the manifest's mapped headers.
@@ -170,7 +171,7 @@ def detect_header(rows: list[list[object]], *, table: str | None = None, columns
     return best
 
 
-def find_header(rows: list[list[object]], *, table: str | None = None, columns: dict[str, str] | None = None
+def find_header(rows: Sequence[Sequence[object]], *, table: str | None = None, columns: dict[str, str] | None = None
                 ) -> HeaderGuess | None:
     """The header of ``table`` when one was named, else of any table: a file of another table than the one
     named is then refused by name (wrong_table), not read as nothing."""

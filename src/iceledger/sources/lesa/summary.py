@@ -71,8 +71,9 @@ def parse_summary(rows: list[list[object]]) -> list[SummaryBlock]:
             block = SummaryBlock(_title_above(rows, i), i + 1, columns, values={c: {} for c in columns})
             j = i + 1
             while j < len(rows) and (fy := fiscal_year_label(rows[j][0] if rows[j] else None)) is not None:
-                counts = [_count(rows[j][k]) if k < len(rows[j]) else None for k in range(1, width)]
-                if any(c is None for c in counts):
+                read = [_count(rows[j][k]) if k < len(rows[j]) else None for k in range(1, width)]
+                counts = [c for c in read if c is not None]
+                if len(counts) < len(read):
                     break
                 block.periods.append((str(rows[j][0]).strip(), fy, j + 1))
                 for col, n in zip(columns, counts):

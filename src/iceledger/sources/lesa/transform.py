@@ -7,8 +7,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+import duckdb
+
 from iceledger.errors import InputError, Location
-from iceledger.metadata import Table, field_, quote
+from iceledger.metadata import Field, Table, field_, quote
 from iceledger.sources.lesa import cleaning as C
 from iceledger.sources.lesa.extract import RawChunk
 from iceledger.sources.lesa.headers import DERIVED, MANIFEST, map_columns
@@ -23,7 +25,7 @@ REASONS = ("redacted", "not_available", *REJECTING_REASONS)
 class LoadContext:
     """Everything a chunk load needs to know about the release and the run."""
 
-    con: object
+    con: duckdb.DuckDBPyConnection
     release_id: str
     run_id: str
     era: str
@@ -42,13 +44,42 @@ class ColumnPlan:
     status: str  # loaded, withheld, ignored, unknown, duplicate
     via_era: str | None = None
 
+    @property
+    def field_name(self) -> str:
+        """The field of a loaded or withheld column (those always have one)."""
+        assert self.field is not None, f"column {self.header!r} ({self.status}) has no field"
+        return self.field
+
+    @property
+    def spec(self) -> Field:
+        """The declaration of the field of a loaded or withheld column."""
+        return field_(self.field_name)
+
 
 @dataclass
-class ChunkResult:
+class RowCounts:
+    """Rows read, loaded and quarantined, and values quarantined: of a chunk, a sheet, a table or a run."""
+
     rows_read: int = 0
     rows_loaded: int = 0
     rows_quarantined: int = 0
     values_quarantined: int = 0
+
+    def add(self, r: RowCounts) -> None:
+        self.rows_read += r.rows_read
+        self.rows_loaded += r.rows_loaded
+        self.rows_quarantined += r.rows_quarantined
+        self.values_quarantined += r.values_quarantined
+
+    @property
+    def balanced(self) -> bool:
+        return self.rows_read == self.rows_loaded + self.rows_quarantined
+
+
+@dataclass
+class ChunkResult(RowCounts):
+    """What loading one chunk did: its counts and the profile of each source column."""
+
     last_row: int = 0  # the largest source_row of the chunk (0 without rows)
     profiles: list[dict] = field(default_factory=list)
 
@@ -59,7 +90,7 @@ def plan_columns(headers: list[str], table: Table, era: str, columns: dict[str, 
     the manifest maps to a field the table does not have is refused (the manifest is wrong, not the file)."""
     loadable = set(table.source_fields) - set(table.withheld) | set(ORIGIN_FIELDS)
     taken: set[str] = set()
-    labels = Counter()
+    labels: Counter[str] = Counter()
     plans = []
     for cm in map_columns(headers, table.name, era, columns):
         if cm.via_era == MANIFEST and cm.field not in loadable | set(table.withheld):
@@ -82,7 +113,7 @@ def plan_columns(headers: list[str], table: Table, era: str, columns: dict[str, 
             status = "loaded"
         else:
             status = "unknown"
-        if status in ("loaded", "withheld"):
+        if f is not None and status in ("loaded", "withheld"):
             taken.add(f)
         plans.append(ColumnPlan(cm.position, header, label, f, status, cm.via_era))
     return plans
@@ -92,9 +123,9 @@ def _stage_sql(source: str, plans: list[ColumnPlan], event: str | None, formats:
     t_cols = ", ".join(f"{C.trimmed(f'c{p.position}')} AS t{p.position}" for p in plans)
     typed = [p for p in plans if p.status in ("loaded", "withheld")]
     # text fields use their trimmed text as value (p_i is then an alias of t_i, not a copy)
-    p_cols = "".join(f", {C.parsed(f't{p.position}', field_(p.field), formats.get(p.position))} AS p{p.position}"
-                     for p in typed if field_(p.field).type != "VARCHAR")
-    r_cols = "".join(f", {C.reason_case(f't{p.position}', value_ref(p), field_(p.field))} AS r{p.position}" for p in typed)
+    p_cols = "".join(f", {C.parsed(f't{p.position}', p.spec, formats.get(p.position))} AS p{p.position}"
+                     for p in typed if p.spec.type != "VARCHAR")
+    r_cols = "".join(f", {C.reason_case(f't{p.position}', value_ref(p), p.spec)} AS r{p.position}" for p in typed)
     everything = ", ".join(f"t{p.position}" for p in plans) or "NULL"
     event_plan = next((p for p in typed if p.field == event), None)
     rejected = f"coalesce(r{event_plan.position} IN ('unparseable', 'out_of_range'), FALSE)" if event_plan else "FALSE"
@@ -108,11 +139,11 @@ def _stage_sql(source: str, plans: list[ColumnPlan], event: str | None, formats:
 
 def value_ref(p: ColumnPlan) -> str:
     """Column holding the typed value of a planned column in the stage table."""
-    return f"t{p.position}" if field_(p.field).type == "VARCHAR" else f"p{p.position}"
+    return f"t{p.position}" if p.spec.type == "VARCHAR" else f"p{p.position}"
 
 
 def _reason_text_sql(p: ColumnPlan) -> str:
-    f = field_(p.field)
+    f = p.spec
     header = C.sql_str(p.header)
     return (
         f"{header} || ': ' || '''' || t{p.position} || '''' || CASE r{p.position} "
@@ -140,7 +171,7 @@ def load_chunk(ctx: LoadContext, chunk: RawChunk, table: Table) -> ChunkResult:
         source = f"({chunk.sql})"
     try:
         formats = {p.position: C.leading_format(con, source, f"c{p.position}") for p in plans
-                   if p.status == "loaded" and field_(p.field).is_temporal}
+                   if p.status == "loaded" and p.spec.is_temporal}
         clean = f"({_stage_sql(source, plans, table.event, formats)})"
         tally = _tally(con, clean, plans, table)
         res.rows_read = tally["rows"]
@@ -162,7 +193,7 @@ def load_chunk(ctx: LoadContext, chunk: RawChunk, table: Table) -> ChunkResult:
 
 def _bad_value_plans(plans: list[ColumnPlan], table: Table) -> list[ColumnPlan]:
     """Loaded columns whose unreadable or implausible values are quarantined one by one (the event's reject the row)."""
-    return [p for p in plans if p.status == "loaded" and field_(p.field).type != "VARCHAR" and p.field != table.event]
+    return [p for p in plans if p.status == "loaded" and p.spec.type != "VARCHAR" and p.field != table.event]
 
 
 def _bad_values_sql(plans: list[ColumnPlan], table: Table) -> str:
@@ -198,7 +229,7 @@ def _insert(ctx: LoadContext, chunk: RawChunk, table: Table, plans: list[ColumnP
     }
     cols, exprs = list(prov), list(prov.values())
     for p in loaded:
-        cols.append(p.field)
+        cols.append(p.field_name)
         exprs.append(f"CASE WHEN r{p.position} IS NULL THEN {value_ref(p)} END")
         derived = next((d for d in table.fields if field_(d).derived_from == p.field), None)
         if derived:
@@ -206,7 +237,7 @@ def _insert(ctx: LoadContext, chunk: RawChunk, table: Table, plans: list[ColumnP
             exprs.append(f"CAST(CASE WHEN r{p.position} IS NULL THEN {value_ref(p)} END AS DATE)")
     reasons = [p for p in loaded if p.field not in ORIGIN_FIELDS]
     if reasons:
-        entries = ", ".join(f"struct_pack(k := {C.sql_str(p.field)}, v := r{p.position})" for p in reasons)
+        entries = ", ".join(f"struct_pack(k := {C.sql_str(p.field_name)}, v := r{p.position})" for p in reasons)
         any_reason = ", ".join(f"r{p.position}" for p in reasons)
         cols.append("null_reasons")
         exprs.append(f"CASE WHEN coalesce({any_reason}) IS NULL THEN NULL ELSE "
@@ -225,7 +256,7 @@ def _quarantine_rows(ctx, chunk, table, plans, sheet_sql) -> int:
     """Rejected rows (in ``stage``) into quarantine, each with its whole raw row; how many."""
     con = ctx.con
     pairs = ", ".join(
-        f"{C.sql_str(p.label)}, " + ("CASE WHEN t{0} IS NULL THEN NULL ELSE '(withheld)' END".format(p.position)
+        f"{C.sql_str(p.label)}, " + (f"CASE WHEN t{p.position} IS NULL THEN NULL ELSE '(withheld)' END"
                                       if p.status == "withheld" else f"t{p.position}")
         for p in plans
     )
@@ -253,7 +284,7 @@ def _quarantine_values(ctx, chunk, table, plans, sheet_sql) -> int:
     prefix = _quarantine_prefix(ctx, chunk, table, sheet_sql)
     for p in _bad_value_plans(plans, table):
         total += ctx.con.execute(
-            f"INSERT INTO quarantine {prefix}, 'value', {C.sql_str(p.header)}, {C.sql_str(p.field)}, "
+            f"INSERT INTO quarantine {prefix}, 'value', {C.sql_str(p.header)}, {C.sql_str(p.field_name)}, "
             f"r{p.position}, {_reason_text_sql(p)}, t{p.position}, NULL FROM stage "
             f"WHERE NOT is_rejected AND r{p.position} IN {REJECTING_REASONS}"
         ).fetchall()[0][0]

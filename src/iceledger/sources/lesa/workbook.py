@@ -60,19 +60,20 @@ def _local(name: str) -> str:
 def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name → worksheet part inside the workbook zip, from workbook.xml and its relationships."""
     rels = ET.fromstring(zf.read(RELS_PART))
-    targets = {}
+    targets: dict[str, str] = {}
     for rel in rels.iter():
-        if _local(rel.tag) == "Relationship" and rel.get("Id") and rel.get("Target"):
-            target = rel.get("Target")
+        rel_id, target = rel.get("Id"), rel.get("Target")
+        if _local(rel.tag) == "Relationship" and rel_id and target:
             path = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
-            targets[rel.get("Id")] = path
-    out = {}
+            targets[rel_id] = path
+    out: dict[str, str] = {}
     for sheet in ET.fromstring(zf.read("xl/workbook.xml")).iter():
         if _local(sheet.tag) != "sheet":
             continue
         rid = next((v for k, v in sheet.attrib.items() if k.startswith("{") and _local(k) == "id"), None)
-        if sheet.get("name") is not None and rid in targets:
-            out[sheet.get("name")] = targets[rid]
+        name = sheet.get("name")
+        if name is not None and rid in targets:
+            out[name] = targets[rid]
     return out
 
 
@@ -111,7 +112,7 @@ def _copy_without(src: Path, dst: Path, cuts: dict[str, Dimension]) -> None:
         for info in zin.infolist():
             with zin.open(info) as fin, zout.open(info.filename, "w", force_zip64=True) as fout:
                 dim = cuts.get(info.filename)
-                if dim is None:
+                if dim is None or dim.start is None or dim.end is None:
                     shutil.copyfileobj(fin, fout, XML_BLOCK)
                     continue
                 fout.write(fin.read(dim.start))
