@@ -5,10 +5,12 @@ Builds (once, then reuses) a SYNTHETIC ledger: 10M arrests, 2M detainers, 2M det
 AOR mix, ICE's apprehension methods with the mid-2025 CAP recoding, repeat arrests of the same
 people, duplicate flags). None of it is ICE data.
 
-Two measures, each three ways in the same run, medians of --repeat runs:
+Three measures, each three ways in the same run, medians of --repeat runs:
   1. arrests by month × AOR × method group (one row per arrest episode);
   2. the detainer funnel by AOR: lodged, lift reasons, ICE custody within 30 days, median days to
-     custody, removal.
+     custody, removal;
+  3. book-ins by month × facility over the detention stints (the same-person-same-day duplicate rule:
+     unflagged stints, and the first of each flagged person's day).
 
     python bench/measures.py [--rows 10000000] [--repeat 5] [--dir bench/out] [--record]
 
@@ -169,13 +171,25 @@ FROM d LEFT JOIN f USING (id_namespace, person_id, prep) LEFT JOIN r USING (id_n
 GROUP BY d.aor_code"""
 
 
+RAW_BOOK_INS = """WITH kept AS (
+  SELECT book_in_date, detention_facility_code FROM core_detention_stints WHERE NOT coalesce(is_duplicate_likely, FALSE)
+  UNION ALL
+  SELECT book_in_date, detention_facility_code FROM (
+    SELECT book_in_date, detention_facility_code,
+           row_number() OVER (PARTITION BY release_id, person_id, book_in_date ORDER BY source_file, source_sheet, source_row) AS k
+    FROM core_detention_stints WHERE is_duplicate_likely) WHERE k = 1)
+SELECT date_trunc('month', book_in_date) AS month, detention_facility_code AS facility, count(*) AS n
+FROM kept GROUP BY ALL"""
+
+
 def load_frames(con):
     """The columns the pandas versions need, read into memory once (not timed against pandas)."""
     arrests = con.execute("SELECT apprehension_date, aor_code, apprehension_method, is_episode_first, person_id, "
                           "id_namespace FROM core_arrests").df()
     detainers = con.execute("SELECT release_id, source_file, source_sheet, source_row, aor_code, person_id, id_namespace, "
                             "detainer_prepare_date, detainer_lift_reason, is_duplicate_likely FROM core_detainers").df()
-    stints = con.execute("SELECT person_id, id_namespace, book_in_date FROM core_detention_stints").df()
+    stints = con.execute("SELECT release_id, source_file, source_sheet, source_row, person_id, id_namespace, book_in_date, "
+                         "detention_facility_code, is_duplicate_likely FROM core_detention_stints").df()
     removals = con.execute("SELECT person_id, id_namespace, departed_date FROM core_removals").df()
     return arrests, detainers, stints, removals
 
@@ -225,9 +239,23 @@ def pandas_funnel(arrests, detainers, stints, removals):
                          "in_custody": g["custody"].count(), "median_days": g["days"].median(), "removed": g["removed"].sum()})
 
 
+def pandas_book_ins(stints):
+    import pandas as pd
+
+    flagged = stints["is_duplicate_likely"].fillna(False).astype(bool)
+    first = (stints[flagged].sort_values(["source_file", "source_sheet", "source_row"])
+             .drop_duplicates(["release_id", "person_id", "book_in_date"]))
+    s = pd.concat([stints[~flagged], first])
+    month = pd.to_datetime(s["book_in_date"]).dt.to_period("M")
+    return s.assign(month=month).groupby(["month", "detention_facility_code"], dropna=False).size()
+
+
 def same_answer(res, raw_rows) -> bool:
     """iceledger's rows equal the hand-written SQL's, figure by figure."""
-    if "n" in res.columns:
+    if "facility" in res.columns:
+        ours = {(r["month"], r["facility"]): r["n"] for r in res.rows}
+        theirs = {(r[0].date() if hasattr(r[0], "date") else r[0], r[1]): r[2] for r in raw_rows}
+    elif "n" in res.columns:
         ours = {(r["month"], r["aor_code"], r["method_group"]): r["n"] for r in res.rows}
         theirs = {(r[0].date() if hasattr(r[0], "date") else r[0], r[1], r[2]): r[3] for r in raw_rows}
     else:
@@ -270,6 +298,7 @@ def main() -> None:
     eng = duckdb_engine(con, where=str(path))
     count_spec = MeasureSpec(count="arrests", by=["month", "aor_code", "method_group"], synthetic="include")
     funnel_spec = FunnelSpec(by=["aor_code"], within_days=30, synthetic="include")
+    book_ins_spec = MeasureSpec(count="book_ins", by=["month", "facility"], synthetic="include")
     t0 = time.perf_counter()
     frames = load_frames(con)
     load_s = time.perf_counter() - t0
@@ -281,6 +310,9 @@ def main() -> None:
         ("detainer funnel by AOR (30 days)", lambda: funnel(funnel_spec, engine=eng),
          lambda: funnel(funnel_spec, engine=duckdb_engine(con)),
          lambda: con.execute(RAW_FUNNEL).fetchall(), lambda: pandas_funnel(*frames)),
+        ("book-ins by month x facility", lambda: measure(book_ins_spec, engine=eng),
+         lambda: measure(book_ins_spec, engine=duckdb_engine(con)),
+         lambda: con.execute(RAW_BOOK_INS).fetchall(), lambda: pandas_book_ins(frames[2])),
     ]:
         ours()  # warm the engine once (its bookkeeping reads and compiled SQL are then reused) and DuckDB's caches
         raw()

@@ -24,6 +24,7 @@ from iceledger.measures.spec import MeasureSpec
 WINDOW_LABEL = "_window"
 QUALITY = "_q_"  # one-pass queries: the release and duplicate rules' counts, per group
 KEPT = "_kept"
+SUMMED = ("_no_aor", "_synthetic", "_no_person")  # event counts a one-pass query sums over its groups (result.py)
 
 
 @contextlib.contextmanager
@@ -118,31 +119,41 @@ def _plan(eng: Engine, spec: MeasureSpec) -> tuple:
     return frame, group, label is not None, agg, qual_expr, counted
 
 
-def _split_quality(rows: list[dict], people: bool, grouped: bool) -> tuple[list[dict], dict]:
+def _split_quality(names: list[str], data: list[tuple], people: bool, grouped: bool) -> tuple[list[dict], dict, dict]:
     """The rule's counts summed over the groups of a one-pass query (a count the query left out because
-    its rule cannot leave anything out is 0), and the groups that hold counted rows."""
+    its rule cannot leave anything out is 0), the groups that hold counted rows, and the event counts
+    (``SUMMED``) summed over those groups. Sums are taken a column at a time, before the rows become dicts."""
     qual = {"rows_read": 0, "duplicates_flagged": 0, "duplicates_left_out": 0, "overlap_left_out": 0}
-    names = [k for k in rows[0] if k.startswith(QUALITY)] if rows else []
-    for k in names:
-        qual[k.removeprefix(QUALITY)] = sum(r.pop(k) or 0 for r in rows)
-    out = []
-    for r in rows:
-        kept = r.pop(KEPT) if people else r["n"]
-        if people:
+    cols = list(zip(*data)) if data else [() for _ in names]
+    for i, k in enumerate(names):
+        if k.startswith(QUALITY):
+            qual[k.removeprefix(QUALITY)] = sum(filter(None, cols[i]))
+    kept_at = names.index(KEPT if people else "n")
+    if grouped and not all(cols[kept_at]):
+        data = [r for r in data if r[kept_at]]
+        cols = list(zip(*data)) if data else [() for _ in names]
+    sums = {k: sum(filter(None, cols[i])) for i, k in enumerate(names) if k in SUMMED} if data else {}
+    keep = [i for i, k in enumerate(names) if not k.startswith(QUALITY) and k not in SUMMED and k != KEPT]
+    out_names = [names[i] for i in keep]
+    if len(keep) == len(names):
+        rows = [dict(zip(out_names, r)) for r in data]
+    else:
+        rows = [dict(zip(out_names, r)) for r in zip(*(cols[i] for i in keep))] if data else []
+    if people:
+        for r, kept in zip(rows, cols[kept_at]):
             r["_rows"] = kept
-        if kept or not grouped:
-            out.append(r)
-    return out, qual
+    return rows, qual, sums
 
 
 def run_measure(eng: Engine, spec: MeasureSpec) -> MeasureResult:
     frame, group, labelled, agg, qual_expr, counted = eng.memo(("measure", spec.model_dump_json()), lambda: _plan(eng, spec))
-    rows = eng.rows(agg)
+    sums = None
     if qual_expr is None:
-        rows, qual = _split_quality(rows, spec.unit == "people", bool(group))
+        rows, qual, sums = _split_quality(*eng.tuples(agg), spec.unit == "people", bool(group))
     else:
+        rows = eng.rows(agg)
         qual = eng.rows(qual_expr)[0]
-    quality = summarise_quality(rows, qual, frame, group, spec.count_duplicates, spec.synthetic)
+    quality = summarise_quality(rows, qual, frame, group, spec.count_duplicates, spec.synthetic, sums=sums)
     notes: list[str] = []
     dims = [d for d in group if d != WINDOW_LABEL]
     columns = dims + ["n"]

@@ -64,6 +64,11 @@ class Engine:
     def rows(self, expr) -> list[dict]:
         return expr.to_pyarrow().to_pylist()
 
+    def tuples(self, expr) -> tuple[list[str], list[tuple]]:
+        """The rows of ``expr`` as tuples, with the column names: what a measure reads many rows through."""
+        table = expr.to_pyarrow()
+        return list(table.column_names), list(zip(*(c.to_pylist() for c in table.columns)))
+
     def sql(self, expr) -> str:
         key = expr.op()
         if key not in self._sql:
@@ -98,7 +103,16 @@ class DuckDBEngine(Engine):
     def rows(self, expr) -> list[dict]:
         return self._fetch(self.sql(expr), expr.schema())
 
+    def tuples(self, expr) -> tuple[list[str], list[tuple]]:
+        return self._fetch_tuples(self.sql(expr), expr.schema())
+
     def _fetch(self, sql: str, schema) -> list[dict]:
+        names, data = self._fetch_tuples(sql, schema)
+        return [dict(zip(names, row)) for row in data]
+
+    def _fetch_tuples(self, sql: str, schema) -> tuple[list[str], list[tuple]]:
+        """Names and rows; a column the expression types as a date holds dates (DuckDB's date_trunc gives
+        timestamps), converted a column at a time and only when a value needs it."""
         cur = self.con.cursor()
         try:
             cur.execute(sql)
@@ -107,15 +121,15 @@ class DuckDBEngine(Engine):
         finally:
             cur.close()
         dates = [i for i, n in enumerate(names) if schema is not None and n in schema and schema[n].is_date()]
-        out = []
-        for row in data:
-            rec = dict(zip(names, row))
-            for i in dates:
-                v = row[i]
-                if isinstance(v, dt.datetime):
-                    rec[names[i]] = v.date()
-            out.append(rec)
-        return out
+        if not dates or not data:
+            return names, data
+        cols = list(zip(*data))
+        changed = False
+        for i in dates:
+            if dt.datetime in set(map(type, cols[i])):
+                cols[i] = tuple(v.date() if isinstance(v, dt.datetime) else v for v in cols[i])
+                changed = True
+        return names, (list(zip(*cols)) if changed else data)
 
 
 def compile_sql(expr, dialect: str) -> str:

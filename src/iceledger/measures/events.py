@@ -72,12 +72,14 @@ def lift_group_expr(reason):
 
 
 def time_expr(name: str, date):
+    """The period of ``date``: weeks and months as dates (DuckDB truncates a date to a timestamp; the cast
+    makes the engine give dates rather than every row being converted afterwards)."""
     if name == "day":
         return date
     if name == "week":
-        return date.truncate("W")
+        return date.truncate("W").cast("date")
     if name == "month":
-        return date.truncate("M")
+        return date.truncate("M").cast("date")
     if name == "year":
         return date.year().cast("int32")
     return (date.year() + (date.month() >= 10).cast("int32")).cast("int32")

@@ -99,16 +99,19 @@ def event_aggregates(t, frame: Frame, dims: list[str], *, rows: bool = True, peo
 
 
 def summarise_quality(rows: list[dict], qual: dict, frame: Frame, dims: list[str], count_duplicates: bool,
-                      synthetic_mode: str, *, rows_column: str = "n") -> dict:
+                      synthetic_mode: str, *, rows_column: str = "n", sums: dict | None = None) -> dict:
+    """``sums``: event counts already summed over ``rows`` (and not in them), by key."""
     def take(key):
+        if sums is not None and key in sums:
+            return sums[key] if rows else None
         return sum(r.pop(key) or 0 for r in rows) if rows and key in rows[0] else None
 
-    per_row = [(r.get("_rows", r.get(rows_column)) or 0, r.get("aor_code", "?")) for r in rows]
-    counted = sum(n for n, _ in per_row)
+    counts = [r.get("_rows", r.get(rows_column)) or 0 for r in rows]
+    counted = sum(counts)
     take("_rows")
     no_aor = take("_no_aor")
     if no_aor is None:
-        no_aor = sum(n for n, aor in per_row if aor is None) if "aor_code" in dims else 0
+        no_aor = sum(n for n, r in zip(counts, rows) if r.get("aor_code", "?") is None) if "aor_code" in dims else 0
     synth = take("_synthetic")
     if synth is None:
         synth = counted if frame.selection.is_synthetic else 0
