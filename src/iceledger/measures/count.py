@@ -9,7 +9,7 @@ import ibis
 
 from iceledger.errors import InputError
 from iceledger.measures import catalog, derive
-from iceledger.measures.engine import Engine, open_duckdb
+from iceledger.measures.engine import Engine, open_duckdb, rows_built
 from iceledger.measures.events import build_frame
 from iceledger.measures.result import (
     MeasureResult,
@@ -149,7 +149,9 @@ def run_measure(eng: Engine, spec: MeasureSpec) -> MeasureResult:
     frame, group, labelled, agg, qual_expr, counted = eng.memo(("measure", spec.model_dump_json()), lambda: _plan(eng, spec))
     sums = None
     if qual_expr is None:
-        rows, qual, sums = _split_quality(*eng.tuples(agg), spec.unit == "people", bool(group))
+        names, data = eng.tuples(agg)
+        with rows_built():
+            rows, qual, sums = _split_quality(names, data, spec.unit == "people", bool(group))
     else:
         rows = eng.rows(agg)
         qual = eng.rows(qual_expr)[0]
