@@ -179,7 +179,15 @@ def compare_releases(spec: CompareSpec | dict, *, engine=None, home=None, detail
         return _run(eng, spec, detail)
 
 
-def _run(eng, spec: CompareSpec, detail: bool) -> MeasureResult:
+def matched_on(spec: CompareSpec | dict, *, engine) -> list[str]:
+    """The fields ``compare_releases(spec)`` would match rows on (its provenance's ``fields.matched_on``), without
+    counting or matching: the same checks of the window and the releases, and the same errors."""
+    spec = spec if isinstance(spec, CompareSpec) else CompareSpec.parse(spec)
+    return _prepare(engine, spec)[-1]
+
+
+def _prepare(eng, spec: CompareSpec) -> tuple:
+    """The shared window, both releases' frames, how populated each field is, and the fields matched on."""
     subject = catalog.subject(spec.count)
     ca, cb = (release_coverage(eng, subject, r) for r in (spec.a, spec.b))
     lo, hi, aor = shared_window(ca, cb, spec)
@@ -203,6 +211,11 @@ def _run(eng, spec: CompareSpec, detail: bool) -> MeasureResult:
     else:
         keys = [c for c in fields_ if all(r["_rows"] and r[c] / r["_rows"] >= POPULATED_SHARE for r in filled)]
         keys = list(dict.fromkeys([subject.date_column, *keys]))
+    return subject, ca, cb, lo, hi, aor, dims, fields_, frames, filled, keys
+
+
+def _run(eng, spec: CompareSpec, detail: bool) -> MeasureResult:
+    subject, ca, cb, lo, hi, aor, dims, fields_, frames, filled, keys = _prepare(eng, spec)
     only = {rid: [c for c in fields_ if c not in keys and r["_rows"] and r[c] / r["_rows"] >= POPULATED_SHARE]
             for rid, r in zip((spec.a, spec.b), filled)}
     ga, gb = (_grouped(f.events, keys, dims) for f in frames)

@@ -32,7 +32,7 @@ import itertools
 
 from iceledger.errors import IceledgerError
 from iceledger.measures import LedgerQuery, catalog
-from iceledger.measures.compare import CompareSpec, compare_releases, release_coverage, shared_window
+from iceledger.measures.compare import CompareSpec, compare_releases, matched_on, release_coverage, shared_window
 from iceledger.measures.selection import list_releases, select_releases
 from iceledger.publish.cells import public_notes
 from iceledger.publish.codes import OTHER, ValueLists
@@ -103,9 +103,10 @@ def lattice_side(engine, subject: catalog.Subject, a: str, b: str, lo: dt.date, 
     return None
 
 
-def categories(engine_result, subject: str) -> list[str]:
-    """Up to MAX_CATEGORIES lattice categories of ``subject`` whose column both releases populate."""
-    keys = set(engine_result.provenance["comparison"]["fields"]["matched_on"])
+def categories(matched: list[str], subject: str) -> list[str]:
+    """Up to MAX_CATEGORIES lattice categories of ``subject`` whose column both releases populate (``matched``:
+    the fields a comparison of the two matches on)."""
+    keys = set(matched)
     out = []
     for c in CATEGORY_ORDER:
         if c in load_lattice().categories and c in catalog.dimensions_for(subject) and \
@@ -195,11 +196,10 @@ def comparison_rows(engine, threshold: int, history: History | None = None,
         subject = catalog.subject(name)
         try:
             lo, hi, aor = public_window(engine, subject, a, b)
-            probe = compare_releases(CompareSpec(a=a, b=b, count=name, by=["fy"], date_from=lo, date_to=hi),
-                                     engine=engine, detail=False)
+            matched = matched_on(CompareSpec(a=a, b=b, count=name, by=["fy"], date_from=lo, date_to=hi), engine=engine)
         except IceledgerError:
             continue  # no period or AOR in common
-        cats = categories(probe, name)
+        cats = categories(matched, name)
         result = compare_releases(CompareSpec(a=a, b=b, count=name, by=["month", *cats], date_from=lo, date_to=hi),
                                   engine=engine, detail=False)
         result.rows = [{**r, **{cat: lists.fold(cat, r[cat], name) for cat in cats}} for r in result.rows]
