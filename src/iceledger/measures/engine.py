@@ -140,16 +140,15 @@ class DuckDBEngine(Engine):
         finally:
             cur.close()
         dates = [i for i, n in enumerate(names) if schema is not None and n in schema and schema[n].is_date()]
-        if not dates or not data:
+        # a column holds one type (NULLs apart), so its first value says whether it needs converting
+        dates = [i for i in dates if isinstance(next((r[i] for r in data if r[i] is not None), None), dt.datetime)]
+        if not dates:
             return names, data
         with rows_built():
             cols = list(zip(*data))
-            changed = False
             for i in dates:
-                if dt.datetime in set(map(type, cols[i])):
-                    cols[i] = tuple(v.date() if isinstance(v, dt.datetime) else v for v in cols[i])
-                    changed = True
-            return names, (list(zip(*cols)) if changed else data)
+                cols[i] = tuple(v.date() if isinstance(v, dt.datetime) else v for v in cols[i])
+            return names, list(zip(*cols))
 
 
 def compile_sql(expr, dialect: str) -> str:
