@@ -96,7 +96,7 @@ def plant(settings_, strings: list[str]) -> None:
     """Each string into its field of a third of the rows; landmarks read again (as the ingest reads them), so
     planted landmark text and AOR codes reach the AOR check too."""
     from iceledger.metadata import table as table_meta
-    from iceledger.pipeline.places import read_record_landmarks
+    from iceledger.pipeline.record_places import read_record_landmarks
 
     con = duckdb.connect(str(settings_.ledger_path))
     try:

@@ -70,7 +70,7 @@ def resolve(text: str = typer.Argument(..., help='Place as a press release write
 @handles_errors()
 def aors(as_json: bool = JsonOption):
     """List ICE's areas of responsibility with their field office and how many counties each covers today."""
-    from iceledger.sources.geography.registry import geography
+    from iceledger.sources.geography.bundled_geo import geography
 
     geo = geography()
     counts: dict[str, int] = {}
@@ -96,7 +96,7 @@ def aors(as_json: bool = JsonOption):
 def counties(aor: str = typer.Argument(..., help="AOR code, e.g. SEA or HAR."), on: str | None = OnOption,
              as_json: bool = JsonOption):
     """List the counties of an AOR on a day (today by default), including those only possibly in it."""
-    from iceledger.sources.geography.registry import geography
+    from iceledger.sources.geography.bundled_geo import geography
 
     geo = geography()
     code = aor.upper()

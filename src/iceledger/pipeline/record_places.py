@@ -1,6 +1,6 @@
 """Place codes of a release's records, resolved from the text ICE wrote: the state (a USPS code or a
 state name) becomes ``state_code``, and the county, within that state, ``county_fips``, by the same
-rules as the registries' county names (sources/places.py). Names that match no county, or several,
+rules as the registries' county names (sources/place_codes.py). Names that match no county, or several,
 stay NULL and are reported; nothing is guessed.
 
 Then the landmark (a jail, an office, a city: "VENTURA COUNTY JAIL, VENTURA CA") of every record table
@@ -18,7 +18,7 @@ from __future__ import annotations
 from iceledger.metadata import Table, quote, table as table_meta
 from iceledger.pipeline.ledger import insert_rows
 from iceledger.sources.lesa.cleaning import sql_str
-from iceledger.sources.places import STATES, absent, has_table, resolve_county_fips
+from iceledger.sources.place_codes import STATES, absent, has_table, resolve_county_fips
 from iceledger.validation import Finding
 from iceledger.validation.report import examples
 
@@ -61,8 +61,8 @@ def read_record_landmarks(con, table: Table, release_id: str) -> list[Finding]:
     county (``place_basis`` = landmark), and rows placed by fields are marked so (fields)."""
     if not table.landmark_field:
         return []
+    from iceledger.sources.geography.bundled_geo import geography
     from iceledger.sources.geography.landmarks import FacilityName, LandmarkIndex, resolve_landmark
-    from iceledger.sources.geography.registry import geography
 
     t, lm, rel = table.name, quote(table.landmark_field), sql_str(release_id)
     texts = con.execute(f"SELECT {lm}, count(*) FROM {t} WHERE release_id = {rel} AND {lm} IS NOT NULL GROUP BY 1").fetchall()
