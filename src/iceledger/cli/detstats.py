@@ -7,22 +7,13 @@ from pathlib import Path
 import typer
 from rich.table import Table as RichTable
 
-from iceledger.cli.common import HomeOption, JsonOption, console, emit_json, handles_errors, settings_for
-from iceledger.pipeline.ledger import open_ledger
+from iceledger.cli.common import HomeOption, JsonOption, ask_ledger, console, emit_json, handles_errors
 from iceledger.sources.detention_stats import query
 
 app = typer.Typer(help="ICE's detention statistics workbooks: blocks, values and facilities.", no_args_is_help=True)
 
 EXAMPLES = 5
 FyOption = typer.Option(None, "--fy", help="Fiscal year of the workbook (2019, 2020, 2021).")
-
-
-def _ask(home: Path | None, fn, *args, **kwargs):
-    con = open_ledger(settings_for(home))
-    try:
-        return fn(con, *args, **kwargs)
-    finally:
-        con.close()
 
 
 def format_value(value: float | None, unit: str, null_reason: str | None = None) -> str:
@@ -48,7 +39,7 @@ def list_blocks(
 ):
     """The blocks of every workbook: where they sit, what they measure, how many values."""
 
-    rows = _ask(home, query.list_blocks, fy, sheet, block)
+    rows = ask_ledger(home, query.list_blocks, fy, sheet, block)
     if as_json:
         emit_json(rows, count=len(rows))
         return
@@ -73,7 +64,7 @@ def show(
 ):
     """One block laid out as ICE published it (every edition unless --fy), with its source cells and findings."""
 
-    editions = _ask(home, query.show_block, block, fy, measure)
+    editions = ask_ledger(home, query.show_block, block, fy, measure)
     if as_json:
         emit_json(editions if fy is None else editions[0])
         return
@@ -122,7 +113,7 @@ def facilities(
 ):
     """Facilities of the workbooks' Facilities sheets, largest fiscal-year ADP first."""
 
-    rows = _ask(home, query.list_facilities, fy, state, aor)
+    rows = ask_ledger(home, query.list_facilities, fy, state, aor)
     if as_json:
         emit_json(rows, count=len(rows))
         return

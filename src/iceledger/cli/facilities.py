@@ -7,8 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table as RichTable
 
-from iceledger.cli.common import HomeOption, JsonOption, console, emit_json, handles_errors, settings_for
-from iceledger.pipeline.ledger import open_ledger
+from iceledger.cli.common import HomeOption, JsonOption, ask_ledger, console, emit_json, handles_errors
 
 app = typer.Typer(help="ICE detention facilities (codes, places, types, known use) with the source of every value.",
                   no_args_is_help=True)
@@ -21,11 +20,7 @@ def show(code: str = typer.Argument(..., help="Facility code (DETLOC), e.g. ADLN
     """One facility: its resolved values, every value each source gives (chosen ones marked), ADP by fiscal year."""
     from iceledger.sources.facilities.query import show_facility
 
-    con = open_ledger(settings_for(home))
-    try:
-        data = show_facility(con, code)
-    finally:
-        con.close()
+    data = ask_ledger(home, show_facility, code)
     if as_json:
         emit_json(data)
         return
@@ -63,11 +58,7 @@ def list_(state: str | None = typer.Option(None, "--state", help="Two-letter sta
     """Facilities, filtered by state, AOR and type."""
     from iceledger.sources.facilities.query import list_facilities
 
-    con = open_ledger(settings_for(home))
-    try:
-        rows = list_facilities(con, state=state, aor=aor, type_=type_)
-    finally:
-        con.close()
+    rows = ask_ledger(home, list_facilities, state=state, aor=aor, type_=type_)
     if as_json:
         emit_json(rows, count=len(rows), filters={"state": state, "aor": aor, "type": type_})
         return

@@ -132,11 +132,8 @@ def status(text: str = typer.Argument(..., help='A county as people write it ("H
 
     day = _day(on)
     fips, notes = county_for_text(text, day)
-    con = open_ledger(settings_for(home))
-    try:
+    with open_ledger(settings_for(home)) as con:
         s = describe(county_status(con, fips, day))
-    finally:
-        con.close()
     s["resolution_notes"] = notes
     if as_json:
         emit_json(s, text=text)
@@ -174,14 +171,11 @@ def check_aors(county: str | None = typer.Option(None, "--county", help='Only th
     from iceledger.sources.cooperation.status import county_for_text
 
     fips = county_for_text(county, None)[0] if county else None
-    con = open_ledger(settings_for(home))
-    try:
+    with open_ledger(settings_for(home)) as con:
         if not con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'record_landmarks'").fetchall()[0][0]:
             raise NotFoundError("no_landmarks", "this ledger holds no landmarks read from records",
                                 fix="run `iceledger build` (the ledger predates landmark reading), then ingest releases")
         rows = [e for e in run_check(con, include_synthetic=synthetic, release_id=release) if not fips or e.county_fips == fips]
-    finally:
-        con.close()
     summary = [c for c in county_summary(rows) if c["records_elsewhere"] >= min_records or c["status"] == "unsettled"]
     keep = {c["county_fips"] for c in summary}
     rows = [e for e in rows if e.county_fips in keep]
