@@ -24,6 +24,7 @@ err_console = Console(stderr=True)
 HomeOption = typer.Option(None, "--home", envvar="ICELEDGER_HOME",
                           help="Folder holding ledger.duckdb, public.duckdb and the release store (default ./var).")
 JsonOption = typer.Option(False, "--json", help="Print one JSON envelope instead of text.")
+AorOption = typer.Option(None, "--aor", help="AOR code, e.g. SEA.")
 
 
 def settings_for(home: Path | None) -> Settings:

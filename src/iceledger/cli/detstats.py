@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table as RichTable
 
-from iceledger.cli.common import HomeOption, JsonOption, ask_ledger, console, emit_json, handles_errors
+from iceledger.cli.common import AorOption, HomeOption, JsonOption, ask_ledger, console, emit_json, handles_errors
 from iceledger.sources.detention_stats import query
 
 app = typer.Typer(help="ICE's detention statistics workbooks: blocks, values and facilities.", no_args_is_help=True)
@@ -107,7 +107,7 @@ def render_block(ed: dict) -> None:
 def facilities(
     fy: int | None = FyOption,
     state: str | None = typer.Option(None, "--state", help="Two-letter state, e.g. TX."),
-    aor: str | None = typer.Option(None, "--aor", help="AOR code, e.g. SEA."),
+    aor: str | None = AorOption,
     home: Path | None = HomeOption,
     as_json: bool = JsonOption,
 ):

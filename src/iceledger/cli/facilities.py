@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table as RichTable
 
-from iceledger.cli.common import HomeOption, JsonOption, ask_ledger, console, emit_json, handles_errors
+from iceledger.cli.common import AorOption, HomeOption, JsonOption, ask_ledger, console, emit_json, handles_errors
 
 app = typer.Typer(help="ICE detention facilities (codes, places, types, known use) with the source of every value.",
                   no_args_is_help=True)
@@ -52,7 +52,7 @@ def show(code: str = typer.Argument(..., help="Facility code (DETLOC), e.g. ADLN
 @app.command("list")
 @handles_errors()
 def list_(state: str | None = typer.Option(None, "--state", help="Two-letter state code, e.g. TX."),
-          aor: str | None = typer.Option(None, "--aor", help="AOR code, e.g. SEA."),
+          aor: str | None = AorOption,
           type_: str | None = typer.Option(None, "--type", help="Facility type or detailed type, e.g. HOLD, DIGSA."),
           home: Path | None = HomeOption, as_json: bool = JsonOption):
     """Facilities, filtered by state, AOR and type."""
