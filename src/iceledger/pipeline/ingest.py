@@ -22,7 +22,7 @@ from iceledger.sources.lesa import extract
 from iceledger.sources.lesa.extract import ReadHints
 from iceledger.sources.lesa.headers import score_headers
 from iceledger.sources.lesa.transform import LoadContext, RowCounts, column_findings, load_chunk, plan_columns
-from iceledger.sources.step import Progress, no_progress as _noop
+from iceledger.sources.step import Progress, no_progress
 from iceledger.validation import Finding
 
 WRONG_TABLE_RATIO = 1.5
@@ -34,9 +34,6 @@ LOAD_MEMORY_LIMIT = "256MB"
 def new_run_id(prefix: str = "run") -> str:
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     return f"{prefix}-{stamp}-{secrets.token_hex(3)}"
-
-
-TableTotals = RowCounts  # a table's counts over a run (the one counters type, from lesa/transform.py)
 
 
 @dataclass
@@ -69,13 +66,13 @@ class RunSummary:
     run_id: str
     release_id: str
     status: str
-    tables: dict[str, TableTotals] = field(default_factory=dict)
+    tables: dict[str, RowCounts] = field(default_factory=dict)
     sheets: list[SheetTotals] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
 
     @property
-    def totals(self) -> TableTotals:
-        t = TableTotals()
+    def totals(self) -> RowCounts:
+        t = RowCounts()
         for v in self.tables.values():
             t.add(v)
         return t
@@ -146,7 +143,7 @@ def _check_file(name: str, sheets: list[SheetTotals]) -> None:
                          location=Location(file=name))
 
 
-def load_release(con, manifest: Manifest, run_id: str, *, progress: Progress = _noop, low_memory: bool = False) -> RunSummary:
+def load_release(con, manifest: Manifest, run_id: str, *, progress: Progress = no_progress, low_memory: bool = False) -> RunSummary:
     """Load every file of a release into the ledger open on ``con`` (inside an atomic build).
     ``low_memory`` parses one sheet at a time instead of reading the next sheet of a workbook while
     this one loads: a lower peak on large workbooks, for a longer load (bench/RESULTS.md)."""
@@ -192,7 +189,7 @@ def load_release(con, manifest: Manifest, run_id: str, *, progress: Progress = _
                               hints.columns, dedupe.load_defaults(table, base - item.header_row))
             res = load_chunk(ctx, item, table)
             next_base[table.name] = max(next_base.get(table.name, 0), base + res.last_row - item.header_row)
-            summary.tables.setdefault(table.name, TableTotals()).add(res)
+            summary.tables.setdefault(table.name, RowCounts()).add(res)
             sheet.add(res)
             profiles.extend(res.profiles)
             progress("chunk", name=f.name, sheet=item.sheet, rows=res.rows_read)
@@ -303,7 +300,7 @@ def _record_run(con, s: RunSummary, m: Manifest, started: dt.datetime, profiles:
                                      json.dumps(fnd.detail, default=str), fnd.count] for fnd in s.findings])
 
 
-def ingest(settings: Settings, manifest: Manifest, *, encoding: str | None = None, progress: Progress = _noop,
+def ingest(settings: Settings, manifest: Manifest, *, encoding: str | None = None, progress: Progress = no_progress,
            low_memory: bool = False) -> RunSummary:
     """Ingest a release atomically. The same files again change nothing; changed files are refused."""
     progress("hashing", files=len(manifest.files))

@@ -7,8 +7,6 @@ from __future__ import annotations
 from iceledger.publish.query import NOT_SHOWN, OTHER, PublicData
 from iceledger.web.i18n import Formatter
 
-NOT_RECORDED = OTHER  # a place or category outside its declared list, or blank (publish/codes.py)
-
 
 def N_(msg: str) -> str:  # noqa: N802 (gettext's conventional marker name)
     return msg
