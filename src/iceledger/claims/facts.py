@@ -10,9 +10,9 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from iceledger.claims import registry_sql
-from iceledger.claims.compare import CONTRADICTED, NOT_TESTABLE, SUPPORTED, as_decimal, compare, format_number
-from iceledger.claims.load import LoadedClaim
+from iceledger.claims.claim_files import LoadedClaim
 from iceledger.claims.result import Check
+from iceledger.claims.vocabulary import CONTRADICTED, NOT_TESTABLE, SUPPORTED, as_decimal, compare, format_number
 
 TABLES = {"agreements": ["ref_287g_listings", "ref_287g_snapshots"], "designations": ["ref_policy_designations", "ref_designation_lists"],
           "detstats": ["ref_detstats_values", "ref_detstats_blocks"]}

@@ -13,11 +13,11 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from iceledger.claims import registry_sql
+from iceledger.claims.claim_files import LoadedClaim
 from iceledger.claims.claimed_places import check_places
-from iceledger.claims.compare import CONTRADICTED, SUPPORTED, as_decimal, compare, format_date, format_number
 from iceledger.claims.facts import TABLES, blank, check_fact
-from iceledger.claims.load import LoadedClaim
 from iceledger.claims.result import Check
+from iceledger.claims.vocabulary import CONTRADICTED, SUPPORTED, as_decimal, compare, format_date, format_number
 from iceledger.metadata import code_list
 
 OFFICIAL_KIND = "official_publication"

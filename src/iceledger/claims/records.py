@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 
 from iceledger.claims import registry_sql
-from iceledger.claims.compare import CONTRADICTED, NOT_TESTABLE, SUPPORTED, compare, format_number
-from iceledger.claims.load import LoadedClaim
+from iceledger.claims.claim_files import LoadedClaim
 from iceledger.claims.result import SYNTHETIC_LABEL, Check
+from iceledger.claims.vocabulary import CONTRADICTED, NOT_TESTABLE, SUPPORTED, compare, format_number
 from iceledger.errors import IceledgerError
 from iceledger.measures import NotAvailable, measure, operation_window
 from iceledger.measures.catalog import subject, subjects

@@ -128,7 +128,7 @@ def status(text: str = typer.Argument(..., help='A county as people write it ("H
     """Does this county honour ICE detainers, have a 287(g) agreement, appear on a government list, on a day: as of when, says who."""
     from iceledger.pipeline.ledger import open_ledger
     from iceledger.sources.cooperation.english import describe
-    from iceledger.sources.cooperation.status import county_for_text, county_status
+    from iceledger.sources.cooperation.place_status import county_for_text, county_status
 
     day = _day(on)
     fips, notes = county_for_text(text, day)
@@ -168,7 +168,7 @@ def check_aors(county: str | None = typer.Option(None, "--county", help='Only th
     names one county, per AOR, with the registry's AORs for their dates and today's (docs/geography.md)."""
     from iceledger.pipeline.aor_check import check_aors as run_check, county_summary
     from iceledger.pipeline.ledger import open_ledger
-    from iceledger.sources.cooperation.status import county_for_text
+    from iceledger.sources.cooperation.place_status import county_for_text
 
     fips = county_for_text(county, None)[0] if county else None
     with open_ledger(settings_for(home)) as con:
