@@ -41,7 +41,7 @@ GIB = 1024 ** 3
 PUBLISH_CHILD = """
 import json, sys, time
 sys.path.insert(0, {src!r})
-from iceledger.publish.build import publish
+from iceledger.publish.publication import publish
 from iceledger.settings import load_settings
 t0 = time.perf_counter()
 rep = publish(load_settings({home!r}))

@@ -83,7 +83,7 @@ def run_demo(settings: Settings, *, scale: float = 1.0, real: bool = True, progr
     report = build(settings, progress=progress)
     published = None
     if publish:
-        from iceledger.publish.build import publish as publish_ledger
+        from iceledger.publish.publication import publish as publish_ledger
 
         published = publish_ledger(settings, progress=progress)
     return {"added_releases": added, "removed_releases": removed, "build": report, "publish": published}

@@ -185,7 +185,7 @@ def client(real, tmp_path_factory):
     from fastapi.testclient import TestClient
     from tests.conftest import copy_home
 
-    from iceledger.publish.build import publish
+    from iceledger.publish.publication import publish
     from iceledger.server import create_app
 
     settings = copy_home(real[0], tmp_path_factory.mktemp("aor-evidence") / "home")

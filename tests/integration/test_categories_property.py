@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, example, given, settings, strategies as st
 from tests.conftest import copy_home
 
 from iceledger.metadata import code_list, core_tables, field_
-from iceledger.publish.build import publish
 from iceledger.publish.codes import OTHER
+from iceledger.publish.publication import publish
 
 FIELDS = [(t.name, f) for t in core_tables() for f in t.fields if field_(f).type == "VARCHAR"]
 HOSTILE = "JANE DOE A012345678 see officer SMITH"

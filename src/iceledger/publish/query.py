@@ -24,7 +24,7 @@ from iceledger.publish.lattice import GRAINS, load_lattice, table_key
 
 PUBLIC_PREFIXES = ("out_", "ref_")
 OTHER = load_lattice().other_label  # a category or place outside its declared list, or blank (codes.py)
-NOT_SHOWN = "not_shown"  # a claim verdict the gate withholds because it rests on a small count (claims.py)
+NOT_SHOWN = "not_shown"  # a claim verdict the gate withholds because it rests on a small count (claim_gate.py)
 MAX_LIMIT = 10_000
 MAX_OFFSET = 1_000_000_000  # far beyond any table; keeps the number inside the database's 64-bit integers
 DEFAULT_LIMIT = 1_000

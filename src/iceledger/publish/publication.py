@@ -22,7 +22,7 @@ from iceledger.metadata import create_table_sql, public_tables, quote, table, ta
 from iceledger.pipeline.ledger import code_version, connect, open_ledger, remove_stale_copies
 from iceledger.publish import cells
 from iceledger.publish.aor_evidence import aor_evidence_key, aor_evidence_rows
-from iceledger.publish.claims import PublishedCells, gate_claims
+from iceledger.publish.claim_gate import PublishedCells, gate_claims
 from iceledger.publish.codes import ValueLists
 from iceledger.publish.comparisons import comparison_rows, release_table_rows
 from iceledger.publish.history import History, cell_key
