@@ -53,7 +53,7 @@ def real(tmp_path_factory, registry_build):
 
     from iceledger.demo import REAL_RELEASES
     from iceledger.pipeline.ingest import ingest
-    from iceledger.pipeline.releases import load_manifest
+    from iceledger.pipeline.release_store import load_manifest
     from iceledger.settings import DATA_DIR
 
     settings = copy_home(registry_build[0], tmp_path_factory.mktemp("real-records") / "home")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from iceledger.pipeline.build import build
-from iceledger.pipeline.releases import Manifest, ReleaseStore, hash_files, load_manifest
+from iceledger.pipeline.release_store import Manifest, ReleaseStore, hash_files, load_manifest
 from iceledger.settings import DATA_DIR, Settings
 from iceledger.synth import synthesize
 

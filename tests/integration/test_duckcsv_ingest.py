@@ -11,7 +11,7 @@ from tests.integration.lesa_helpers import query
 from tests.unit.sources.made_files import BANNER, NATIONAL_ARRESTS, delimited, write_text
 
 from iceledger.pipeline.ingest import ingest
-from iceledger.pipeline.releases import manifest_from_paths
+from iceledger.pipeline.release_store import manifest_from_paths
 from iceledger.settings import load_settings
 from iceledger.sources.lesa import extract
 

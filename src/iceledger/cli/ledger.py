@@ -72,7 +72,7 @@ def ingest(
 ):
     """Load a release into the ledger. The same files again change nothing; changed files are refused."""
     from iceledger.pipeline.ingest import ingest as run_ingest
-    from iceledger.pipeline.releases import load_manifest, manifest_from_paths
+    from iceledger.pipeline.release_store import load_manifest, manifest_from_paths
 
     if manifest:
         m = load_manifest(manifest)
@@ -219,7 +219,7 @@ releases_app = typer.Typer(help="Releases in the store.", no_args_is_help=True)
 @releases_app.command("list")
 def releases_list(home: Path | None = HomeOption, as_json: bool = JsonOption):
     """Releases in the release store, with their files."""
-    from iceledger.pipeline.releases import ReleaseStore
+    from iceledger.pipeline.release_store import ReleaseStore
 
     ms = ReleaseStore(settings_for(home).ensure()).all()
     data = [m.model_dump(mode="json") for m in ms]
@@ -237,7 +237,7 @@ def releases_list(home: Path | None = HomeOption, as_json: bool = JsonOption):
 def releases_remove(release_id: str, home: Path | None = HomeOption):
     """Remove a release from the store and rebuild the ledger without it."""
     from iceledger.pipeline.build import build as run_build
-    from iceledger.pipeline.releases import ReleaseStore
+    from iceledger.pipeline.release_store import ReleaseStore
 
     settings = settings_for(home)
     store = ReleaseStore(settings.ensure())

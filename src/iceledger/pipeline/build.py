@@ -12,7 +12,7 @@ from collections.abc import Callable
 from iceledger.metadata import insert_sql
 from iceledger.pipeline.ingest import RunSummary, load_release, new_run_id
 from iceledger.pipeline.ledger import atomic_ledger, code_version
-from iceledger.pipeline.releases import ReleaseStore, hash_files
+from iceledger.pipeline.release_store import ReleaseStore, hash_files
 from iceledger.pipeline.steps import REGISTRY_STEPS
 from iceledger.settings import Settings
 from iceledger.sources.step import BuildContext, Progress, StepResult, no_progress

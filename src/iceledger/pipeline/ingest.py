@@ -15,7 +15,7 @@ from iceledger.metadata import Table, insert_sql, table as table_meta
 from iceledger.pipeline import dedupe, release_values
 from iceledger.pipeline.ledger import atomic_ledger, build_lock, code_version, connect, insert_rows
 from iceledger.pipeline.record_places import resolve_record_places
-from iceledger.pipeline.releases import Manifest, ManifestFile, ReleaseStore, check_immutable, hash_files, now_utc
+from iceledger.pipeline.release_store import Manifest, ManifestFile, ReleaseStore, check_immutable, hash_files, now_utc
 from iceledger.pipeline.summaries import RecordsSheet, check_summary
 from iceledger.settings import Settings
 from iceledger.sources.lesa import extract
