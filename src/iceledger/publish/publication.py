@@ -16,8 +16,6 @@ import uuid
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-import pyarrow as pa
-
 from iceledger.metadata import create_table_sql, public_tables, quote, table, tables
 from iceledger.pipeline.ledger import code_version, connect, open_ledger, remove_stale_copies
 from iceledger.publish import cells
@@ -32,6 +30,7 @@ from iceledger.publish.suppress import suppress
 from iceledger.publish.tabulate import count_measure
 from iceledger.publish.windows import window_key, window_rows
 from iceledger.settings import Settings
+from iceledger.sources.rows import insert_records
 from iceledger.validation import Finding, Report
 
 REGISTRY_PREFIX = "ref_"
@@ -122,17 +121,8 @@ class _Gate:
 
 
 def _insert(con, name: str, rows: list[dict]) -> int:
-    cols = list(table(name).columns)
-    if not rows:
-        return 0
-    data = pa.table({c: [r.get(c) for r in rows] for c in cols})
-    con.register("_incoming", data)
-    try:
-        col_sql = ", ".join(quote(c) for c in cols)
-        con.execute(f"INSERT INTO {quote(name)} ({col_sql}) SELECT {col_sql} FROM _incoming")
-    finally:
-        con.unregister("_incoming")
-    return len(rows)
+    """The rows into the declared public table ``name`` (every declared column, missing keys as NULL)."""
+    return insert_records(con, name, rows, list(table(name).columns))
 
 
 def _copy_from_ledger(ledger, con, source: str, target: str, columns: list[str]) -> int:
