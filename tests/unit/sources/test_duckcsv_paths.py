@@ -38,7 +38,8 @@ def careful(path: Path) -> tuple[list[str], list[tuple]]:
 
 
 def fast(path: Path) -> list[tuple] | None:
-    """The rows DuckDB's reader gives, or None when duckcsv.py declines the file."""
+    """The rows DuckDB's reader gives, or None when duckcsv.py declines the file, or DuckDB refuses a record on the
+    whole reading (the load then hands the file to delimited.py: transform.load_chunk, RawChunk.refused)."""
     fmt = sniff_format(path, path.name)
     head = delimited.read_head_layout(path, fmt, path.name)
     con = duckdb.connect()
@@ -47,7 +48,10 @@ def fast(path: Path) -> list[tuple] | None:
             sql = extract._duckdb_body(con, path, fmt, head, Path(tmp))
             if sql is None:
                 return None
-            return [tuple(r) for r in con.execute(f"SELECT * FROM ({sql}) ORDER BY source_row").fetchall()]
+            try:
+                return [tuple(r) for r in con.execute(f"SELECT * FROM ({sql}) ORDER BY source_row").fetchall()]
+            except duckdb.Error:
+                return None
     finally:
         con.close()
 

@@ -7,7 +7,8 @@ as the pyarrow and csv readers of delimited.py would. DuckDB is a faster way to 
   the rows after one would be misnumbered (the careful path keeps them, as empty rows, in quarantine);
 - every line above the body one record (DuckDB skips lines, the header detection counts records), and the header
   where the head detection found it, as DuckDB reads it;
-- every record as wide as the header, and nothing else DuckDB refuses: the whole file is read once to check.
+- every record as wide as the header, and nothing else DuckDB refuses: the load's first whole reading (its counts,
+  before anything is written) checks it, and hands the file back on a refusal (extract.RawChunk.refused).
 
 A file that fails any of these is read by delimited.py as before (which also gives the precise error when the file
 is bad). Compressed text (gzip, or a zip of one file) is decompressed once into a temporary file while it is
@@ -140,11 +141,8 @@ def _lone_cr(window: bytes, *, at_end: bool) -> bool:
     return any(m.start() < len(window) - 1 or at_end for m in LONE_CR.finditer(window))
 
 
-def check_sql(path: Path, head: TextHead) -> tuple[str, str]:
-    """Two queries that must succeed, and agree with the head, for DuckDB's reading to be the careful path's: the
-    header row as DuckDB reads it (one row), and every column of every record (a count per column, so that each
-    value is decoded and checked)."""
-    header = f"SELECT * FROM {read_csv_sql(path, head, skip=head.layout.header_index)} LIMIT 1"
-    counts = ", ".join(f"count(c{i})" for i in range(len(head.headers)))
-    every = f"SELECT count(*), {counts} FROM {read_csv_sql(path, head, skip=head.layout.header_index + 1)}"
-    return header, every
+def header_sql(path: Path, head: TextHead) -> str:
+    """The header row as DuckDB reads it (one row): it must agree with the head for DuckDB's reading to be the careful
+    path's. Every record is checked by the first whole reading of the body (the load's counts, transform.py): a record
+    DuckDB refuses fails it before anything is written, and the file is read by delimited.py then."""
+    return f"SELECT * FROM {read_csv_sql(path, head, skip=head.layout.header_index)} LIMIT 1"
