@@ -159,6 +159,24 @@ def test_what_duckdb_would_read_otherwise_is_declined(tmp_path, case):
     assert not same_or_declined(path)
 
 
+@pytest.mark.parametrize("case", ["trailing empty fields", "empty line of delimiters", "stray quote"])
+def test_records_wider_than_the_header_are_declined(tmp_path, case):
+    """Found by the generated test above: DuckDB drops empty fields at the end of a record (a line ending in
+    delimiters), strict mode or not, where delimited.py keeps them under generated headers. The fields of each record
+    are counted outside quotes; a quote inside a field not quoted makes them uncountable, and declines too."""
+    rows = national_arrests(20)[len(BANNER) + 1:]
+    text = text_of(rows, delimiter="|", quoting=csv.QUOTE_MINIMAL, crlf=False, banner=True)
+    assert same_or_declined(write_text(tmp_path / "plain.csv", text)), "the file without the case is not read by DuckDB"
+    if case == "trailing empty fields":
+        text += "a|b" + "|" * WIDTH + "\n"
+    elif case == "empty line of delimiters":
+        lines = text.split("\n")
+        text = "\n".join(lines[:8] + ["|" * (WIDTH + 1)] + lines[8:])
+    elif case == "stray quote":
+        text = text.replace("MEXICO", 'MEX"ICO', 1)
+    assert not same_or_declined(write_text(tmp_path / "export.csv", text))
+
+
 def test_row_numbers_follow_the_file_on_a_parallel_read(tmp_path):
     """Large enough for DuckDB to read in parallel: row_number() OVER () must still follow the file's order."""
     n = 400_000
