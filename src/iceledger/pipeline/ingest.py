@@ -177,17 +177,20 @@ def load_release(con, manifest: Manifest, run_id: str, *, progress: Progress = n
             if forced:
                 _check_table(item, table, hints.columns)
             _check_event_column(item, table, plan_columns(item.headers, table, era, hints.columns))
+            # the sheet's rows are numbered after the rows of the table's earlier sheets (source_row - header_row is the
+            # row's place in the sheet, whichever of its chunks it comes in): the sheet's base is fixed at its first chunk
+            base = sheet_bases.get((f.name, item.sheet), next_base.get(table.name, 0))
+            ctx = LoadContext(con, manifest.release_id, run_id, era, manifest.id_namespace or era, manifest.synthetic,
+                              hints.columns, dedupe.load_defaults(table, base - item.header_row))
+            res = load_chunk(ctx, item, table)
+            if res is None:  # DuckDB refused a record before writing anything: the reader's careful chunks follow
+                continue
+            sheet_bases.setdefault((f.name, item.sheet), base)
             used_tables[table.name] = table
             file_tables.setdefault(f.name, set()).add(table.name)
             sheet = sheets.setdefault(item.sheet, SheetTotals(file_name=f.name, sheet=item.sheet, table=table.name,
                                                               header_row=item.header_row, note=f"{table.name} under the header on row {item.header_row}"))
             records.append(RecordsSheet(f.name, item.sheet, table.name, tuple(item.banner)))
-            # the sheet's rows are numbered after the rows of the table's earlier sheets (source_row - header_row is the
-            # row's place in the sheet, whichever of its chunks it comes in): the sheet's base is fixed at its first chunk
-            base = sheet_bases.setdefault((f.name, item.sheet), next_base.get(table.name, 0))
-            ctx = LoadContext(con, manifest.release_id, run_id, era, manifest.id_namespace or era, manifest.synthetic,
-                              hints.columns, dedupe.load_defaults(table, base - item.header_row))
-            res = load_chunk(ctx, item, table)
             next_base[table.name] = max(next_base.get(table.name, 0), base + res.last_row - item.header_row)
             summary.tables.setdefault(table.name, RowCounts()).add(res)
             sheet.add(res)

@@ -153,13 +153,16 @@ def _reason_text_sql(p: ColumnPlan) -> str:
     )
 
 
-def load_chunk(ctx: LoadContext, chunk: RawChunk, table: Table) -> ChunkResult:
+def load_chunk(ctx: LoadContext, chunk: RawChunk, table: Table) -> ChunkResult | None:
     """Load one chunk (a whole file or sheet) into ``table`` (inside an atomic build); quarantine and profile it.
 
     The cleaning SQL is read twice, never stored: once to count (rows, empty and rejected rows, every column's
     values, blanks and reasons: the profiles and the balance), once in a single INSERT of the usable rows, so
     DuckDB writes the ledger in bulk. Rows and values for quarantine, when the counts show any, are set apart by
     a third reading. AOR codes and duplicate flags are filled in once the whole release is loaded (pipeline.dedupe).
+
+    None when DuckDB's CSV reader refuses a record of a ``refusable`` chunk on the counting (before anything is
+    written): the chunk is marked ``refused`` and its reader reads the file again, carefully (extract.py).
     """
     con = ctx.con
     plans = plan_columns(chunk.headers, table, ctx.era, ctx.columns, Location(file=chunk.file_name, sheet=chunk.sheet))
@@ -170,10 +173,16 @@ def load_chunk(ctx: LoadContext, chunk: RawChunk, table: Table) -> ChunkResult:
     else:
         source = f"({chunk.sql})"
     try:
-        formats = {p.position: C.leading_format(con, source, f"c{p.position}") for p in plans
-                   if p.status == "loaded" and p.spec.is_temporal}
-        clean = f"({_stage_sql(source, plans, table.event, formats)})"
-        tally = _tally(con, clean, plans, table)
+        try:
+            formats = {p.position: C.leading_format(con, source, f"c{p.position}") for p in plans
+                       if p.status == "loaded" and p.spec.is_temporal}
+            clean = f"({_stage_sql(source, plans, table.event, formats)})"
+            tally = _tally(con, clean, plans, table)
+        except duckdb.Error:
+            if not chunk.refusable:
+                raise
+            chunk.refused = True
+            return None
         res.rows_read = tally["rows"]
         res.last_row = tally["last_row"]
         res.rows_loaded = _insert(ctx, chunk, table, plans, clean)
