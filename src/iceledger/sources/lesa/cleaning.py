@@ -44,9 +44,9 @@ def latest_date() -> dt.date:
 def trimmed(col: str) -> str:
     """Blank → NULL; surrounding whitespace removed. Most cells have none, so only cells that start
     or end with whitespace are trimmed (trimming every cell copies every string: it was the
-    costliest step of a load)."""
+    costliest step of a load). The last character is taken with substring, not reverse (which copies the string)."""
     ws = "(9, 10, 13, 32, 160)"
-    edge = f"(ascii({col}) IN {ws} OR ascii(reverse({col})) IN {ws})"
+    edge = f"(ascii({col}) IN {ws} OR ascii(substring({col}, -1)) IN {ws})"
     return f"CASE WHEN {col} = '' THEN NULL WHEN {edge} THEN NULLIF(trim({col}, {WHITESPACE}), '') ELSE {col} END"
 
 

@@ -233,7 +233,8 @@ def _tally(con, clean: str, plans: list[ColumnPlan], table: Table, *, set_apart:
              f"count_if(NOT is_rejected AND ({bad_values}))", "max(source_row)",
              f"list(source_row) FILTER (WHERE is_rejected OR ({bad_values}))" if set_apart else "NULL"]
     parts += [f"count(t{p.position})" for p in plans]
-    parts += [f"count_if(t{p.position} IS DISTINCT FROM NULLIF(c{p.position}, ''))" for p in plans]
+    # cells whose text trimming changed (NULL, not counted, where both are blank or absent)
+    parts += [f"count_if(t{p.position} <> c{p.position} OR (t{p.position} IS NULL AND c{p.position} <> ''))" for p in plans]
     parts += [f"count_if(r{p.position} = {C.sql_str(reason)})" for p in typed for reason in REASONS]
     # count_if is NULL when every input is NULL (a column without any reason), and about three times cheaper than FILTER
     rows, empty, rejected, bad, last, apart, *rest = con.execute(f"SELECT {', '.join(parts)} FROM {clean}").fetchall()[0]
