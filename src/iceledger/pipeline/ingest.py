@@ -10,6 +10,8 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
+
 from iceledger.errors import BuildError, InputError, Location
 from iceledger.metadata import Table, insert_sql, table as table_meta
 from iceledger.pipeline import dedupe, release_values
@@ -29,6 +31,9 @@ WRONG_TABLE_RATIO = 1.5
 # DuckDB's memory while files and sheets are loaded (it spills beyond): each is one streaming INSERT, and without
 # a cap DuckDB keeps about 300 MiB of written data per 500,000 rows, next to the sheet parser's gigabyte.
 LOAD_MEMORY_LIMIT = "256MB"
+# Between two chunks, DuckDB's cache of what it wrote (about 110 MiB after a 500,000-row sheet) is handed back by
+# lowering its cap to this for a moment: the next sheet of a workbook is being parsed meanwhile (bench/RESULTS.md).
+IDLE_MEMORY_LIMIT = "32MB"
 
 
 def new_run_id(prefix: str = "run") -> str:
@@ -197,6 +202,7 @@ def load_release(con, manifest: Manifest, run_id: str, *, progress: Progress = n
             profiles.extend(res.profiles)
             progress("chunk", name=f.name, sheet=item.sheet, rows=res.rows_read)
             del item  # the sheet's cells are freed before the next sheet is parsed
+            _drop_cache(con)
         _check_file(f.name, list(sheets.values()))
         summary.sheets.extend(sheets.values())
         summaries += [(o, records) for o in outcomes if o.kind == "summary"]
@@ -222,6 +228,17 @@ def load_release(con, manifest: Manifest, run_id: str, *, progress: Progress = n
                              f"{s.rows_loaded} + quarantined {s.rows_quarantined}",
                              fix="this is a bug in iceledger: please report it with the file; the ledger was left as it was")
     return summary
+
+
+def _drop_cache(con) -> None:
+    """Hand back the memory DuckDB keeps of the blocks it wrote (they are in the file): lowering the cap evicts them,
+    and the cap is then set back. Where DuckDB cannot evict that much (blocks in use), the cache stays as it is."""
+    try:
+        con.execute(f"SET memory_limit = '{IDLE_MEMORY_LIMIT}'")
+    except duckdb.OutOfMemoryException:
+        pass
+    finally:
+        con.execute(f"SET memory_limit = '{LOAD_MEMORY_LIMIT}'")
 
 
 def _release_values(con, table: Table, m: Manifest) -> list[Finding]:
