@@ -35,7 +35,7 @@ import resource, shutil, sys, time, tempfile
 from pathlib import Path
 t0 = time.perf_counter()
 from iceledger.pipeline.ingest import ingest
-from iceledger.pipeline.releases import load_manifest
+from iceledger.pipeline.release_store import load_manifest
 from iceledger.settings import load_settings
 home = Path(tempfile.mkdtemp(prefix='bench-ingest-'))
 s = ingest(load_settings(home), load_manifest(Path(sys.argv[1]) / 'manifest.json'), low_memory=LOW_MEMORY)
@@ -91,7 +91,7 @@ from pathlib import Path
 sys.path.insert(0, sys.argv[2])
 t0 = time.perf_counter()
 from iceledger.pipeline.ingest import ingest
-from iceledger.pipeline.releases import load_manifest, manifest_from_paths
+from iceledger.pipeline.release_store import load_manifest, manifest_from_paths
 from iceledger.settings import load_settings
 home = Path(tempfile.mkdtemp(prefix="bench-ingest-"))
 path = Path(sys.argv[1])

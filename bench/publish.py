@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from results import record_section  # noqa: E402
 
-from iceledger.publish.build import publish, workers  # noqa: E402
+from iceledger.publish.publication import publish, workers  # noqa: E402
 from iceledger.publish.suppress import suppress  # noqa: E402
 
 BASELINE = "2d1d4a7"  # the gate before the integer-coded search

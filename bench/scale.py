@@ -41,7 +41,7 @@ GIB = 1024 ** 3
 PUBLISH_CHILD = """
 import json, sys, time
 sys.path.insert(0, {src!r})
-from iceledger.publish.build import publish
+from iceledger.publish.publication import publish
 from iceledger.settings import load_settings
 t0 = time.perf_counter()
 rep = publish(load_settings({home!r}))
@@ -138,7 +138,7 @@ from pathlib import Path
 sys.path.insert(0, {src!r})
 t0 = time.perf_counter()
 from iceledger.pipeline.ingest import ingest
-from iceledger.pipeline.releases import manifest_from_paths
+from iceledger.pipeline.release_store import manifest_from_paths
 from iceledger.settings import load_settings
 home = Path(tempfile.mkdtemp(prefix="bench-scale-"))
 s = ingest(load_settings(home), manifest_from_paths([Path(sys.argv[1])], "ddp-arrests", era="DDP", table=None, synthetic=True))

@@ -53,7 +53,7 @@ def real(tmp_path_factory, registry_build):
 
     from iceledger.demo import REAL_RELEASES
     from iceledger.pipeline.ingest import ingest
-    from iceledger.pipeline.releases import load_manifest
+    from iceledger.pipeline.release_store import load_manifest
     from iceledger.settings import DATA_DIR
 
     settings = copy_home(registry_build[0], tmp_path_factory.mktemp("real-records") / "home")
@@ -108,7 +108,7 @@ def real_published(real, tmp_path_factory):
     (scale 0.1: only the later layouts, FY2023 on) ingested on top, then `iceledger publish`."""
     from iceledger.demo import demo_releases, synthesize_release
     from iceledger.pipeline.ingest import ingest
-    from iceledger.publish.build import publish
+    from iceledger.publish.publication import publish
 
     settings = copy_home(real[0], tmp_path_factory.mktemp("real-published") / "home")
     for rid, era, tables in demo_releases(real=True):

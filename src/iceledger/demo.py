@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from iceledger.pipeline.build import build
-from iceledger.pipeline.releases import Manifest, ReleaseStore, hash_files, load_manifest
+from iceledger.pipeline.release_store import Manifest, ReleaseStore, hash_files, load_manifest
 from iceledger.settings import DATA_DIR, Settings
 from iceledger.synth import synthesize
 
@@ -83,7 +83,7 @@ def run_demo(settings: Settings, *, scale: float = 1.0, real: bool = True, progr
     report = build(settings, progress=progress)
     published = None
     if publish:
-        from iceledger.publish.build import publish as publish_ledger
+        from iceledger.publish.publication import publish as publish_ledger
 
         published = publish_ledger(settings, progress=progress)
     return {"added_releases": added, "removed_releases": removed, "build": report, "publish": published}

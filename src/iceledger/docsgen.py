@@ -42,7 +42,7 @@ def render_dictionary() -> str:
             lines.append("")
     lines += ["## Code lists", ""]
     for name, cl in sorted(code_lists().items()):
-        vals = ", ".join(f"`{v}`" for v in cl.values)
+        vals = ", ".join(f"`{v}` ({cl.labels[v]})" if cl.labels.get(v, v) != v else f"`{v}`" for v in cl.values)
         lines.append(f"- **{name}** ({'prefix match' if cl.match == 'prefix' else 'exact'}): {vals}")
     return "\n".join(lines) + "\n"
 

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from tests.conftest import copy_home
 
-from iceledger.publish.build import publish
+from iceledger.publish.publication import publish
 from iceledger.settings import Settings, load_settings
 
 A, B, OTHER, SYNTH = "cmp-national", "cmp-seattle", "cmp-other-aor", "synth-cmp"

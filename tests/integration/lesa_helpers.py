@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 
 from iceledger.pipeline.ingest import ingest
-from iceledger.pipeline.releases import load_manifest
+from iceledger.pipeline.release_store import load_manifest
 from iceledger.synth import synthesize
 
 

@@ -2,7 +2,7 @@
 ``create_all_sql()``, bookkeeping rows as an ingest writes them, and the real duplicate rules and
 AOR normalisation (``pipeline.dedupe.finalize_release``), the date removals are counted by
 (``pipeline.release_values``) and the place resolution of records
-(``pipeline.places``, when the ledger holds the geography registries) applied to hand-written rows."""
+(``pipeline.record_places``, when the ledger holds the geography registries) applied to hand-written rows."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import duckdb
 
 from iceledger.metadata import create_all_sql, field_, quote, table as table_meta
 from iceledger.pipeline import dedupe, release_values
-from iceledger.pipeline.places import resolve_record_places
+from iceledger.pipeline.record_places import resolve_record_places
 
 FIRST_DATA_ROW = 8  # L1-L3 sheets: six banner rows and the header above
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 
 from iceledger.demo import run_demo
-from iceledger.publish.build import publish
+from iceledger.publish.publication import publish
 from iceledger.settings import Settings, load_settings
 
 SCRIPT = "<script>alert('x')</script>"

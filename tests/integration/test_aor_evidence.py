@@ -20,7 +20,7 @@ from iceledger.cli import app
 from iceledger.pipeline.aor_check import check_aors, county_summary
 from iceledger.pipeline.ledger import connect
 from iceledger.publish.aor_evidence import aor_evidence_rows
-from iceledger.sources.geography.registry import geography
+from iceledger.sources.geography.bundled_geo import geography
 
 NATIONAL = "uwchr-2019-icfo-53623"
 SEATTLE = "uwchr-seattle-uw-v-dhs"
@@ -185,7 +185,7 @@ def client(real, tmp_path_factory):
     from fastapi.testclient import TestClient
     from tests.conftest import copy_home
 
-    from iceledger.publish.build import publish
+    from iceledger.publish.publication import publish
     from iceledger.server import create_app
 
     settings = copy_home(real[0], tmp_path_factory.mktemp("aor-evidence") / "home")

@@ -15,7 +15,7 @@ from tests.integration.publish_helpers import copy_home
 from tests.integration.test_api_server import ENV
 
 from iceledger.publish.audit import audit_publication
-from iceledger.publish.build import publish
+from iceledger.publish.publication import publish
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from tests.integration.lesa_helpers import query, synth_and_ingest
 
 from iceledger.errors import IceledgerError
 from iceledger.pipeline.ingest import ingest
-from iceledger.pipeline.releases import manifest_from_paths
+from iceledger.pipeline.release_store import manifest_from_paths
 from iceledger.synth import synthesize
 
 

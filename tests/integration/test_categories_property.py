@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, example, given, settings, strategies as st
 from tests.conftest import copy_home
 
 from iceledger.metadata import code_list, core_tables, field_
-from iceledger.publish.build import publish
 from iceledger.publish.codes import OTHER
+from iceledger.publish.publication import publish
 
 FIELDS = [(t.name, f) for t in core_tables() for f in t.fields if field_(f).type == "VARCHAR"]
 HOSTILE = "JANE DOE A012345678 see officer SMITH"
@@ -96,7 +96,7 @@ def plant(settings_, strings: list[str]) -> None:
     """Each string into its field of a third of the rows; landmarks read again (as the ingest reads them), so
     planted landmark text and AOR codes reach the AOR check too."""
     from iceledger.metadata import table as table_meta
-    from iceledger.pipeline.places import read_record_landmarks
+    from iceledger.pipeline.record_places import read_record_landmarks
 
     con = duckdb.connect(str(settings_.ledger_path))
     try:

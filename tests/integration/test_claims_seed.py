@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from iceledger.claims import VERDICTS, check_claims
-from iceledger.claims.render import render_markdown
+from iceledger.claims.claim_report import render_markdown
 from iceledger.cli import app
 from iceledger.demo import run_demo
 from iceledger.settings import PROJECT_DIR, load_settings

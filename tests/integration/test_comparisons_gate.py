@@ -12,9 +12,9 @@ from tests.integration.compare_helpers import A, B
 from tests.integration.test_categories_property import public_text
 
 from iceledger.metadata import code_list
-from iceledger.publish.build import publish
 from iceledger.publish.cells import declared_numbers, mentions_a_count
 from iceledger.publish.codes import OTHER
+from iceledger.publish.publication import publish
 
 THRESHOLD = 10
 HOSTILE = "JANE DOE A012345678 see officer SMITH"

@@ -7,7 +7,7 @@ import pytest
 from tests.integration.lesa_helpers import query, synth_and_ingest
 
 from iceledger.pipeline.ingest import ingest
-from iceledger.pipeline.releases import manifest_from_paths
+from iceledger.pipeline.release_store import manifest_from_paths
 from iceledger.settings import load_settings
 
 DDP_SELECT = """

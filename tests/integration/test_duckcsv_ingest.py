@@ -10,10 +10,11 @@ import pytest
 from tests.integration.lesa_helpers import query
 from tests.unit.sources.made_files import BANNER, NATIONAL_ARRESTS, delimited, write_text
 
+from iceledger.pipeline import ingest as ingest_module
 from iceledger.pipeline.ingest import ingest
-from iceledger.pipeline.releases import manifest_from_paths
+from iceledger.pipeline.release_store import manifest_from_paths
 from iceledger.settings import load_settings
-from iceledger.sources.lesa import extract
+from iceledger.sources.lesa import duckcsv, extract, transform
 
 TABLES = {
     "core_arrests": "source_file, source_row",
@@ -88,3 +89,30 @@ def test_a_file_duckdb_declines_loads_the_same(tmp_path, monkeypatch):
     fast, careful, read_by_duckdb = ingest_both(tmp_path, monkeypatch, [path])
     assert read_by_duckdb == 0
     assert fast == careful
+
+
+def test_a_record_duckdb_refuses_hands_the_file_to_delimited_py(tmp_path, monkeypatch):
+    """A ragged row far down the file: the head passes DuckDB's checks, and its reader refuses the row only on the first
+    whole reading (the load's counts). Nothing is written then, and delimited.py reads the file: the same ledger.
+    (DuckDB reads in buffers of megabytes: a small buffer makes this small file a large one, whose first buffer the
+    header check reads without reaching the row.)"""
+    body = rows(400, seed=11)
+    body[350] = body[350][:3]  # a short record
+    path = write_text(tmp_path / "arrests.csv", delimited([list(NATIONAL_ARRESTS)] + body, ","))
+    real_sql = duckcsv.read_csv_sql
+    monkeypatch.setattr(duckcsv, "read_csv_sql", lambda *a, **k: real_sql(*a, **k)[:-1] + ", buffer_size = 4096)")
+    refused = []
+    real = transform.load_chunk
+
+    def spy(ctx, chunk, table):
+        res = real(ctx, chunk, table)
+        refused.append(chunk.refused)
+        return res
+
+    monkeypatch.setattr(ingest_module, "load_chunk", spy)
+    fast, careful, read_by_duckdb = ingest_both(tmp_path, monkeypatch, [path])
+    assert read_by_duckdb == 1, "DuckDB's reader was not offered the file"
+    assert refused[0] is True and not any(refused[1:]), refused
+    assert fast["core_arrests"] and fast == careful
+    balance = fast["ingest_sheets"][0]
+    assert balance[6] == 400 and balance[6] == balance[7] + balance[8]  # rows read = loaded + quarantined

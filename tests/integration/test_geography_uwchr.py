@@ -12,7 +12,7 @@ import math
 
 import pytest
 
-from iceledger.sources.geography.registry import geography
+from iceledger.sources.geography.bundled_geo import geography
 
 LEGACY = "legacy-code: a county-equivalent retired before UWCHR's 2022+ vintage; we keep it (valid_to set) since older records and releases use it"
 TERRITORY = ("territory: ICE's list maps Guam and the Northern Mariana Islands (SFR) and the US Virgin Islands (MIA); UWCHR "

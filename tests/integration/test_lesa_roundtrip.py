@@ -99,7 +99,7 @@ def test_late_redactions_survive(home, tmp_path):
 def test_ingesting_the_same_files_again_changes_nothing(home, tmp_path):
     m, first, out = synth_and_ingest(home, tmp_path, "L1", "detainers", 300)
     from iceledger.pipeline.ingest import ingest
-    from iceledger.pipeline.releases import load_manifest
+    from iceledger.pipeline.release_store import load_manifest
 
     before = query(home, "SELECT count(*) FROM core_detainers")[0][0]
     again = ingest(home, load_manifest(out / "manifest.json"))
@@ -118,7 +118,7 @@ def test_duplicated_final_order_header_maps_by_position(home, tmp_path):
 def test_low_memory_ingest_loads_the_same_rows(tmp_path):
     """--low-memory parses one sheet at a time; the ledger it writes holds the same rows."""
     from iceledger.pipeline.ingest import ingest
-    from iceledger.pipeline.releases import load_manifest
+    from iceledger.pipeline.release_store import load_manifest
     from iceledger.settings import load_settings
     from iceledger.synth import synthesize
 

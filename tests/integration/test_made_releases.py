@@ -13,7 +13,7 @@ from tests.unit.sources.made_files import delimited, national_arrests, sheet_xml
 
 from iceledger.errors import IceledgerError
 from iceledger.pipeline.ingest import ingest
-from iceledger.pipeline.releases import load_manifest, manifest_from_paths
+from iceledger.pipeline.release_store import load_manifest, manifest_from_paths
 
 ARRESTS = [["Arrest Date", "Date of Birth", "Gender", "Country of Citizenship", "Event Number", "Apprehension Landmark",
             "Arrest Method", "Most Serious Conviction"]]

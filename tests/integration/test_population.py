@@ -17,7 +17,7 @@ from iceledger.cli import app
 from iceledger.errors import InputError
 from iceledger.measures import MeasureSpec, measure
 from iceledger.pipeline.population_add import add_population
-from iceledger.sources.geography.registry import geography
+from iceledger.sources.geography.bundled_geo import geography
 from iceledger.sources.population import read_population_file
 
 SOURCE = dict(title="test", origin="test", licence="test")

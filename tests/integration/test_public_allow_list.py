@@ -12,7 +12,7 @@ from tests.integration.publish_helpers import copy_home
 
 from iceledger.errors import BuildError
 from iceledger.metadata import tables
-from iceledger.publish.build import publish
+from iceledger.publish.publication import publish
 from iceledger.publish.query import PublicData
 
 

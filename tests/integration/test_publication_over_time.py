@@ -16,8 +16,8 @@ import pytest
 from tests.conftest import copy_home
 from tests.integration.conftest import arrest
 
-from iceledger.publish.build import publish
 from iceledger.publish.history import HISTORY_NAME
+from iceledger.publish.publication import publish
 
 THRESHOLD = 10
 CELLS = ("SELECT tabulation_key, cell_fy, period_date, place_code, place_parent_code, category_1_value, category_2_value, "

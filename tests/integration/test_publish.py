@@ -9,9 +9,9 @@ import pytest
 from tests.integration.publish_helpers import copy_home
 
 from iceledger.metadata import tables as declared
-from iceledger.publish import build as build_mod
-from iceledger.publish.build import publish
+from iceledger.publish import publication
 from iceledger.publish.lattice import load_lattice, load_policy
+from iceledger.publish.publication import publish
 
 IDENTIFIER_COLUMN = re.compile(r"(person|subject|alien|a_number|anonymi[sz]|unique_identifier|eid_|birth_date|"
                                r"source_row|source_file|source_sheet|origin_row|raw_row|raw_value|file_path|case_id)")
@@ -139,7 +139,7 @@ def test_a_failed_publish_leaves_the_previous_publication(published, tmp_path, m
     def boom(*a, **k):
         raise RuntimeError("killed mid-publish")
 
-    monkeypatch.setattr(build_mod, "_insert", boom)
+    monkeypatch.setattr(publication, "_insert", boom)
     with pytest.raises(RuntimeError):
         publish(home)
     assert home.public_path.read_bytes() == before

@@ -11,7 +11,7 @@ import pytest
 from iceledger.claims import check_claims
 from iceledger.measures.engine import duckdb_engine
 from iceledger.pipeline.ledger import open_ledger
-from iceledger.publish.claims import gate_claims, gate_result
+from iceledger.publish.claim_gate import gate_claims, gate_result
 
 THRESHOLD = 10
 
@@ -168,7 +168,7 @@ def records_publication(with_records, tmp_path_factory):
     from fastapi.testclient import TestClient
     from tests.conftest import copy_home
 
-    from iceledger.publish.build import publish
+    from iceledger.publish.publication import publish
     from iceledger.server import create_app
 
     home = copy_home(with_records, tmp_path_factory.mktemp("claims-published") / "home")

@@ -13,7 +13,7 @@ import psutil
 from tests.integration.publish_helpers import copy_home
 from tests.integration.test_api_server import ENV
 
-from iceledger.publish.build import publish
+from iceledger.publish.publication import publish
 
 
 def _dead_pid() -> int:

@@ -13,7 +13,7 @@ from iceledger.claims.records import describe_value
 from iceledger.measures import MeasureSpec, measure
 from iceledger.pipeline.ingest import ingest
 from iceledger.pipeline.ledger import connect
-from iceledger.pipeline.releases import manifest_from_paths
+from iceledger.pipeline.release_store import manifest_from_paths
 from iceledger.settings import load_settings
 from iceledger.validation.checks import validate
 

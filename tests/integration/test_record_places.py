@@ -10,7 +10,7 @@ from tests.conftest import copy_home
 from tests.integration.lesa_helpers import query, synth_and_ingest
 
 from iceledger.pipeline.ingest import ingest
-from iceledger.pipeline.releases import manifest_from_paths
+from iceledger.pipeline.release_store import manifest_from_paths
 
 HEADERS = ["Apprehension Date", "Apprehension State", "Apprehension County", "Apprehension AOR",
            "Apprehension Method", "Apprehension Criminality", "Gender", "Citizenship Country"]

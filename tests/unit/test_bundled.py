@@ -15,7 +15,7 @@ def test_sources_have_licence_and_origin():
 def test_record_level_sources_carry_their_foia_number_rights_and_a_release_manifest():
     """Each bundled ICE release: its source names the FOIA request and the rights note, and its release
     manifest lists exactly the source's files with the same sha256 (so `ingest --manifest` verifies them)."""
-    from iceledger.pipeline.releases import load_manifest
+    from iceledger.pipeline.release_store import load_manifest
     from iceledger.settings import DATA_DIR
 
     records = [s for s in sources().values() if s.release_manifest]

@@ -37,6 +37,8 @@ PAGE_PARAMS = {"limit", "offset", "format"}
 
 Limit = Query(DEFAULT_LIMIT, description=f"Rows per page (1 to {MAX_LIMIT}).")
 Offset = Query(0, description="Rows to skip.")
+Measure = Query(None, description=listing(load_lattice().measures) + ".")
+Day = Query(None, description="Day, YYYY-MM-DD (default today).")
 Format = Query("json", description="json (the envelope), csv, parquet or xlsx: a download of this page of rows (headers X-Total-Count and "
                                    "X-Returned-Count; whole tables at /api/v1/downloads/TABLE.csv).")
 
@@ -161,7 +163,7 @@ class TableQuery:
 def table_query(default_grain: str | None, grain_help: str):
     """The FastAPI dependency that reads a TableQuery; the two routes differ only in the default grain."""
 
-    def read(measure: str | None = Query(None, description=listing(load_lattice().measures) + "."),
+    def read(measure: str | None = Measure,
              grain: str | None = Query(default_grain, description=grain_help),
              place_level: str | None = Query(None, description="national (default), aor, facility, state or county."),
              by: str | None = Query(None, description="Up to two categories, comma-separated (see /lattice)."),
@@ -284,7 +286,7 @@ def operation_window(request: Request, slug: str):
 
 @router.get("/series", summary="Where each published count comes from: ICE's records or a synthetic sample, per measure "
             "and run of fiscal years, with releases and citations")
-def series(request: Request, measure: str | None = Query(None, description=listing(load_lattice().measures) + ".")):
+def series(request: Request, measure: str | None = Measure):
     check_params(request, {"measure"})
     d = data_of(request)
     measures = sorted(d.lattice_summary())
@@ -321,7 +323,7 @@ def aor_evidence(request: Request, limit: int = Limit, offset: int = Offset, for
 
 @router.get("/places/{fips}/status", summary="A county's cooperation with ICE on a day: detainers, 287(g), government lists, "
                                              "each fact dated and cited")
-def place_status(request: Request, fips: str, on: str | None = Query(None, description="Day, YYYY-MM-DD (default today).")):
+def place_status(request: Request, fips: str, on: str | None = Day):
     check_params(request, {"on"})
     if not FIPS_RE.match(fips):
         raise bad("fips", f"{fips[:20]!r} is not a county FIPS code", "five digits, e.g. 48201 (Harris County, Texas)")
@@ -331,7 +333,7 @@ def place_status(request: Request, fips: str, on: str | None = Query(None, descr
 @router.get("/places/{level}/{code}/status", summary="A state's or an ICE area of responsibility's cooperation with ICE on a "
                                                      "day: its own answers, the facts in effect, its counties' answers counted")
 def area_status(request: Request, level: str, code: str,
-                on: str | None = Query(None, description="Day, YYYY-MM-DD (default today).")):
+                on: str | None = Day):
     check_params(request, {"on"})
     if level not in ("state", "aor"):
         raise bad("level", f"{level[:20]!r} is not state or aor", "state or aor (a county: /places/{fips}/status)")

@@ -8,10 +8,10 @@ the official figure, the query and the releases behind it. See docs/claims.md.
 """
 
 from iceledger.claims.check import check_claim, check_claims
-from iceledger.claims.compare import COMPARISONS, CONTRADICTED, NOT_TESTABLE, SUPPORTED, VERDICTS, compare
-from iceledger.claims.load import LoadedClaim, load_claim_file, load_claims, seed_paths
+from iceledger.claims.claim_files import LoadedClaim, load_claim_file, load_claims, seed_paths
 from iceledger.claims.model import Claim
 from iceledger.claims.result import Check, ClaimResult
+from iceledger.claims.vocabulary import COMPARISONS, CONTRADICTED, NOT_TESTABLE, SUPPORTED, VERDICTS, compare
 
 __all__ = ["COMPARISONS", "CONTRADICTED", "Check", "Claim", "ClaimResult", "LoadedClaim", "NOT_TESTABLE", "SUPPORTED",
            "VERDICTS", "check_claim", "check_claims", "compare", "load_claim_file", "load_claims", "seed_paths"]

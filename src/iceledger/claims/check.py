@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from iceledger.claims.load import LoadedClaim, load_claims
+from iceledger.claims.claim_files import LoadedClaim, load_claims
 from iceledger.claims.official import check_official
 from iceledger.claims.records import check_records
 from iceledger.claims.result import ClaimResult, decide

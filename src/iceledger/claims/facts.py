@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from iceledger.claims import registry as reg
-from iceledger.claims.compare import CONTRADICTED, NOT_TESTABLE, SUPPORTED, as_decimal, compare, format_number
-from iceledger.claims.load import LoadedClaim
+from iceledger.claims import registry_sql
+from iceledger.claims.claim_files import LoadedClaim
 from iceledger.claims.result import Check
+from iceledger.claims.vocabulary import CONTRADICTED, NOT_TESTABLE, SUPPORTED, as_decimal, compare, format_number
 
 TABLES = {"agreements": ["ref_287g_listings", "ref_287g_snapshots"], "designations": ["ref_policy_designations", "ref_designation_lists"],
           "detstats": ["ref_detstats_values", "ref_detstats_blocks"]}
@@ -58,9 +58,9 @@ def decided(lc: LoadedClaim, value, how: str, shown: dict, sql: str) -> Check:
 
 
 def agreements_on(engine, day, a) -> tuple[str | None, int, str]:
-    filters = "".join(f" AND l.{col} = {reg.literal(v)}" for col, v in (("agency_state_code", a.state), ("g287_model_code", a.model)) if v)
-    sql = AGREEMENTS_SQL.format(day=reg.literal(day.isoformat()), filters=filters)
-    row = reg.fetch(engine, sql)[0]
+    filters = "".join(f" AND l.{col} = {registry_sql.literal(v)}" for col, v in (("agency_state_code", a.state), ("g287_model_code", a.model)) if v)
+    sql = AGREEMENTS_SQL.format(day=registry_sql.literal(day.isoformat()), filters=filters)
+    row = registry_sql.fetch(engine, sql)[0]
     return row["snapshot"], int(row["agreements"]), sql
 
 
@@ -91,10 +91,10 @@ def check_agreements(engine, lc: LoadedClaim) -> Check:
 
 def check_designations(engine, lc: LoadedClaim) -> Check:
     d = lc.claim.measure.official.designations
-    filters = "".join(f" AND {cond}" for cond in ([f"{LEVEL} IN ({', '.join(map(reg.literal, d.levels))})"]
-                                                  if d.levels else []) + ([f"d.state_code = {reg.literal(d.state)}"] if d.state else []))
-    sql = DESIGNATIONS_SQL.format(list=reg.literal(d.list_id), filters=filters)
-    rows = reg.fetch(engine, sql)
+    filters = "".join(f" AND {cond}" for cond in ([f"{LEVEL} IN ({', '.join(map(registry_sql.literal, d.levels))})"]
+                                                  if d.levels else []) + ([f"d.state_code = {registry_sql.literal(d.state)}"] if d.state else []))
+    sql = DESIGNATIONS_SQL.format(list=registry_sql.literal(d.list_id), filters=filters)
+    rows = registry_sql.fetch(engine, sql)
     if not rows:
         raise lc.error("unknown_designation_list", f"there is no designation list {d.list_id!r}",
                        "see ref_designation_lists (`iceledger policies list` shows the listings)", "measure", "official", "designations")
@@ -112,8 +112,8 @@ def check_designations(engine, lc: LoadedClaim) -> Check:
 
 def check_detstats(engine, lc: LoadedClaim) -> Check:
     s = lc.claim.measure.official.detstats
-    sql = DETSTATS_SQL.format(fy=s.fy, block=reg.literal(s.block), row=reg.literal(s.row), column=reg.literal(s.column))
-    rows = reg.fetch(engine, sql)
+    sql = DETSTATS_SQL.format(fy=s.fy, block=registry_sql.literal(s.block), row=registry_sql.literal(s.row), column=registry_sql.literal(s.column))
+    rows = registry_sql.fetch(engine, sql)
     if len(rows) != 1:
         raise lc.error("unknown_detstats_cell", f"{len(rows)} cells of block {s.block!r} in the FY{s.fy} workbook have row {s.row!r} "
                        f"and column {s.column!r}", f"see `iceledger detstats show {s.block} --fy {s.fy}` for its labels",

@@ -1,5 +1,5 @@
 """A claim as data: what was said and by whom, what the ledger measures to test it, and how the two
-are compared. Validated with pydantic; ``claims.load`` turns a validation error into one that names
+are compared. Validated with pydantic; ``claims.claim_files`` turns a validation error into one that names
 the file, the line, the claim and the field."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from iceledger.claims.compare import COMPARISONS, check_expected
+from iceledger.claims.vocabulary import COMPARISONS, check_expected
 from iceledger.measures.spec import MeasureSpec, WindowSpec
 
 ID = r"^[a-z0-9][a-z0-9._-]{0,119}$"

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from iceledger.claims import registry as reg
-from iceledger.claims.compare import CONTRADICTED, SUPPORTED, as_decimal, compare, format_date, format_number
+from iceledger.claims import registry_sql
+from iceledger.claims.claim_files import LoadedClaim
+from iceledger.claims.claimed_places import check_places
 from iceledger.claims.facts import TABLES, blank, check_fact
-from iceledger.claims.load import LoadedClaim
-from iceledger.claims.places import check_places
 from iceledger.claims.result import Check
+from iceledger.claims.vocabulary import CONTRADICTED, SUPPORTED, as_decimal, compare, format_date, format_number
 from iceledger.metadata import code_list
 
 OFFICIAL_KIND = "official_publication"
@@ -36,10 +36,10 @@ def check_official(engine, lc: LoadedClaim) -> list[Check]:
     if fact:
         needed = TABLES[fact]
     elif off.figure:
-        needed = [reg.FIGURES, reg.OPERATIONS]
+        needed = [registry_sql.FIGURES, registry_sql.OPERATIONS]
     else:
-        needed = [reg.OPERATIONS] + ([reg.PLACES] if off.fact == "places" else [])
-    missing = reg.missing_tables(engine, *needed)
+        needed = [registry_sql.OPERATIONS] + ([registry_sql.PLACES] if off.fact == "places" else [])
+    missing = registry_sql.missing_tables(engine, *needed)
     if missing:
         return [blank(lc, f"the registry table{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
                           f"{'are' if len(missing) > 1 else 'is'} not in this ledger",
@@ -58,7 +58,7 @@ def view_figure(row: dict) -> dict:
             "citation_kind": row["citation_kind"], "source_url": row["source_url"], "retrieved_via": row["retrieved_via"],
             "source_confidence": row["source_confidence"], "quoted_wording": row["quoted_wording"],
             "operation_slug": row["operation_slug"], "operation_name": row["operation_name"],
-            "operation_status": row["operation_status"], "registry": reg.FIGURES}
+            "operation_status": row["operation_status"], "registry": registry_sql.FIGURES}
 
 
 def kind_words(kind: str) -> str:
@@ -74,7 +74,7 @@ def describe_figure(f: dict) -> str:
 
 
 def unconfirmed(lc: LoadedClaim, name: str, status: str, shown: dict, query: str, related=()) -> Check:
-    what = reg.status_description(status).rstrip(".")
+    what = registry_sql.status_description(status).rstrip(".")
     held = "what was reported"
     if shown.get("figure_id"):
         held = (f"a reported {format_number(shown['value'])} ({shown['publisher']}, {shown['citation_kind'].replace('_', ' ')}, "
@@ -88,8 +88,8 @@ def unconfirmed(lc: LoadedClaim, name: str, status: str, shown: dict, query: str
 def check_figure(engine, lc: LoadedClaim) -> Check:
     claim, off = lc.claim, lc.claim.measure.official
     ids = list(dict.fromkeys([off.figure, *([off.change_from] if off.change_from else []), *off.related]))
-    sql = reg.figure_query(ids)
-    rows = {r["figure_id"]: r for r in reg.fetch(engine, sql)}
+    sql = registry_sql.figure_query(ids)
+    rows = {r["figure_id"]: r for r in registry_sql.fetch(engine, sql)}
     for field_name, fid in [("figure", off.figure), ("change_from", off.change_from)] + [("related", r) for r in off.related]:
         if fid and fid not in rows:
             raise lc.error("unknown_figure", f"there is no published figure {fid!r}",
@@ -120,11 +120,11 @@ def check_figure(engine, lc: LoadedClaim) -> Check:
 
 def check_operation(engine, lc: LoadedClaim) -> list[Check]:
     claim, off = lc.claim, lc.claim.measure.official
-    op, sql = reg.fetch_operation(engine, off.operation)
+    op, sql = registry_sql.fetch_operation(engine, off.operation)
     if op is None:
         raise lc.error("unknown_operation", f"there is no operation {off.operation!r}",
                        "see `iceledger operations list` for the slugs", "measure", "official", "operation")
-    shown = {"registry": reg.OPERATIONS, "operation_slug": op["operation_slug"], "operation_name": op["operation_name"],
+    shown = {"registry": registry_sql.OPERATIONS, "operation_slug": op["operation_slug"], "operation_name": op["operation_name"],
              "operation_status": op["operation_status"], "fact": off.fact, "date_basis": op["date_basis"],
              "source_url": op["source_url"], "figure_id": None}
     if op["operation_status"] != "announced" and off.fact != "status":

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from iceledger.claims import registry as reg
-from iceledger.claims.compare import CONTRADICTED, NOT_TESTABLE, SUPPORTED, compare, format_number
-from iceledger.claims.load import LoadedClaim
+from iceledger.claims import registry_sql
+from iceledger.claims.claim_files import LoadedClaim
 from iceledger.claims.result import SYNTHETIC_LABEL, Check
+from iceledger.claims.vocabulary import CONTRADICTED, NOT_TESTABLE, SUPPORTED, compare, format_number
 from iceledger.errors import IceledgerError
 from iceledger.measures import NotAvailable, measure, operation_window
 from iceledger.measures.catalog import subject, subjects
@@ -34,12 +34,12 @@ def periods(spec, window: dict | None) -> list[tuple[dt.date, dt.date]]:
 def wanted(engine, spec, kind: str) -> str:
     """What to load to make the check testable, in plain words."""
     lo, hi, aors = spec.date_from, spec.date_to, spec.where.get("aor_code")
-    if kind == "window" and spec.operation and engine.has(reg.OPERATIONS):
-        op, _ = reg.fetch_operation(engine, spec.operation)
+    if kind == "window" and spec.operation and engine.has(registry_sql.OPERATIONS):
+        op, _ = registry_sql.fetch_operation(engine, spec.operation)
         if op:
             lo, hi = lo or op["operation_start_date"], hi or op["operation_end_date"]
-        if not aors and engine.has(reg.PLACES):
-            aors = sorted({r["aor_code"] for r in reg.fetch(engine, reg.places_query(spec.operation)) if r["aor_code"]})
+        if not aors and engine.has(registry_sql.PLACES):
+            aors = sorted({r["aor_code"] for r in registry_sql.fetch(engine, registry_sql.places_query(spec.operation)) if r["aor_code"]})
     text = f"load a release of ICE's records with {spec.count} dated {lo or '?'} to {hi or '?'}"
     if aors:
         aors = [aors] if isinstance(aors, str) else aors

@@ -26,7 +26,7 @@ def claims_check(
     """Give each claim a verdict (supported, contradicted, not testable) with the value, the official
     figure, the source, and the query and releases behind it."""
     from iceledger.claims import check_claims
-    from iceledger.claims.render import render_markdown, render_text
+    from iceledger.claims.claim_report import render_markdown, render_text
     from iceledger.errors import InputError
 
     if as_json and markdown:

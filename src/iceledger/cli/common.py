@@ -1,12 +1,13 @@
-"""Shared CLI pieces: the --home option, JSON/text output, and turning errors into clear messages."""
+"""Shared CLI pieces: the --home option, asking the ledger, JSON/text output, and turning errors into clear messages."""
 
 from __future__ import annotations
 
 import functools
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -16,16 +17,26 @@ from iceledger.envelope import failure, success
 from iceledger.errors import IceledgerError
 from iceledger.settings import Settings, load_settings
 
+T = TypeVar("T")
 console = Console()
 err_console = Console(stderr=True)
 
 HomeOption = typer.Option(None, "--home", envvar="ICELEDGER_HOME",
                           help="Folder holding ledger.duckdb, public.duckdb and the release store (default ./var).")
 JsonOption = typer.Option(False, "--json", help="Print one JSON envelope instead of text.")
+AorOption = typer.Option(None, "--aor", help="AOR code, e.g. SEA.")
 
 
 def settings_for(home: Path | None) -> Settings:
     return load_settings(home)
+
+
+def ask_ledger(home: Path | None, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``fn(con, *args, **kwargs)`` on the ledger of ``home``, opened read-only and closed once it answers."""
+    from iceledger.pipeline.ledger import open_ledger
+
+    with open_ledger(settings_for(home)) as con:
+        return fn(con, *args, **kwargs)
 
 
 def emit_json(data: Any, **meta: Any) -> None:

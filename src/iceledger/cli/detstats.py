@@ -7,22 +7,13 @@ from pathlib import Path
 import typer
 from rich.table import Table as RichTable
 
-from iceledger.cli.common import HomeOption, JsonOption, console, emit_json, handles_errors, settings_for
-from iceledger.pipeline.ledger import open_ledger
+from iceledger.cli.common import AorOption, HomeOption, JsonOption, ask_ledger, console, emit_json, handles_errors
 from iceledger.sources.detention_stats import query
 
 app = typer.Typer(help="ICE's detention statistics workbooks: blocks, values and facilities.", no_args_is_help=True)
 
 EXAMPLES = 5
 FyOption = typer.Option(None, "--fy", help="Fiscal year of the workbook (2019, 2020, 2021).")
-
-
-def _ask(home: Path | None, fn, *args, **kwargs):
-    con = open_ledger(settings_for(home))
-    try:
-        return fn(con, *args, **kwargs)
-    finally:
-        con.close()
 
 
 def format_value(value: float | None, unit: str, null_reason: str | None = None) -> str:
@@ -48,7 +39,7 @@ def list_blocks(
 ):
     """The blocks of every workbook: where they sit, what they measure, how many values."""
 
-    rows = _ask(home, query.list_blocks, fy, sheet, block)
+    rows = ask_ledger(home, query.list_blocks, fy, sheet, block)
     if as_json:
         emit_json(rows, count=len(rows))
         return
@@ -73,7 +64,7 @@ def show(
 ):
     """One block laid out as ICE published it (every edition unless --fy), with its source cells and findings."""
 
-    editions = _ask(home, query.show_block, block, fy, measure)
+    editions = ask_ledger(home, query.show_block, block, fy, measure)
     if as_json:
         emit_json(editions if fy is None else editions[0])
         return
@@ -116,13 +107,13 @@ def render_block(ed: dict) -> None:
 def facilities(
     fy: int | None = FyOption,
     state: str | None = typer.Option(None, "--state", help="Two-letter state, e.g. TX."),
-    aor: str | None = typer.Option(None, "--aor", help="AOR code, e.g. SEA."),
+    aor: str | None = AorOption,
     home: Path | None = HomeOption,
     as_json: bool = JsonOption,
 ):
     """Facilities of the workbooks' Facilities sheets, largest fiscal-year ADP first."""
 
-    rows = _ask(home, query.list_facilities, fy, state, aor)
+    rows = ask_ledger(home, query.list_facilities, fy, state, aor)
     if as_json:
         emit_json(rows, count=len(rows))
         return

@@ -7,8 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table as RichTable
 
-from iceledger.cli.common import HomeOption, JsonOption, console, emit_json, handles_errors, settings_for
-from iceledger.pipeline.ledger import open_ledger
+from iceledger.cli.common import AorOption, HomeOption, JsonOption, ask_ledger, console, emit_json, handles_errors
 
 app = typer.Typer(help="ICE detention facilities (codes, places, types, known use) with the source of every value.",
                   no_args_is_help=True)
@@ -21,11 +20,7 @@ def show(code: str = typer.Argument(..., help="Facility code (DETLOC), e.g. ADLN
     """One facility: its resolved values, every value each source gives (chosen ones marked), ADP by fiscal year."""
     from iceledger.sources.facilities.query import show_facility
 
-    con = open_ledger(settings_for(home))
-    try:
-        data = show_facility(con, code)
-    finally:
-        con.close()
+    data = ask_ledger(home, show_facility, code)
     if as_json:
         emit_json(data)
         return
@@ -57,17 +52,13 @@ def show(code: str = typer.Argument(..., help="Facility code (DETLOC), e.g. ADLN
 @app.command("list")
 @handles_errors()
 def list_(state: str | None = typer.Option(None, "--state", help="Two-letter state code, e.g. TX."),
-          aor: str | None = typer.Option(None, "--aor", help="AOR code, e.g. SEA."),
+          aor: str | None = AorOption,
           type_: str | None = typer.Option(None, "--type", help="Facility type or detailed type, e.g. HOLD, DIGSA."),
           home: Path | None = HomeOption, as_json: bool = JsonOption):
     """Facilities, filtered by state, AOR and type."""
     from iceledger.sources.facilities.query import list_facilities
 
-    con = open_ledger(settings_for(home))
-    try:
-        rows = list_facilities(con, state=state, aor=aor, type_=type_)
-    finally:
-        con.close()
+    rows = ask_ledger(home, list_facilities, state=state, aor=aor, type_=type_)
     if as_json:
         emit_json(rows, count=len(rows), filters={"state": state, "aor": aor, "type": type_})
         return

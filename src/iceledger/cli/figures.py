@@ -7,8 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table as RichTable
 
-from iceledger.cli.common import HomeOption, JsonOption, console, emit_json, handles_errors, settings_for
-from iceledger.pipeline.ledger import open_ledger
+from iceledger.cli.common import HomeOption, JsonOption, ask_ledger, console, emit_json, handles_errors
 
 figures_app = typer.Typer(help="Published figures (ICE annual totals, press releases, reports, news-reported numbers).",
                           no_args_is_help=True)
@@ -39,11 +38,7 @@ def figures_list(
                                        ("kind", "figure_kind", kind, "unknown_kind")):
         if value and not code_list(codes).knows(value):
             raise InputError(code, f"no {option} {value!r}", fix="use one of: " + ", ".join(code_list(codes).values))
-    con = open_ledger(settings_for(home))
-    try:
-        rows = query_figures(con, metric=metric, operation=operation, fy=fy, kind=kind)
-    finally:
-        con.close()
+    rows = ask_ledger(home, query_figures, metric=metric, operation=operation, fy=fy, kind=kind)
     if as_json:
         emit_json(rows, count=len(rows), filters={"metric": metric, "operation": operation, "fy": fy, "kind": kind})
         return
@@ -65,11 +60,7 @@ def figures_show(figure_id: str = typer.Argument(..., help="A figure id, e.g. ic
     """One figure with every attribute: its kind, primary source, the copy read, confidence and any government wording quoted."""
     from iceledger.sources.figures import query_figure
 
-    con = open_ledger(settings_for(home))
-    try:
-        f = query_figure(con, figure_id)
-    finally:
-        con.close()
+    f = ask_ledger(home, query_figure, figure_id)
     if as_json:
         emit_json(f)
         return

@@ -7,19 +7,10 @@ from pathlib import Path
 import typer
 from rich.table import Table as RichTable
 
-from iceledger.cli.common import HomeOption, JsonOption, console, emit_json, handles_errors, settings_for
-from iceledger.pipeline.ledger import open_ledger
+from iceledger.cli.common import HomeOption, JsonOption, ask_ledger, console, emit_json, handles_errors
 
 app = typer.Typer(help="287(g) agreements between ICE and local or state agencies, from ICE's published lists.",
                   no_args_is_help=True)
-
-
-def _with_ledger(home, fn):
-    con = open_ledger(settings_for(home))
-    try:
-        return fn(con)
-    finally:
-        con.close()
 
 
 @app.command("list")
@@ -31,7 +22,7 @@ def list_(state: str | None = typer.Option(None, "--state", help="State code or 
     """Agreements with their signed date, first and last snapshot, and status in the latest lists."""
     from iceledger.sources.g287.query import list_agreements
 
-    rows = _with_ledger(home, lambda con: list_agreements(con, state=state, model=model, status=status))
+    rows = ask_ledger(home, list_agreements, state=state, model=model, status=status)
     if as_json:
         emit_json(rows, count=len(rows), filters={"state": state, "model": model, "status": status})
         return
@@ -51,7 +42,7 @@ def snapshots(home: Path | None = HomeOption, as_json: bool = JsonOption):
     """The list publications in the ledger (use their ids with `g287 diff`)."""
     from iceledger.sources.g287.query import list_snapshots
 
-    rows = _with_ledger(home, list_snapshots)
+    rows = ask_ledger(home, list_snapshots)
     if as_json:
         emit_json(rows, count=len(rows))
         return
@@ -67,7 +58,7 @@ def diff(snapshot_a: str = typer.Argument(..., help="Earlier snapshot, e.g. '202
     """Agencies added and removed between two snapshots of ICE's participating-agency list, and model changes."""
     from iceledger.sources.g287.query import diff_snapshots
 
-    d = _with_ledger(home, lambda con: diff_snapshots(con, snapshot_a, snapshot_b))
+    d = ask_ledger(home, diff_snapshots, snapshot_a, snapshot_b)
     if as_json:
         emit_json(d)
         return

@@ -8,7 +8,7 @@ import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
-from iceledger.cli.common import HomeOption, JsonOption, console, emit_json, handles_errors, settings_for
+from iceledger.cli.common import HomeOption, JsonOption, ask_ledger, console, emit_json, handles_errors, settings_for
 from iceledger.errors import NotFoundError, ReleaseError
 from iceledger.metadata import core_tables, field_, table as table_meta, tables
 from iceledger.pipeline.ledger import open_ledger
@@ -72,7 +72,7 @@ def ingest(
 ):
     """Load a release into the ledger. The same files again change nothing; changed files are refused."""
     from iceledger.pipeline.ingest import ingest as run_ingest
-    from iceledger.pipeline.releases import load_manifest, manifest_from_paths
+    from iceledger.pipeline.release_store import load_manifest, manifest_from_paths
 
     if manifest:
         m = load_manifest(manifest)
@@ -142,11 +142,7 @@ def status(home: Path | None = HomeOption, as_json: bool = JsonOption):
     """Releases, recent runs, rows per table (synthetic apart) and the quarantine summary."""
     from iceledger.pipeline.status import ledger_status
 
-    con = open_ledger(settings_for(home))
-    try:
-        st = ledger_status(con)
-    finally:
-        con.close()
+    st = ask_ledger(home, ledger_status)
     if as_json:
         emit_json(st)
         return
@@ -183,11 +179,7 @@ def validate(home: Path | None = HomeOption, as_json: bool = JsonOption):
     """Check the ledger: row balance, keys, unknown codes and AORs, unloaded columns, quarantine. Exit 1 on errors."""
     from iceledger.validation.checks import validate as run_validate
 
-    con = open_ledger(settings_for(home))
-    try:
-        rep = run_validate(con)
-    finally:
-        con.close()
+    rep = ask_ledger(home, run_validate)
     if as_json:
         emit_json(rep.to_dict())
     else:
@@ -227,7 +219,7 @@ releases_app = typer.Typer(help="Releases in the store.", no_args_is_help=True)
 @releases_app.command("list")
 def releases_list(home: Path | None = HomeOption, as_json: bool = JsonOption):
     """Releases in the release store, with their files."""
-    from iceledger.pipeline.releases import ReleaseStore
+    from iceledger.pipeline.release_store import ReleaseStore
 
     ms = ReleaseStore(settings_for(home).ensure()).all()
     data = [m.model_dump(mode="json") for m in ms]
@@ -245,7 +237,7 @@ def releases_list(home: Path | None = HomeOption, as_json: bool = JsonOption):
 def releases_remove(release_id: str, home: Path | None = HomeOption):
     """Remove a release from the store and rebuild the ledger without it."""
     from iceledger.pipeline.build import build as run_build
-    from iceledger.pipeline.releases import ReleaseStore
+    from iceledger.pipeline.release_store import ReleaseStore
 
     settings = settings_for(home)
     store = ReleaseStore(settings.ensure())
@@ -278,8 +270,7 @@ def quarantine(
     their code lists (local ledger only, never published)."""
     from iceledger.validation.checks import outside_code_lists
 
-    con = open_ledger(settings_for(home))
-    try:
+    with open_ledger(settings_for(home)) as con:
         where, params = [], []
         if table:
             where.append("table_name = ?")
@@ -294,8 +285,6 @@ def quarantine(
         names = [d[0] for d in cur.description]
         rows = [dict(zip(names, r)) for r in cur.fetchall()]
         outside = [o for o in outside_code_lists(con) if not table or o["table"] == where_table(table)]
-    finally:
-        con.close()
     outside = [{"table_name": o["table"], "field_name": o["field"], "declared_list": o["list"],
                 "values": len(o["values"]), "rows": o["rows"]} for o in outside]
     if as_json:

@@ -7,8 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table as RichTable
 
-from iceledger.cli.common import HomeOption, JsonOption, console, emit_json, handles_errors, settings_for
-from iceledger.pipeline.ledger import open_ledger
+from iceledger.cli.common import HomeOption, JsonOption, ask_ledger, console, emit_json, handles_errors
 
 operations_app = typer.Typer(help="Named enforcement operations (dates, places, announced counts, sources).", no_args_is_help=True)
 
@@ -25,11 +24,7 @@ def operations_list(home: Path | None = HomeOption, as_json: bool = JsonOption):
     from iceledger.sources.figures import format_value
     from iceledger.sources.operations import query_operations
 
-    con = open_ledger(settings_for(home))
-    try:
-        ops = query_operations(con)
-    finally:
-        con.close()
+    ops = ask_ledger(home, query_operations)
     if as_json:
         emit_json(ops, count=len(ops))
         return
@@ -54,11 +49,7 @@ def operations_show(slug: str = typer.Argument(..., help="Operation slug, e.g. s
     from iceledger.sources.figures import format_value
     from iceledger.sources.operations import query_operation
 
-    con = open_ledger(settings_for(home))
-    try:
-        data = query_operation(con, slug)
-    finally:
-        con.close()
+    data = ask_ledger(home, query_operation, slug)
     if as_json:
         emit_json(data)
         return

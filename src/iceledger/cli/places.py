@@ -70,7 +70,7 @@ def resolve(text: str = typer.Argument(..., help='Place as a press release write
 @handles_errors()
 def aors(as_json: bool = JsonOption):
     """List ICE's areas of responsibility with their field office and how many counties each covers today."""
-    from iceledger.sources.geography.registry import geography
+    from iceledger.sources.geography.bundled_geo import geography
 
     geo = geography()
     counts: dict[str, int] = {}
@@ -96,7 +96,7 @@ def aors(as_json: bool = JsonOption):
 def counties(aor: str = typer.Argument(..., help="AOR code, e.g. SEA or HAR."), on: str | None = OnOption,
              as_json: bool = JsonOption):
     """List the counties of an AOR on a day (today by default), including those only possibly in it."""
-    from iceledger.sources.geography.registry import geography
+    from iceledger.sources.geography.bundled_geo import geography
 
     geo = geography()
     code = aor.upper()
@@ -128,15 +128,12 @@ def status(text: str = typer.Argument(..., help='A county as people write it ("H
     """Does this county honour ICE detainers, have a 287(g) agreement, appear on a government list, on a day: as of when, says who."""
     from iceledger.pipeline.ledger import open_ledger
     from iceledger.sources.cooperation.english import describe
-    from iceledger.sources.cooperation.status import county_for_text, county_status
+    from iceledger.sources.cooperation.place_status import county_for_text, county_status
 
     day = _day(on)
     fips, notes = county_for_text(text, day)
-    con = open_ledger(settings_for(home))
-    try:
+    with open_ledger(settings_for(home)) as con:
         s = describe(county_status(con, fips, day))
-    finally:
-        con.close()
     s["resolution_notes"] = notes
     if as_json:
         emit_json(s, text=text)
@@ -171,17 +168,14 @@ def check_aors(county: str | None = typer.Option(None, "--county", help='Only th
     names one county, per AOR, with the registry's AORs for their dates and today's (docs/geography.md)."""
     from iceledger.pipeline.aor_check import check_aors as run_check, county_summary
     from iceledger.pipeline.ledger import open_ledger
-    from iceledger.sources.cooperation.status import county_for_text
+    from iceledger.sources.cooperation.place_status import county_for_text
 
     fips = county_for_text(county, None)[0] if county else None
-    con = open_ledger(settings_for(home))
-    try:
+    with open_ledger(settings_for(home)) as con:
         if not con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'record_landmarks'").fetchall()[0][0]:
             raise NotFoundError("no_landmarks", "this ledger holds no landmarks read from records",
                                 fix="run `iceledger build` (the ledger predates landmark reading), then ingest releases")
         rows = [e for e in run_check(con, include_synthetic=synthetic, release_id=release) if not fips or e.county_fips == fips]
-    finally:
-        con.close()
     summary = [c for c in county_summary(rows) if c["records_elsewhere"] >= min_records or c["status"] == "unsettled"]
     keep = {c["county_fips"] for c in summary}
     rows = [e for e in rows if e.county_fips in keep]

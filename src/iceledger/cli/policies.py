@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table as RichTable
 
-from iceledger.cli.common import HomeOption, JsonOption, console, emit_json, handles_errors, settings_for
+from iceledger.cli.common import HomeOption, JsonOption, ask_ledger, console, emit_json, handles_errors, settings_for
 from iceledger.pipeline.ledger import open_ledger
 
 policies_app = typer.Typer(help="Local policies on detainers and ICE access over time, and government designations.",
@@ -40,13 +40,10 @@ def policies_list(
 
     if level and not code_list("place_level").knows(level):
         raise InputError("unknown_level", f"{level!r} is not a level", fix="use one of: " + ", ".join(code_list("place_level").values))
-    con = open_ledger(settings_for(home))
-    try:
+    with open_ledger(settings_for(home)) as con:
         if state and not con.execute("SELECT count(*) FROM ref_states WHERE state_code = ?", [state.upper()]).fetchall()[0][0]:
             raise InputError("unknown_state", f"{state!r} is not a state code", fix="use a two-letter USPS code such as CA or NY")
         rows = query_policies(con, state=state, level=level)
-    finally:
-        con.close()
     if as_json:
         emit_json(rows, count=len(rows), filters={"state": state.upper() if state else None, "level": level})
         return
@@ -67,11 +64,7 @@ def policies_show(jurisdiction_id: str = typer.Argument(..., help="Jurisdiction 
     """One jurisdiction's policies (with terms and sources) and designations."""
     from iceledger.sources.policies import query_jurisdiction
 
-    con = open_ledger(settings_for(home))
-    try:
-        j = query_jurisdiction(con, jurisdiction_id)
-    finally:
-        con.close()
+    j = ask_ledger(home, query_jurisdiction, jurisdiction_id)
     if as_json:
         emit_json(j)
         return

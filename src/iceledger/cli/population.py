@@ -57,13 +57,10 @@ def population_add(
 def population_list(home: Path | None = HomeOption, as_json: bool = JsonOption):
     """Population sources in the ledger, with their places and years."""
 
-    con = open_ledger(settings_for(home))
-    try:
+    with open_ledger(settings_for(home)) as con:
         rows = [dict(zip(("source_id", "level", "basis", "places", "first_year", "last_year"), r)) for r in con.execute(
             "SELECT source_id, population_place_level, population_basis, count(DISTINCT population_place_code), "
             "min(population_year), max(population_year) FROM ref_population GROUP BY ALL ORDER BY ALL").fetchall()]
-    finally:
-        con.close()
     if as_json:
         emit_json(rows, count=len(rows))
         return

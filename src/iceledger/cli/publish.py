@@ -20,7 +20,7 @@ def publish(
     metadata, claim results and the suppression audit. Atomic: a reader never sees half of it."""
 
     from iceledger.cli.ledger import _progress_bar
-    from iceledger.publish.build import publish as run
+    from iceledger.publish.publication import publish as run
 
     settings = settings_for(home)
     bar, report = _progress_bar()

@@ -12,7 +12,7 @@ from iceledger.measures.detention import detention_population
 from iceledger.measures.engine import Engine, open_engine
 from iceledger.measures.export import export_parquet
 from iceledger.measures.funnel import funnel
-from iceledger.measures.registry import NotAvailable
+from iceledger.measures.ref_tables import NotAvailable
 from iceledger.measures.result import MeasureResult
 from iceledger.measures.spec import FunnelSpec, LedgerQuery, MeasureSpec, PopulationSpec, WindowSpec
 from iceledger.measures.window import operation_window

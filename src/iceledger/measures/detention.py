@@ -22,7 +22,7 @@ from iceledger.measures.count import engine_for
 from iceledger.measures.engine import Engine
 from iceledger.measures.events import build_frame
 from iceledger.measures.periods import periods_between
-from iceledger.measures.registry import NotAvailable
+from iceledger.measures.ref_tables import NotAvailable
 from iceledger.measures.result import MeasureResult, build_provenance, event_aggregates, quality_aggregates, summarise_quality
 from iceledger.measures.spec import PopulationSpec
 

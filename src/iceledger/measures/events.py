@@ -15,7 +15,7 @@ import ibis
 
 from iceledger.errors import InputError
 from iceledger.measures import catalog
-from iceledger.measures.registry import NotAvailable, registry_table
+from iceledger.measures.ref_tables import NotAvailable, registry_table
 from iceledger.measures.selection import Selection, select_releases
 from iceledger.measures.spec import LedgerQuery
 

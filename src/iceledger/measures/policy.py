@@ -19,7 +19,7 @@ from __future__ import annotations
 import ibis
 
 from iceledger.errors import NotFoundError
-from iceledger.measures.registry import NotAvailable, registry_table
+from iceledger.measures.ref_tables import NotAvailable, registry_table
 
 STATE_COLUMNS = {"arrests": "apprehension_state", "removals": "apprehension_state", "removals_by_departure": "apprehension_state",
                  "detainers": "facility_state"}

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from iceledger.measures.catalog import registries
 from iceledger.measures.periods import period_of
-from iceledger.measures.registry import NotAvailable, registry_table
+from iceledger.measures.ref_tables import NotAvailable, registry_table
 from iceledger.measures.result import MeasureResult
 from iceledger.measures.spec import PopulationSpec
 

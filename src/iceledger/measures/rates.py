@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ibis
 
-from iceledger.measures.registry import registry_table
+from iceledger.measures.ref_tables import registry_table
 
 PLACE_DIMENSIONS = ("aor_code", "state", "county")
 POPULATION_LEVEL = {"aor_code": "aor"}  # the population registry's level of a place dimension (else the same name)

@@ -15,7 +15,7 @@ from iceledger.errors import InputError, NotFoundError
 from iceledger.measures.count import engine_for
 from iceledger.measures.engine import Engine
 from iceledger.measures.events import build_frame
-from iceledger.measures.registry import registry_table
+from iceledger.measures.ref_tables import registry_table
 from iceledger.measures.result import MeasureResult, build_provenance, event_aggregates, quality_aggregates, summarise_quality
 from iceledger.measures.spec import WindowSpec
 

@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass
 import pyarrow as pa
 
 from iceledger.metadata import quote, tables
-from iceledger.sources.geography.registry import Geography, geography
+from iceledger.sources.geography.bundled_geo import Geography, geography
 from iceledger.sources.lesa.cleaning import sql_str
 from iceledger.validation import Finding
 from iceledger.validation.report import examples

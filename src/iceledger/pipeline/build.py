@@ -10,12 +10,12 @@ import json
 from collections.abc import Callable
 
 from iceledger.metadata import insert_sql
-from iceledger.pipeline.ingest import Progress, RunSummary, _noop, load_release, new_run_id
+from iceledger.pipeline.ingest import RunSummary, load_release, new_run_id
 from iceledger.pipeline.ledger import atomic_ledger, code_version
-from iceledger.pipeline.releases import ReleaseStore, hash_files
+from iceledger.pipeline.release_store import ReleaseStore, hash_files
 from iceledger.pipeline.steps import REGISTRY_STEPS
 from iceledger.settings import Settings
-from iceledger.sources.step import BuildContext, StepResult
+from iceledger.sources.step import BuildContext, Progress, StepResult, no_progress
 from iceledger.validation import Report
 
 __all__ = ["BuildContext", "StepResult", "StepFn", "build", "resolve_step"]
@@ -33,7 +33,7 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-def build(settings: Settings, *, progress: Progress = _noop, steps: list[tuple[str, str]] | None = None) -> Report:
+def build(settings: Settings, *, progress: Progress = no_progress, steps: list[tuple[str, str]] | None = None) -> Report:
     """Rebuild everything; returns the build report (rows per step and table, findings, runs)."""
     build_id = new_run_id("build")
     ctx = BuildContext(settings, build_id, progress)

@@ -87,26 +87,31 @@ def _repeated_people(table: Table, date_col: str | None = None) -> str:
 
 def _episode_flags_sql(table: Table) -> str:
     """Narrow query (rowid → flags) over the arrests of people arrested more than once in one release: the episode
-    rule, for the rows of episodes of more than one row (every other row keeps its defaults)."""
+    rule, for the rows of episodes of more than one row (every other row keeps its defaults).
+
+    Only rows less than 24 hours from the person's previous or next arrest (``near``, in time order) can share an
+    episode; the rule's ordering then runs over those alone (leaving the others out changes no chain: a row 24 hours or
+    more from both neighbours sits between rows 48 hours or more apart). An episode starts where the gap to the
+    previous row is 24 hours or more; a row is in an episode of several rows when it does not start one, or the next
+    row does not; the episode's id is its first row's own number."""
     order = "t NULLS LAST, is_reprocessed, source_file, source_sheet NULLS FIRST, source_row"
+    gap = f"INTERVAL {EPISODE_GAP_HOURS} HOURS"
     return f"""
     WITH base AS (
       SELECT rowid AS rid, person_id AS pkey, apprehension_datetime AS t, episode_id AS own,
              coalesce(apprehension_method = '{REPROCESSED_METHOD}', FALSE) AS is_reprocessed,
              source_file, source_sheet, source_row
       FROM {table.name} WHERE release_id = $release AND person_id IN (SELECT person_id FROM ({_repeated_people(table)}))),
-    ordered AS (
-      SELECT *, lag(t) OVER w AS prev_t, row_number() OVER w AS seq
-      FROM base WINDOW w AS (PARTITION BY pkey ORDER BY {order})),
-    episodes AS (
-      SELECT *, sum(CASE WHEN seq = 1 OR t IS NULL OR prev_t IS NULL
-                         OR t - prev_t >= INTERVAL {EPISODE_GAP_HOURS} HOURS THEN 1 ELSE 0 END)
-                OVER (PARTITION BY pkey ORDER BY seq ROWS UNBOUNDED PRECEDING) AS ep_no
-      FROM ordered),
+    near AS (
+      SELECT * FROM base WINDOW n AS (PARTITION BY pkey ORDER BY t)
+      QUALIFY t - lag(t) OVER n < {gap} OR lead(t) OVER n - t < {gap}),
+    starts AS (
+      SELECT *, t IS NULL OR coalesce(t - lag(t) OVER w >= {gap}, TRUE) AS is_start
+      FROM near WINDOW w AS (PARTITION BY pkey ORDER BY {order})),
     flagged AS (
-      SELECT rid, first_value(own) OVER e AS episode_id, count(*) OVER (PARTITION BY pkey, ep_no) > 1 AS is_duplicate_likely,
-             row_number() OVER e = 1 AS is_episode_first
-      FROM episodes WINDOW e AS (PARTITION BY pkey, ep_no ORDER BY seq))
+      SELECT rid, last_value(CASE WHEN is_start THEN own END IGNORE NULLS) OVER e AS episode_id,
+             NOT is_start OR NOT coalesce(lead(is_start) OVER e, TRUE) AS is_duplicate_likely, is_start AS is_episode_first
+      FROM starts WINDOW e AS (PARTITION BY pkey ORDER BY {order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW))
     SELECT * FROM flagged WHERE is_duplicate_likely"""
 
 
@@ -118,9 +123,12 @@ def finalize_release(con, table: Table, release_id: str) -> None:
     """
     params = {"release": release_id}
     if table.aor_field:
-        key = AOR_KEY_SQL.format(col=quote(table.aor_field))
-        con.execute(f"UPDATE {table.name} SET aor_code = lk.aor_code FROM aor_lookup lk "
-                    f"WHERE {table.name}.release_id = $release AND lk.aor_key = {key}", params)
+        # the key (two regular expressions) of each distinct text, not of each row
+        col, key = quote(table.aor_field), AOR_KEY_SQL.format(col="raw")
+        con.execute(f"UPDATE {table.name} SET aor_code = m.aor_code FROM ("
+                    f"SELECT raw, lk.aor_code FROM (SELECT DISTINCT {col} AS raw FROM {table.name} WHERE release_id = $release "
+                    f"AND {col} IS NOT NULL) d JOIN aor_lookup lk ON lk.aor_key = {key}) m "
+                    f"WHERE {table.name}.release_id = $release AND {table.name}.{col} = m.raw", params)
     _fill_defaults(con, table, params)
     if table.name == "core_arrests":
         con.execute(f"CREATE OR REPLACE TEMP TABLE dup_flags AS {_episode_flags_sql(table)}", params)

@@ -10,33 +10,35 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
+
 from iceledger.errors import BuildError, InputError, Location
 from iceledger.metadata import Table, insert_sql, table as table_meta
 from iceledger.pipeline import dedupe, release_values
 from iceledger.pipeline.ledger import atomic_ledger, build_lock, code_version, connect, insert_rows
-from iceledger.pipeline.places import resolve_record_places
-from iceledger.pipeline.releases import Manifest, ManifestFile, ReleaseStore, check_immutable, hash_files, now_utc
+from iceledger.pipeline.record_places import resolve_record_places
+from iceledger.pipeline.release_store import Manifest, ManifestFile, ReleaseStore, check_immutable, hash_files, now_utc
 from iceledger.pipeline.summaries import RecordsSheet, check_summary
 from iceledger.settings import Settings
 from iceledger.sources.lesa import extract
 from iceledger.sources.lesa.extract import ReadHints
 from iceledger.sources.lesa.headers import score_headers
 from iceledger.sources.lesa.transform import LoadContext, RowCounts, column_findings, load_chunk, plan_columns
-from iceledger.sources.step import Progress, no_progress as _noop
+from iceledger.sources.step import Progress, no_progress
 from iceledger.validation import Finding
 
 WRONG_TABLE_RATIO = 1.5
 # DuckDB's memory while files and sheets are loaded (it spills beyond): each is one streaming INSERT, and without
 # a cap DuckDB keeps about 300 MiB of written data per 500,000 rows, next to the sheet parser's gigabyte.
 LOAD_MEMORY_LIMIT = "256MB"
+# Between two chunks, DuckDB's cache of what it wrote (about 110 MiB after a 500,000-row sheet) is handed back by
+# lowering its cap to this for a moment: the next sheet of a workbook is being parsed meanwhile (bench/RESULTS.md).
+IDLE_MEMORY_LIMIT = "32MB"
 
 
 def new_run_id(prefix: str = "run") -> str:
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     return f"{prefix}-{stamp}-{secrets.token_hex(3)}"
-
-
-TableTotals = RowCounts  # a table's counts over a run (the one counters type, from lesa/transform.py)
 
 
 @dataclass
@@ -69,13 +71,13 @@ class RunSummary:
     run_id: str
     release_id: str
     status: str
-    tables: dict[str, TableTotals] = field(default_factory=dict)
+    tables: dict[str, RowCounts] = field(default_factory=dict)
     sheets: list[SheetTotals] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
 
     @property
-    def totals(self) -> TableTotals:
-        t = TableTotals()
+    def totals(self) -> RowCounts:
+        t = RowCounts()
         for v in self.tables.values():
             t.add(v)
         return t
@@ -146,7 +148,7 @@ def _check_file(name: str, sheets: list[SheetTotals]) -> None:
                          location=Location(file=name))
 
 
-def load_release(con, manifest: Manifest, run_id: str, *, progress: Progress = _noop, low_memory: bool = False) -> RunSummary:
+def load_release(con, manifest: Manifest, run_id: str, *, progress: Progress = no_progress, low_memory: bool = False) -> RunSummary:
     """Load every file of a release into the ledger open on ``con`` (inside an atomic build).
     ``low_memory`` parses one sheet at a time instead of reading the next sheet of a workbook while
     this one loads: a lower peak on large workbooks, for a longer load (bench/RESULTS.md)."""
@@ -180,23 +182,27 @@ def load_release(con, manifest: Manifest, run_id: str, *, progress: Progress = _
             if forced:
                 _check_table(item, table, hints.columns)
             _check_event_column(item, table, plan_columns(item.headers, table, era, hints.columns))
+            # the sheet's rows are numbered after the rows of the table's earlier sheets (source_row - header_row is the
+            # row's place in the sheet, whichever of its chunks it comes in): the sheet's base is fixed at its first chunk
+            base = sheet_bases.get((f.name, item.sheet), next_base.get(table.name, 0))
+            ctx = LoadContext(con, manifest.release_id, run_id, era, manifest.id_namespace or era, manifest.synthetic,
+                              hints.columns, dedupe.load_defaults(table, base - item.header_row))
+            res = load_chunk(ctx, item, table)
+            if res is None:  # DuckDB refused a record before writing anything: the reader's careful chunks follow
+                continue
+            sheet_bases.setdefault((f.name, item.sheet), base)
             used_tables[table.name] = table
             file_tables.setdefault(f.name, set()).add(table.name)
             sheet = sheets.setdefault(item.sheet, SheetTotals(file_name=f.name, sheet=item.sheet, table=table.name,
                                                               header_row=item.header_row, note=f"{table.name} under the header on row {item.header_row}"))
             records.append(RecordsSheet(f.name, item.sheet, table.name, tuple(item.banner)))
-            # the sheet's rows are numbered after the rows of the table's earlier sheets (source_row - header_row is the
-            # row's place in the sheet, whichever of its chunks it comes in): the sheet's base is fixed at its first chunk
-            base = sheet_bases.setdefault((f.name, item.sheet), next_base.get(table.name, 0))
-            ctx = LoadContext(con, manifest.release_id, run_id, era, manifest.id_namespace or era, manifest.synthetic,
-                              hints.columns, dedupe.load_defaults(table, base - item.header_row))
-            res = load_chunk(ctx, item, table)
             next_base[table.name] = max(next_base.get(table.name, 0), base + res.last_row - item.header_row)
-            summary.tables.setdefault(table.name, TableTotals()).add(res)
+            summary.tables.setdefault(table.name, RowCounts()).add(res)
             sheet.add(res)
             profiles.extend(res.profiles)
             progress("chunk", name=f.name, sheet=item.sheet, rows=res.rows_read)
             del item  # the sheet's cells are freed before the next sheet is parsed
+            _drop_cache(con)
         _check_file(f.name, list(sheets.values()))
         summary.sheets.extend(sheets.values())
         summaries += [(o, records) for o in outcomes if o.kind == "summary"]
@@ -222,6 +228,17 @@ def load_release(con, manifest: Manifest, run_id: str, *, progress: Progress = _
                              f"{s.rows_loaded} + quarantined {s.rows_quarantined}",
                              fix="this is a bug in iceledger: please report it with the file; the ledger was left as it was")
     return summary
+
+
+def _drop_cache(con) -> None:
+    """Hand back the memory DuckDB keeps of the blocks it wrote (they are in the file): lowering the cap evicts them,
+    and the cap is then set back. Where DuckDB cannot evict that much (blocks in use), the cache stays as it is."""
+    try:
+        con.execute(f"SET memory_limit = '{IDLE_MEMORY_LIMIT}'")
+    except duckdb.OutOfMemoryException:
+        pass
+    finally:
+        con.execute(f"SET memory_limit = '{LOAD_MEMORY_LIMIT}'")
 
 
 def _release_values(con, table: Table, m: Manifest) -> list[Finding]:
@@ -303,7 +320,7 @@ def _record_run(con, s: RunSummary, m: Manifest, started: dt.datetime, profiles:
                                      json.dumps(fnd.detail, default=str), fnd.count] for fnd in s.findings])
 
 
-def ingest(settings: Settings, manifest: Manifest, *, encoding: str | None = None, progress: Progress = _noop,
+def ingest(settings: Settings, manifest: Manifest, *, encoding: str | None = None, progress: Progress = no_progress,
            low_memory: bool = False) -> RunSummary:
     """Ingest a release atomically. The same files again change nothing; changed files are refused."""
     progress("hashing", files=len(manifest.files))

@@ -20,6 +20,7 @@ from iceledger.metadata import create_all_sql
 from iceledger.settings import PROJECT_DIR, Settings
 
 TEMP_SUFFIX = ".tmp-"
+SMALL_INSERT_VALUES = 2000  # insert_rows: values bound as parameters of one statement up to this many
 
 
 def insert_rows(con: duckdb.DuckDBPyConnection, table: str, cols: Sequence[str], rows: list[list]) -> None:
@@ -28,9 +29,15 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, cols: Sequence[str],
     to the columns' types as an INSERT of VALUES would; rows Arrow cannot type go through executemany."""
     if not rows:
         return
+    names = ", ".join(cols)
+    if len(rows) * len(cols) <= SMALL_INSERT_VALUES:
+        # a few rows (a run's column profiles) in one statement of parameters: converting Python values to Arrow
+        # makes pyarrow import pandas (a third of a second)
+        one = "(" + ", ".join("?" * len(cols)) + ")"
+        con.execute(f"INSERT INTO {table} ({names}) VALUES {', '.join([one] * len(rows))}", [v for r in rows for v in r])
+        return
     import pyarrow as pa
 
-    names = ", ".join(cols)
     try:
         batch = pa.table({f"v{i}": pa.array([r[i] for r in rows]) for i in range(len(cols))})
     except (pa.ArrowException, TypeError, ValueError):

@@ -14,5 +14,5 @@ REGISTRY_STEPS: list[tuple[str, str]] = [
     ("policies", "iceledger.sources.policies:load_policies"),
     ("figures", "iceledger.sources.figures:load_figures"),
     ("operations", "iceledger.sources.operations:load_operations"),
-    ("cooperation", "iceledger.sources.cooperation.build:load_cooperation"),
+    ("cooperation", "iceledger.sources.cooperation.load:load_cooperation"),
 ]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from iceledger.errors import NotFoundError
-from iceledger.publish.build import publish
+from iceledger.publish.publication import publish
 from iceledger.settings import Settings
 
 

@@ -290,7 +290,7 @@ def audit_publication(path: Path, *, workers: int = WORKERS, progress=lambda *a,
     result = AuditResult(str(path), inconsistent=bad, relations=len(rels), pieces=len(pieces))
     progress("step", name=f"audit: {sum(len(p[0]) for p in pieces):,} withheld counts in {len(pieces):,} pieces")
     if workers > 1 and len(pieces) > 1:
-        from iceledger.publish.build import worker_pool
+        from iceledger.publish.publication import worker_pool
 
         with worker_pool(workers) as pool:
             solved = list(pool.map(_solve_piece, pieces, chunksize=max(1, len(pieces) // (workers * 8))))

@@ -24,7 +24,7 @@ from iceledger.publish.lattice import GRAINS, load_lattice, table_key
 
 PUBLIC_PREFIXES = ("out_", "ref_")
 OTHER = load_lattice().other_label  # a category or place outside its declared list, or blank (codes.py)
-NOT_SHOWN = "not_shown"  # a claim verdict the gate withholds because it rests on a small count (claims.py)
+NOT_SHOWN = "not_shown"  # a claim verdict the gate withholds because it rests on a small count (claim_gate.py)
 MAX_LIMIT = 10_000
 MAX_OFFSET = 1_000_000_000  # far beyond any table; keeps the number inside the database's 64-bit integers
 DEFAULT_LIMIT = 1_000
@@ -413,7 +413,7 @@ class PublicData:
         """A county's, a state's or an AOR's cooperation with ICE on a day (detainers, 287(g), designations), from
         the published registries: the answers' codes and facts, with English sentences (`label`, `text`)."""
         from iceledger.sources.cooperation.english import describe
-        from iceledger.sources.cooperation.status import STATUS_TABLES, place_status
+        from iceledger.sources.cooperation.place_status import STATUS_TABLES, place_status
 
         missing = [n for n in STATUS_TABLES if not self.has(n)]
         if missing:
@@ -423,7 +423,7 @@ class PublicData:
 
     def cooperation_through(self) -> dt.date | None:
         """The latest day the cooperation registries speak of (the latest 287(g) list, policy or listing)."""
-        from iceledger.sources.cooperation.status import registries_through
+        from iceledger.sources.cooperation.place_status import registries_through
 
         return registries_through(self.con) if self.has("ref_place_cooperation") else None
 

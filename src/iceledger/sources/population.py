@@ -102,7 +102,7 @@ def read_population_file(path: Path) -> tuple[list[PopulationRow], list[Finding]
 
 def _known_codes() -> dict[str, set[str]]:
     from iceledger.metadata import code_lists
-    from iceledger.sources.geography.registry import geography
+    from iceledger.sources.geography.bundled_geo import geography
 
     return {"nation": {"US"}, "state": {s.code for s in geography().states.values()},
             "aor": set(code_lists()["aor"].values)}
@@ -138,7 +138,7 @@ def _own_rows(path: Path, rows) -> list[PopulationRow]:
 
 
 def _census_rows(path: Path, headers: list[str], rows) -> tuple[list[PopulationRow], list[Finding]]:
-    from iceledger.sources.geography.registry import geography
+    from iceledger.sources.geography.bundled_geo import geography
 
     geo = geography()
     state_code = {s.fips: s.code for s in geo.states.values()}

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from iceledger.errors import InputError
-from iceledger.pipeline.releases import Manifest, ManifestFile, canonical_table, sha256_of
+from iceledger.pipeline.release_store import Manifest, ManifestFile, canonical_table, sha256_of
 from iceledger.sources.lesa.headers import eras_of
 from iceledger.synth.columns import EVENT_FIELD, Truth, build_columns
 from iceledger.synth.world import profile, world_for

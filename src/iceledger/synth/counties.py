@@ -24,7 +24,7 @@ STYLES = {"bare": 0.85, "full": 0.13, "city": 0.02}
 @cache
 def county_pool(aor: str, state_code: str) -> tuple[tuple[str, ...], np.ndarray]:
     """(county FIPS codes, probabilities) for people of ``aor`` living in ``state_code``."""
-    from iceledger.sources.geography.registry import geography
+    from iceledger.sources.geography.bundled_geo import geography
 
     geo = geography()
     state = geo.state_by_code(state_code)
@@ -54,7 +54,7 @@ def person_counties(seed: int, aor: np.ndarray, state: np.ndarray) -> np.ndarray
 
 def county_text(seed: int, fips: np.ndarray, aor: np.ndarray) -> np.ndarray:
     """The county column as ICE might write it, one style per person (see STYLES)."""
-    from iceledger.sources.geography.registry import geography
+    from iceledger.sources.geography.bundled_geo import geography
 
     counties, cities = geography().counties, profile()["cities"]
     styles = np.array(list(STYLES), dtype=object)[

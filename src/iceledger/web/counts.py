@@ -7,7 +7,7 @@ from __future__ import annotations
 from iceledger.web import charts
 from iceledger.web.data import WebData
 from iceledger.web.i18n import Formatter
-from iceledger.web.labels import NOT_RECORDED, category_label, measure_label, withheld_label
+from iceledger.web.labels import category_label, measure_label, withheld_label
 from iceledger.web.table import REAL, SYNTHETIC, Column, Table, count, fy_period, month_period, origin_of, records_source
 
 LEAD_MEASURES = ("arrests", "removals", "encounters")
@@ -144,7 +144,7 @@ def places(data: WebData, f: Formatter, *, measure: str, level: str = "county", 
     else:
         codes = list(cells)
     href = "/facility/{}" if level == "facility" else f"/area/{level}/{{}}"
-    out = [{"place": {"text": names.get(c) or category_label(f, "place", NOT_RECORDED if c == NOT_RECORDED else c),
+    out = [{"place": {"text": names.get(c) or category_label(f, "place", c),
                       "href": href.format(c) if c in names else None},
             "count": count(cells[c]) if c in cells else None} for c in codes]
     out.sort(key=lambda r: r["place"]["text"])

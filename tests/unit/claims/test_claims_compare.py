@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, strategies as st
 
-from iceledger.claims.compare import COMPARISONS, check_expected, compare, compare_sets, format_number, tolerance_amount
+from iceledger.claims.vocabulary import COMPARISONS, check_expected, compare, compare_sets, format_number, tolerance_amount
 
 # Decimals with two places, passed on as floats: the comparison reads a float as the decimal it prints as.
 amounts = st.decimals(min_value=-10**6, max_value=10**6, places=2, allow_nan=False, allow_infinity=False)

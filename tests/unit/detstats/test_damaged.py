@@ -7,7 +7,7 @@ import pytest
 
 from iceledger.errors import InputError
 from iceledger.sources.bundled import bundled_path
-from iceledger.sources.detention_stats.checks import run_checks
+from iceledger.sources.detention_stats.consistency import run_checks
 from iceledger.sources.detention_stats.extract import extract_workbook
 from iceledger.sources.detention_stats.layout import load_layouts
 

@@ -7,7 +7,7 @@ import datetime as dt
 import duckdb
 import pytest
 
-from iceledger.sources.places import resolve_county_fips, resolve_state_codes
+from iceledger.sources.place_codes import resolve_county_fips, resolve_state_codes
 
 STATES = [("53", "WA", "Washington"), ("24", "MD", "Maryland"), ("22", "LA", "Louisiana"), ("35", "NM", "New Mexico"),
           ("29", "MO", "Missouri"), ("46", "SD", "South Dakota")]

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from iceledger.sources.geography.bundled_geo import geography
 from iceledger.sources.geography.landmarks import FacilityName, LandmarkIndex, resolve_landmark
-from iceledger.sources.geography.registry import geography
 
 FACILITIES = [
     FacilityName("TESTWTN", "WEST TENNESSEE DETENTION FACILITY", "TN", "47167"),  # Tipton County

@@ -12,7 +12,7 @@ from iceledger.errors import InputError
 from iceledger.settings import DATA_DIR
 from iceledger.sources.geography.aors import aor_code_for_name, read_aor_list, read_county_statements, read_field_offices
 from iceledger.sources.geography.atlas import COUNTIES_CSV, derive_counties, read_topology
-from iceledger.sources.geography.registry import geography
+from iceledger.sources.geography.bundled_geo import geography
 
 
 @pytest.fixture(scope="module")

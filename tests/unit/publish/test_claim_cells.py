@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from iceledger.measures.spec import MeasureSpec
-from iceledger.publish.claims import PublishedCells, repeats_withheld_cells
+from iceledger.publish.claim_gate import PublishedCells, repeats_withheld_cells
 
 
 def cell(month, level, code, hidden, cats=None):

@@ -9,9 +9,9 @@ import pytest
 
 from iceledger.errors import NotFoundError
 from iceledger.sources.cooperation.english import describe
-from iceledger.sources.cooperation.status import county_for_text, county_status, place_status
+from iceledger.sources.cooperation.place_status import county_for_text, county_status, place_status
 from iceledger.sources.designations.dhs_pdf import read_entries
-from iceledger.sources.geography.registry import geography
+from iceledger.sources.geography.bundled_geo import geography
 
 DHS = "dhs-2025-05-29-sanctuary-list"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from iceledger.metadata.model import code_list
-from iceledger.sources.cooperation.status import LIMITING
+from iceledger.sources.cooperation.place_status import LIMITING
 
 PRECISION = {"year": 4, "month": 7}  # how much of an ISO date a precision shows
 CODE_LISTS = {"detainers": "detainer_answer", "g287": "g287_answer", "designations": "designation_answer"}

@@ -15,7 +15,7 @@ from collections import Counter
 from iceledger.sources.bundled import bundled_path
 from iceledger.sources.designations.dhs_pdf import read_entries
 from iceledger.sources.designations.match import match_entry
-from iceledger.sources.geography.registry import geography
+from iceledger.sources.geography.bundled_geo import geography
 from iceledger.sources.geography.resolver import resolve_place
 from iceledger.sources.rows import insert_records
 from iceledger.validation import Finding

@@ -10,7 +10,7 @@ import pyarrow as pa
 
 from iceledger.metadata import quote, table
 from iceledger.sources.bundled import bundled_path
-from iceledger.sources.detention_stats.checks import measures, run_checks
+from iceledger.sources.detention_stats.consistency import measures, run_checks
 from iceledger.sources.detention_stats.extract import BlockData, aor_codes, extract_workbook
 from iceledger.sources.detention_stats.layout import TOTAL, Layout, canonical, dimension_column, load_layouts
 from iceledger.sources.detention_stats.parse import label_key

@@ -17,7 +17,7 @@ from iceledger.errors import BuildError
 from iceledger.metadata import code_list, field_, quote, table
 from iceledger.metadata.model import METADATA_DIR
 from iceledger.sources.facilities.extract import Extracted, extract_facilities
-from iceledger.sources.places import name_key_sql, resolve_county_fips
+from iceledger.sources.place_codes import name_key_sql, resolve_county_fips
 from iceledger.sources.rows import insert_records
 from iceledger.sources.step import StepResult
 from iceledger.validation import Finding

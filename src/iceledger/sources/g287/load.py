@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from iceledger.metadata import table
 from iceledger.sources.g287.extract import LISTING_COLUMNS, MOA_COLUMNS, Extracted, extract_g287
-from iceledger.sources.places import has_table, resolve_county_fips, resolve_state_codes
+from iceledger.sources.place_codes import has_table, resolve_county_fips, resolve_state_codes
 from iceledger.sources.rows import insert_records
 from iceledger.sources.step import StepResult
 from iceledger.validation import Finding

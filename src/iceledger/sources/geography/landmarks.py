@@ -27,8 +27,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from iceledger.sources.geography.bundled_geo import Geography
 from iceledger.sources.geography.normalize import WORD_FORMS, fold, key
-from iceledger.sources.geography.registry import Geography
 
 COUNTY_WORDS = {"county": None, "co": None, "cnty": None, "cty": None, "parish": ("parish",),
                 "borough": ("borough", "city and borough"), "city": ("independent city",)}

@@ -6,7 +6,7 @@ from __future__ import annotations
 from iceledger.metadata import table
 from iceledger.sources.bundled import bundled_path
 from iceledger.sources.geography.aors import read_county_statements
-from iceledger.sources.geography.registry import OFFICE_LIST, PLACES_CSV, STATES_CSV, Geography, geography
+from iceledger.sources.geography.bundled_geo import OFFICE_LIST, PLACES_CSV, STATES_CSV, Geography, geography
 from iceledger.sources.rows import insert_records
 from iceledger.sources.step import StepResult
 from iceledger.validation import Finding

@@ -13,8 +13,8 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 
 from iceledger.sources.geography.aors import aor_code_for_name
+from iceledger.sources.geography.bundled_geo import County, Geography, PlaceEntry, State, geography
 from iceledger.sources.geography.normalize import key, normalize_name
-from iceledger.sources.geography.registry import County, Geography, PlaceEntry, State, geography
 
 COUNTY_WORDS = {  # trailing words of a county segment → the county kinds they name
     "city and borough": ("city and borough",), "census area": ("census area",), "planning region": ("planning region",),

@@ -45,8 +45,11 @@ def trimmed(col: str) -> str:
     """Blank → NULL; surrounding whitespace removed. Most cells have none, so only cells that start
     or end with whitespace are trimmed (trimming every cell copies every string: it was the
     costliest step of a load)."""
+    # the first character by byte comparison (below '!': a tab, line end or space; from chr(160) on: a no-break space
+    # or any other character beyond ASCII), the last by its code point (reverse() copied every string): a cell that
+    # passes needlessly is trimmed of nothing, so only the cost changes (a third of the trimming's)
     ws = "(9, 10, 13, 32, 160)"
-    edge = f"(ascii({col}) IN {ws} OR ascii(reverse({col})) IN {ws})"
+    edge = f"({col} < '!' OR {col} >= chr(160) OR ord({col}[-1]) IN {ws})"
     return f"CASE WHEN {col} = '' THEN NULL WHEN {edge} THEN NULLIF(trim({col}, {WHITESPACE}), '') ELSE {col} END"
 
 

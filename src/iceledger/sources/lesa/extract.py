@@ -18,7 +18,6 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from iceledger.errors import InputError, Location
 from iceledger.metadata.sql import quote, text
@@ -57,6 +56,10 @@ class RawChunk:
     data: pa.Table | None = None  # columns c0.., source_row
     sql: str | None = None  # or a DuckDB SELECT producing the same columns (a whole file: Parquet, DuckDB's CSV reader)
     banner: list[str] = field(default_factory=list)  # the lines above the header (titles)
+    # DuckDB's CSV reader behind ``sql``: it may refuse a record on the first whole reading (a ragged row), before
+    # anything is written; the consumer then sets ``refused`` and the reader gives the careful reading instead
+    refusable: bool = False
+    refused: bool = False
 
     @property
     def width(self) -> int:
@@ -112,25 +115,28 @@ def _read_text(path: Path, name: str, fmt: FileFormat, hints: ReadHints, finding
         with tempfile.TemporaryDirectory(prefix="iceledger-text-") as tmp:
             sql = _duckdb_body(con, path, fmt, head, Path(tmp))
             if sql is not None:
-                yield RawChunk(name, None, header_row, list(head.headers), head.guess, sql=sql, banner=head.banner)
-                return
+                chunk = RawChunk(name, None, header_row, list(head.headers), head.guess, sql=sql, banner=head.banner,
+                                 refusable=True)
+                yield chunk
+                if not chunk.refused:
+                    return
     for data, headers in delimited.body_rows(path, fmt, name, head):
         yield RawChunk(name, None, header_row, list(headers), head.guess, data=data, banner=head.banner)
 
 
 def _duckdb_body(con, path: Path, fmt: FileFormat, head: delimited.TextHead, workdir: Path) -> str | None:
     """SQL reading the body with DuckDB's CSV reader, or None when it would not read it as delimited.py does
-    (duckcsv.py says when), or refuses it: delimited.py then reads the file, and reports what is wrong with it."""
+    (duckcsv.py says when), or refuses its header: delimited.py then reads the file, and reports what is wrong with
+    it. A record DuckDB refuses further on fails the first whole reading of the SQL (the load's counts, before it
+    writes anything), and the file goes to delimited.py then (RawChunk.refused)."""
     try:
         plain = duckcsv.plain_text(path, fmt, head, workdir)
     except (OSError, EOFError, zipfile.BadZipFile):
         return None
     if plain is None:
         return None
-    header_sql, every_sql = duckcsv.check_sql(plain, head)
     try:
-        first = con.execute(header_sql).fetchall()
-        con.execute(every_sql).fetchall()
+        first = con.execute(duckcsv.header_sql(plain, head)).fetchall()
     except duckdb.Error:
         return None
     if not first or ["" if c is None else c.strip() for c in first[0]] != head.headers:
@@ -149,6 +155,8 @@ def _read_workbook(path: Path, name: str, hints: ReadHints, findings: list[Findi
 def _filled_rows(cells: pa.Table) -> int:
     if cells.num_columns == 0 or cells.num_rows == 0:
         return 0
+    import pyarrow.compute as pc  # here: a fifth of a second to import, and only workbooks' sheets need it
+
     filled = None
     for col in cells.columns:
         has = pc.fill_null(pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(col)), 0), False)

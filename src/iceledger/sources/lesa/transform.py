@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import duckdb
+import pyarrow as pa
 
 from iceledger.errors import InputError, Location
 from iceledger.metadata import Field, Table, field_, quote
@@ -119,8 +120,14 @@ def plan_columns(headers: list[str], table: Table, era: str, columns: dict[str, 
     return plans
 
 
-def _stage_sql(source: str, plans: list[ColumnPlan], event: str | None, formats: dict[int, str | None]) -> str:
-    t_cols = ", ".join(f"{C.trimmed(f'c{p.position}')} AS t{p.position}" for p in plans)
+def _stage_sql(source: str, plans: list[ColumnPlan], event: str | None, formats: dict[int, str | None],
+               untrimmed: frozenset[int] = frozenset(), *, raw: bool = False) -> str:
+    """The cleaning SQL over ``source``: per column its text t_i, typed value p_i and reason r_i, then is_empty and
+    is_rejected. Columns in ``untrimmed`` (known to hold no cell with surrounding whitespace) skip the trim test;
+    ``raw`` keeps the source text c_i beside t_i (the tally finds such columns by comparing them)."""
+    t_cols = ", ".join(f"{_text_sql(p.position, untrimmed)} AS t{p.position}" for p in plans)
+    if raw:
+        t_cols += "".join(f", c{p.position}" for p in plans)
     typed = [p for p in plans if p.status in ("loaded", "withheld")]
     # text fields use their trimmed text as value (p_i is then an alias of t_i, not a copy)
     p_cols = "".join(f", {C.parsed(f't{p.position}', p.spec, formats.get(p.position))} AS p{p.position}"
@@ -135,6 +142,12 @@ def _stage_sql(source: str, plans: list[ColumnPlan], event: str | None, formats:
         f"r AS (SELECT *{r_cols}, coalesce({everything}) IS NULL AS is_empty FROM p) "
         f"SELECT *, is_empty OR {rejected} AS is_rejected FROM r"
     )
+
+
+def _text_sql(position: int, untrimmed: frozenset[int]) -> str:
+    """A column's cell as text: blank → NULL, surrounding whitespace removed (only tested for where it may occur)."""
+    col = f"c{position}"
+    return f"NULLIF({col}, '')" if position in untrimmed else C.trimmed(col)
 
 
 def value_ref(p: ColumnPlan) -> str:
@@ -153,13 +166,18 @@ def _reason_text_sql(p: ColumnPlan) -> str:
     )
 
 
-def load_chunk(ctx: LoadContext, chunk: RawChunk, table: Table) -> ChunkResult:
+def load_chunk(ctx: LoadContext, chunk: RawChunk, table: Table) -> ChunkResult | None:
     """Load one chunk (a whole file or sheet) into ``table`` (inside an atomic build); quarantine and profile it.
 
     The cleaning SQL is read twice, never stored: once to count (rows, empty and rejected rows, every column's
     values, blanks and reasons: the profiles and the balance), once in a single INSERT of the usable rows, so
-    DuckDB writes the ledger in bulk. Rows and values for quarantine, when the counts show any, are set apart by
-    a third reading. AOR codes and duplicate flags are filled in once the whole release is loaded (pipeline.dedupe).
+    DuckDB writes the ledger in bulk. The count also finds the columns without a cell that trimming changes: the
+    INSERT reads those without the trim test (the same values, for less work). Rows and values for quarantine, when
+    the counts show any, are set apart by a third reading; of an Arrow chunk (a sheet), only of its rows the count
+    named. AOR codes and duplicate flags are filled in once the whole release is loaded (pipeline.dedupe).
+
+    None when DuckDB's CSV reader refuses a record of a ``refusable`` chunk on the counting (before anything is
+    written): the chunk is marked ``refused`` and its reader reads the file again, carefully (extract.py).
     """
     con = ctx.con
     plans = plan_columns(chunk.headers, table, ctx.era, ctx.columns, Location(file=chunk.file_name, sheet=chunk.sheet))
@@ -170,15 +188,27 @@ def load_chunk(ctx: LoadContext, chunk: RawChunk, table: Table) -> ChunkResult:
     else:
         source = f"({chunk.sql})"
     try:
-        formats = {p.position: C.leading_format(con, source, f"c{p.position}") for p in plans
-                   if p.status == "loaded" and p.spec.is_temporal}
-        clean = f"({_stage_sql(source, plans, table.event, formats)})"
-        tally = _tally(con, clean, plans, table)
+        try:
+            formats = {p.position: C.leading_format(con, source, f"c{p.position}") for p in plans
+                       if p.status == "loaded" and p.spec.is_temporal}
+            tally = _tally(con, f"({_stage_sql(source, plans, table.event, formats, raw=True)})", plans, table,
+                           set_apart=chunk.data is not None)
+        except duckdb.Error:
+            if not chunk.refusable:
+                raise
+            chunk.refused = True
+            return None
         res.rows_read = tally["rows"]
         res.last_row = tally["last_row"]
+        clean = f"({_stage_sql(source, plans, table.event, formats, tally['untrimmed'])})"
         res.rows_loaded = _insert(ctx, chunk, table, plans, clean)
         sheet_sql = "NULL" if chunk.sheet is None else C.sql_str(chunk.sheet)
         if tally["rejected"] or tally["bad_values"]:
+            if chunk.data is not None:  # the rows the count named, out of the Arrow chunk (in their order)
+                import pyarrow.compute as pc  # here: only sheets need it, and it costs a fifth of a second to import
+                apart = pa.array(tally["set_apart"], pa.int64())
+                con.register("raw_set_apart", chunk.data.filter(pc.is_in(chunk.data.column("source_row"), value_set=apart)))
+                clean = f"({_stage_sql('raw_set_apart', plans, table.event, formats, tally['untrimmed'])})"
             con.execute(f"CREATE OR REPLACE TEMP TABLE stage AS SELECT * FROM {clean} WHERE is_rejected OR "
                         f"({_bad_values_sql(plans, table)})")
             res.rows_quarantined = _quarantine_rows(ctx, chunk, table, plans, sheet_sql)
@@ -187,6 +217,7 @@ def load_chunk(ctx: LoadContext, chunk: RawChunk, table: Table) -> ChunkResult:
     finally:
         if chunk.data is not None:
             con.unregister("raw_chunk")
+            con.unregister("raw_set_apart")
     res.profiles = _profile(ctx, chunk, table, plans, tally)
     return res
 
@@ -200,22 +231,30 @@ def _bad_values_sql(plans: list[ColumnPlan], table: Table) -> str:
     return " OR ".join(f"coalesce(r{p.position} IN {REJECTING_REASONS}, FALSE)" for p in _bad_value_plans(plans, table)) or "FALSE"
 
 
-def _tally(con, clean: str, plans: list[ColumnPlan], table: Table) -> dict:
+def _tally(con, clean: str, plans: list[ColumnPlan], table: Table, *, set_apart: bool = False) -> dict:
     """Every count of the chunk in one reading: rows, empty and rejected rows, values to quarantine, and per column
-    its non-blank cells and its cells of each reason (empty rows have neither, so the counts need no filter)."""
+    its non-blank cells, its cells of each reason (empty rows have neither, so the counts need no filter) and its
+    cells that trimming changes (``clean`` keeps the source text). With ``set_apart``, also the source rows of the
+    rows and values to quarantine."""
     typed = [p for p in plans if p.status in ("loaded", "withheld")]
+    bad_values = _bad_values_sql(plans, table)
     parts = ["count(*)", "count_if(is_empty)", "count_if(is_rejected)",
-             f"count_if(NOT is_rejected AND ({_bad_values_sql(plans, table)}))", "max(source_row)"]
+             f"count_if(NOT is_rejected AND ({bad_values}))", "max(source_row)",
+             f"list(source_row) FILTER (WHERE is_rejected OR ({bad_values}))" if set_apart else "NULL"]
     parts += [f"count(t{p.position})" for p in plans]
+    # cells whose text trimming changed (NULL, not counted, where both are blank or absent)
+    parts += [f"count_if(t{p.position} <> c{p.position} OR (t{p.position} IS NULL AND c{p.position} <> ''))" for p in plans]
     parts += [f"count_if(r{p.position} = {C.sql_str(reason)})" for p in typed for reason in REASONS]
     # count_if is NULL when every input is NULL (a column without any reason), and about three times cheaper than FILTER
-    row = [n or 0 for n in con.execute(f"SELECT {', '.join(parts)} FROM {clean}").fetchall()[0]]
-    rows, empty, rejected, bad, last, *rest = row
+    rows, empty, rejected, bad, last, apart, *rest = con.execute(f"SELECT {', '.join(parts)} FROM {clean}").fetchall()[0]
+    rest = [n or 0 for n in rest]
     filled = dict(zip((p.position for p in plans), rest[:len(plans)]))
-    counts = iter(rest[len(plans):])
+    trims = rest[len(plans):2 * len(plans)]
+    counts = iter(rest[2 * len(plans):])
     reasons = {(p.position, reason): next(counts) for p in typed for reason in REASONS}
-    return {"rows": rows, "empty": empty, "rejected": rejected, "bad_values": bad, "last_row": last, "filled": filled,
-            "reasons": reasons}
+    return {"rows": rows or 0, "empty": empty or 0, "rejected": rejected or 0, "bad_values": bad or 0,
+            "last_row": last or 0, "filled": filled, "reasons": reasons, "set_apart": apart or [],
+            "untrimmed": frozenset(p.position for p, n in zip(plans, trims) if not n)}
 
 
 def _insert(ctx: LoadContext, chunk: RawChunk, table: Table, plans: list[ColumnPlan], clean: str) -> int:

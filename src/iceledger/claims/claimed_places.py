@@ -9,10 +9,10 @@ Each level is one check. The first level the claim lists decides; the others are
 
 from __future__ import annotations
 
-from iceledger.claims.compare import CONTRADICTED, SUPPORTED, compare_sets
-from iceledger.claims.load import LoadedClaim
-from iceledger.claims.registry import fetch, places_query
+from iceledger.claims.claim_files import LoadedClaim
+from iceledger.claims.registry_sql import fetch, places_query
 from iceledger.claims.result import LEVELS, Check
+from iceledger.claims.vocabulary import CONTRADICTED, SUPPORTED, compare_sets
 from iceledger.sources.geography.normalize import key
 from iceledger.sources.geography.resolver import Resolution, resolve_place
 

@@ -21,9 +21,9 @@ from dataclasses import fields as dataclass_fields
 from decimal import Decimal
 
 from iceledger.claims import check_claims
-from iceledger.claims.compare import CONTRADICTED, SUPPORTED
-from iceledger.claims.load import load_claims
+from iceledger.claims.claim_files import load_claims
 from iceledger.claims.result import Check, decide
+from iceledger.claims.vocabulary import CONTRADICTED, SUPPORTED
 from iceledger.measures.derive import minus_year
 from iceledger.publish.codes import ValueLists
 from iceledger.publish.history import History, cell_key

@@ -1,6 +1,6 @@
 """Place codes of a release's records, resolved from the text ICE wrote: the state (a USPS code or a
 state name) becomes ``state_code``, and the county, within that state, ``county_fips``, by the same
-rules as the registries' county names (sources/places.py). Names that match no county, or several,
+rules as the registries' county names (sources/place_codes.py). Names that match no county, or several,
 stay NULL and are reported; nothing is guessed.
 
 Then the landmark (a jail, an office, a city: "VENTURA COUNTY JAIL, VENTURA CA") of every record table
@@ -18,7 +18,7 @@ from __future__ import annotations
 from iceledger.metadata import Table, quote, table as table_meta
 from iceledger.pipeline.ledger import insert_rows
 from iceledger.sources.lesa.cleaning import sql_str
-from iceledger.sources.places import STATES, absent, has_table, resolve_county_fips
+from iceledger.sources.place_codes import STATES, absent, has_table, resolve_county_fips
 from iceledger.validation import Finding
 from iceledger.validation.report import examples
 
@@ -61,8 +61,8 @@ def read_record_landmarks(con, table: Table, release_id: str) -> list[Finding]:
     county (``place_basis`` = landmark), and rows placed by fields are marked so (fields)."""
     if not table.landmark_field:
         return []
+    from iceledger.sources.geography.bundled_geo import geography
     from iceledger.sources.geography.landmarks import FacilityName, LandmarkIndex, resolve_landmark
-    from iceledger.sources.geography.registry import geography
 
     t, lm, rel = table.name, quote(table.landmark_field), sql_str(release_id)
     texts = con.execute(f"SELECT {lm}, count(*) FROM {t} WHERE release_id = {rel} AND {lm} IS NOT NULL GROUP BY 1").fetchall()
@@ -73,9 +73,12 @@ def read_record_landmarks(con, table: Table, release_id: str) -> list[Finding]:
             "SELECT detention_facility_code, detention_facility, facility_state_code, facility_county_fips FROM ref_facilities").fetchall()]
     if not facilities:
         findings += absent(t, "landmarks naming a detention facility", FACILITIES[0])
-    idx = LandmarkIndex(geography(), facilities)
+    # the index (the geography registries, about 1 s to build) only when there is a landmark to read: files without
+    # the column (the Deportation Data Project's) have none
+    idx = LandmarkIndex(geography(), facilities) if texts else None
     rows = []
     for text, n in texts:
+        assert idx is not None
         p = resolve_landmark(text, idx)
         rows.append([release_id, t, text, n, p.outcome, p.county_fips, p.state_code, list(p.candidates), list(p.basis),
                      list(p.facility_codes), p.note or None])
@@ -91,9 +94,12 @@ def read_record_landmarks(con, table: Table, release_id: str) -> list[Finding]:
               AND l.table_name = {sql_str(t)} AND l.landmark_text = x.{lm} AND l.state_code IS NOT NULL""")
         placed = con.execute(f"SELECT count(*), count(county_fips) FROM {t} WHERE release_id = {rel} "
                              "AND place_basis = 'landmark'").fetchall()[0]
+    findings.append(landmark_finding(t, release_id, rows, sum(n for _, n in texts), placed))
+    if not any(r[5] for r in rows):  # the AOR check counts records whose landmark names a county: none here
+        return findings
     from iceledger.pipeline.aor_check import check_release
 
-    return findings + [landmark_finding(t, release_id, rows, sum(n for _, n in texts), placed)] + check_release(con, release_id, t)
+    return findings + check_release(con, release_id, t)
 
 
 def landmark_finding(t: str, release_id: str, rows: list[list], with_text: int, placed: tuple[int, int]) -> Finding:

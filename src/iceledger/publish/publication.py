@@ -16,13 +16,11 @@ import uuid
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-import pyarrow as pa
-
 from iceledger.metadata import create_table_sql, public_tables, quote, table, tables
 from iceledger.pipeline.ledger import code_version, connect, open_ledger, remove_stale_copies
-from iceledger.publish import cells as cellrows
+from iceledger.publish import cells
 from iceledger.publish.aor_evidence import aor_evidence_key, aor_evidence_rows
-from iceledger.publish.claims import PublishedCells, gate_claims
+from iceledger.publish.claim_gate import PublishedCells, gate_claims
 from iceledger.publish.codes import ValueLists
 from iceledger.publish.comparisons import comparison_rows, release_table_rows
 from iceledger.publish.history import History, cell_key
@@ -32,6 +30,7 @@ from iceledger.publish.suppress import suppress
 from iceledger.publish.tabulate import count_measure
 from iceledger.publish.windows import window_key, window_rows
 from iceledger.settings import Settings
+from iceledger.sources.rows import insert_records
 from iceledger.validation import Finding, Report
 
 REGISTRY_PREFIX = "ref_"
@@ -95,7 +94,7 @@ class _Gate:
         self.pool = worker_pool(n) if threshold >= 1 and n > 1 else None
 
     def submit(self, lat, m, cubes: dict) -> tuple:
-        keys = {fy: cellrows.cell_keys(lat, m, fy, c) for fy, c in cubes.items()} if self.threshold else {}
+        keys = {fy: cells.cell_keys(lat, m, fy, c) for fy, c in cubes.items()} if self.threshold else {}
         pending: dict[int, object] = {}  # a Suppression, or its Future from the pool
         for fy in sorted(cubes, key=lambda fy: -len(cubes[fy].values)):
             earlier = self.history.earlier(cell_key("cube", m.name, fy), cubes[fy], keys[fy], self.threshold) if keys else None
@@ -122,17 +121,8 @@ class _Gate:
 
 
 def _insert(con, name: str, rows: list[dict]) -> int:
-    cols = list(table(name).columns)
-    if not rows:
-        return 0
-    data = pa.table({c: [r.get(c) for r in rows] for c in cols})
-    con.register("_incoming", data)
-    try:
-        col_sql = ", ".join(quote(c) for c in cols)
-        con.execute(f"INSERT INTO {quote(name)} ({col_sql}) SELECT {col_sql} FROM _incoming")
-    finally:
-        con.unregister("_incoming")
-    return len(rows)
+    """The rows into the declared public table ``name`` (every declared column, missing keys as NULL)."""
+    return insert_records(con, name, rows, list(table(name).columns))
 
 
 def _copy_from_ledger(ledger, con, source: str, target: str, columns: list[str]) -> int:
@@ -199,20 +189,20 @@ def publish(settings: Settings, *, threshold: int | None = None, exact: bool = F
                 progress("step", name=f"publish: suppress {m.name}")
                 outcome = gate.result(pending)
                 rows = [r for fy, cube in counts.cubes.items()
-                        for r in cellrows.rows_for_cube(lat, m, fy, cube, outcome[fy], synthetic, threshold)
+                        for r in cells.rows_for_cube(lat, m, fy, cube, outcome[fy], synthetic, threshold)
                         if in_scope(lat, r, years[fy].aor_codes)]
-                shown.update((cellrows.row_key(r), r["event_count"]) for r in rows if not r["is_suppressed"])
+                shown.update((cells.row_key(r), r["event_count"]) for r in rows if not r["is_suppressed"])
                 published_cells += [r for r in rows if r["time_grain"] == "month"]
                 rows_of.setdefault(m.name, []).extend(rows)
-                lattice_rows += cellrows.lattice_rows(m, rows, synthetic)
-                sources.append(cellrows.source_row(m.name, counts))
+                lattice_rows += cells.lattice_rows(m, rows, synthetic)
+                sources.append(cells.source_row(m.name, counts))
                 series += [years[fy].row() for fy in sorted(counts.cubes)]
                 if any(o.fallback for o in outcome.values()):
                     report.add(Finding("warning", "cube_fully_withheld", f"{m.name}: in some fiscal years no protecting "
                                        "pattern was found and every non-zero cell was withheld"))
             for name, rows in rows_of.items():  # a measure's two series in one audit
                 _insert(con, "out_tabulations", rows)
-                audit += cellrows.audit_rows(name, rows)
+                audit += cells.audit_rows(name, rows)
                 has_synthetic |= any(r["is_synthetic"] for r in rows)
         finally:
             gate.close()

@@ -20,7 +20,7 @@ import datetime as dt
 from collections import Counter
 
 from iceledger.errors import NotFoundError
-from iceledger.sources.geography.registry import geography
+from iceledger.sources.geography.bundled_geo import geography
 from iceledger.sources.geography.resolver import resolve_place
 
 STATUS_TABLES = ("ref_place_cooperation", "ref_counties", "ref_states", "ref_287g_snapshots")  # all that it reads
