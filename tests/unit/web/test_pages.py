@@ -172,3 +172,16 @@ def test_pages_fetch_nothing_from_outside(client):
             # outbound links to cited sources are fine; nothing is loaded from them
             assert not re.search(rf'(?:src)="{re.escape(attr)}"', page), attr
         assert not re.search(r'<(?:script|link|img)[^>]+(?:src|href)="(?:https?:)?//', page)
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_data_page_shows_each_query_as_the_measure_ran_it(client, public_db, lang):
+    """Every query of every measure's provenance, as SQL text (not the provenance's Python shape)."""
+    page = get(client, "/data", lang)
+    shown = [html.unescape(q) for q in re.findall(r'<pre class="sql"[^>]*><code lang="en">(.*?)</code></pre>', page, re.S)]
+    expected = [q["sql"] for (prov,) in public_db.execute(
+        "SELECT provenance_json FROM out_measure_sources ORDER BY measure_name, is_synthetic").fetchall()
+        for p in json.loads(prov) for q in p["sql"]]
+    assert expected and shown == expected
+    assert all(q.lstrip().upper().startswith(("SELECT", "WITH")) for q in shown)
+    assert "{&#39;purpose&#39;" not in page and "{'purpose'" not in page
