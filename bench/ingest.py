@@ -9,7 +9,9 @@ Prints medians, rows/s, peak RSS and the ratios. Results are recorded in bench/R
     python bench/ingest.py --ddp [--rows 1000000] [--reps 3] [--src DIR]
 DDP-style arrests as CSV and as Parquet (bench/out/ddp-arrests-N.{csv,parquet}, written by bench/scale.py): `iceledger
 ingest` against DuckDB reading the same file into a table of a new database file, interleaved, medians, the ratio,
-CPU seconds and peak RSS of each. ``--src`` runs the ingest of another checkout's src/ (a before-and-after).
+CPU seconds and peak RSS of each. Beside them, the floor of any ingest that keeps the ledger's shape: DuckDB storing
+the same columns in the ledger's arrests table, with their provenance, and no check at all (FLOOR_CHILD).
+``--src`` runs the ingest of another checkout's src/ (a before-and-after).
 
     python bench/ingest.py --national [--reps 1] [--src DIR]
 The bundled national release (data/records/uwchr-2019-icfo-53623, 2.7M rows) ingested into a new home.
@@ -126,6 +128,48 @@ print(json.dumps({"seconds": secs, "rows": n, "cpu": ru.ru_utime + ru.ru_stime, 
                   "load": os.getloadavg()[0]}))
 """
 
+# The floor of any ingest that keeps the ledger's shape: DuckDB itself storing the file's columns, mapped to the ledger's
+# fields by the same header aliases, in the ledger's arrests table (54 columns), with the provenance and defaults every
+# loaded row carries (release, file, row number, run, episode), the values typed by TRY_CAST. Nothing else: no trim,
+# no redaction or range check, no quarantine, no profile, no byte scan, no duplicate rule.
+FLOOR_CHILD = """
+import json, os, resource, shutil, sys, tempfile, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[2])
+t0 = time.perf_counter()
+import duckdb
+from iceledger.metadata import create_all_sql, field_, quote, table
+from iceledger.pipeline.dedupe import load_defaults
+from iceledger.sources.lesa.transform import plan_columns
+tmp = tempfile.mkdtemp(prefix="bench-floor-")
+con = duckdb.connect(str(Path(tmp) / "t.duckdb"))
+con.execute("SET enable_progress_bar = false")
+for sql in create_all_sql(("core", "ledger")):
+    con.execute(sql)
+arrests = table("core_arrests")
+path = sys.argv[1]
+if path.endswith(".parquet"):
+    source = f"(SELECT *, file_row_number + 1 AS source_row FROM read_parquet('{path}', file_row_number = true))"
+else:  # DuckDB's own dialect detection, every value as text, the records numbered as the ledger numbers them
+    source = f"(SELECT *, 1 + row_number() OVER () AS source_row FROM read_csv('{path}', all_varchar = true))"
+headers = [r[0] for r in con.execute(f"DESCRIBE SELECT * EXCLUDE (source_row) FROM {source}").fetchall()]
+cols = {"release_id": "'ddp-arrests'", "source_file": "'file'", "source_row": "source_row", "run_id": "'run'",
+        "is_synthetic": "TRUE", "id_namespace": "'DDP'", **load_defaults(arrests, 0)}
+for p in plan_columns(headers, arrests, "DDP"):
+    if p.status == "loaded":
+        cols[p.field_name] = f"TRY_CAST({quote(p.header)} AS {p.spec.type})"
+        derived = next((d for d in arrests.fields if field_(d).derived_from == p.field), None)
+        if derived:
+            cols[derived] = f"TRY_CAST({quote(p.header)} AS DATE)"
+n = con.execute(f"INSERT INTO core_arrests ({', '.join(map(quote, cols))}) SELECT {', '.join(cols.values())} FROM {source}").fetchall()[0][0]
+con.close()
+secs = time.perf_counter() - t0
+shutil.rmtree(tmp)
+ru = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({"seconds": secs, "rows": n, "cpu": ru.ru_utime + ru.ru_stime, "rss_mib": ru.ru_maxrss / 1024,
+                  "load": os.getloadavg()[0]}))
+"""
+
 
 def run_child(code: str, args: list[str]) -> dict:
     out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
@@ -141,25 +185,28 @@ def ddp(rows: int, reps: int, src: Path) -> None:
     if missing:
         raise SystemExit(f"missing {missing}: run python bench/scale.py --only ingest --ingest-rows {rows} first")
     results: dict[tuple[str, str], list[dict]] = {}
+    children = {"iceledger": (DDP_CHILD, True), "duckdb": (DUCKDB_CHILD, False), "floor": (FLOOR_CHILD, True)}
     for rep in range(reps):
         for f in files:
-            for method in ("iceledger", "duckdb"):
-                r = run_child(DDP_CHILD, [str(f), str(src)]) if method == "iceledger" else run_child(DUCKDB_CHILD, [str(f)])
+            for method, (code, with_src) in children.items():
+                r = run_child(code, [str(f), str(src)] if with_src else [str(f)])
                 results.setdefault((f.suffix[1:], method), []).append(r)
                 print(f"  {f.suffix[1:]:7s} {method:9s} rep {rep + 1}: {r['seconds']:6.2f} s  cpu {r['cpu']:6.2f} s  "
                       f"peak {r['rss_mib']:5.0f} MiB  load {r['load']:.1f}", flush=True)
+    med = lambda rs, k: statistics.median(r[k] for r in rs)  # noqa: E731
     print("\n| file | rows | iceledger ingest s | CPU s | peak | DuckDB read into a table s | CPU s | peak | ratio (wall) "
-          "| ratio (CPU) | load |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+          "| ratio (CPU) | the ledger's shape, no checks: s | CPU s | its ratio to DuckDB (wall / CPU) | load |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for f in files:
         fmt = f.suffix[1:]
-        ours, theirs = results[(fmt, "iceledger")], results[(fmt, "duckdb")]
-        med = lambda rs, k: statistics.median(r[k] for r in rs)  # noqa: E731
-        loads = [r["load"] for r in ours + theirs]
+        ours, theirs, floor = (results[(fmt, m)] for m in children)
+        loads = [r["load"] for rs in (ours, theirs, floor) for r in rs]
         print(f"| {fmt} | {rows:,} | {med(ours, 'seconds'):.2f} | {med(ours, 'cpu'):.2f} | "
               f"{max(r['rss_mib'] for r in ours) / 1024:.2f} GiB | {med(theirs, 'seconds'):.2f} | {med(theirs, 'cpu'):.2f} | "
               f"{max(r['rss_mib'] for r in theirs) / 1024:.2f} GiB | {med(ours, 'seconds') / med(theirs, 'seconds'):.2f}x | "
-              f"{med(ours, 'cpu') / med(theirs, 'cpu'):.2f}x | {min(loads):.1f}-{max(loads):.1f} |")
+              f"{med(ours, 'cpu') / med(theirs, 'cpu'):.2f}x | {med(floor, 'seconds'):.2f} | {med(floor, 'cpu'):.2f} | "
+              f"{med(floor, 'seconds') / med(theirs, 'seconds'):.2f}x / {med(floor, 'cpu') / med(theirs, 'cpu'):.2f}x | "
+              f"{min(loads):.1f}-{max(loads):.1f} |")
 
 
 def national(reps: int, src: Path) -> None:

@@ -54,7 +54,9 @@ class RawChunk:
     headers: list[str]
     guess: HeaderGuess
     data: pa.Table | None = None  # columns c0.., source_row
-    sql: str | None = None  # or a DuckDB SELECT producing the same columns (a whole file: Parquet, DuckDB's CSV reader)
+    # or a DuckDB SELECT producing the same columns (a whole file: Parquet, DuckDB's CSV reader), its rows numbered
+    # from header_row + 1 without a gap
+    sql: str | None = None
     banner: list[str] = field(default_factory=list)  # the lines above the header (titles)
     # DuckDB's CSV reader behind ``sql``: it may refuse a record on the first whole reading (a ragged row), before
     # anything is written; the consumer then sets ``refused`` and the reader gives the careful reading instead

@@ -192,7 +192,7 @@ def load_chunk(ctx: LoadContext, chunk: RawChunk, table: Table) -> ChunkResult |
             formats = {p.position: C.leading_format(con, source, f"c{p.position}") for p in plans
                        if p.status == "loaded" and p.spec.is_temporal}
             tally = _tally(con, f"({_stage_sql(source, plans, table.event, formats, raw=True)})", plans, table,
-                           set_apart=chunk.data is not None)
+                           set_apart=chunk.data is not None, first_row=None if chunk.data is not None else chunk.header_row + 1)
         except duckdb.Error:
             if not chunk.refusable:
                 raise
@@ -231,15 +231,20 @@ def _bad_values_sql(plans: list[ColumnPlan], table: Table) -> str:
     return " OR ".join(f"coalesce(r{p.position} IN {REJECTING_REASONS}, FALSE)" for p in _bad_value_plans(plans, table)) or "FALSE"
 
 
-def _tally(con, clean: str, plans: list[ColumnPlan], table: Table, *, set_apart: bool = False) -> dict:
+def _tally(con, clean: str, plans: list[ColumnPlan], table: Table, *, set_apart: bool = False,
+           first_row: int | None = None) -> dict:
     """Every count of the chunk in one reading: rows, empty and rejected rows, values to quarantine, and per column
     its non-blank cells, its cells of each reason (empty rows have neither, so the counts need no filter) and its
     cells that trimming changes (``clean`` keeps the source text). With ``set_apart``, also the source rows of the
-    rows and values to quarantine."""
+    rows and values to quarantine.
+
+    ``first_row``: the rows are numbered from it without a gap (a whole file read by DuckDB), so the last row follows
+    from the count. The count then never asks for ``source_row``, and DuckDB leaves out the row numbering (a window
+    over the file's order, read by one thread): it reads the file on every core."""
     typed = [p for p in plans if p.status in ("loaded", "withheld")]
     bad_values = _bad_values_sql(plans, table)
     parts = ["count(*)", "count_if(is_empty)", "count_if(is_rejected)",
-             f"count_if(NOT is_rejected AND ({bad_values}))", "max(source_row)",
+             f"count_if(NOT is_rejected AND ({bad_values}))", "max(source_row)" if first_row is None else "NULL",
              f"list(source_row) FILTER (WHERE is_rejected OR ({bad_values}))" if set_apart else "NULL"]
     parts += [f"count(t{p.position})" for p in plans]
     # cells whose text trimming changed (NULL, not counted, where both are blank or absent)
@@ -252,6 +257,8 @@ def _tally(con, clean: str, plans: list[ColumnPlan], table: Table, *, set_apart:
     trims = rest[len(plans):2 * len(plans)]
     counts = iter(rest[2 * len(plans):])
     reasons = {(p.position, reason): next(counts) for p in typed for reason in REASONS}
+    if first_row is not None and rows:
+        last = first_row + rows - 1
     return {"rows": rows or 0, "empty": empty or 0, "rejected": rejected or 0, "bad_values": bad or 0,
             "last_row": last or 0, "filled": filled, "reasons": reasons, "set_apart": apart or [],
             "untrimmed": frozenset(p.position for p, n in zip(plans, trims) if not n)}
