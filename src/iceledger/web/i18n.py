@@ -11,7 +11,7 @@ import io
 from functools import cache
 from pathlib import Path
 
-from babel.dates import format_date, get_day_names, get_month_names
+from babel.dates import format_date, format_skeleton, get_day_names, get_month_names
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
@@ -89,7 +89,12 @@ class Formatter:
         return format_date(d, format=fmt, locale=self.locale)
 
     def month(self, d) -> str:
-        return self.date(d, "LLLL y") if d else ""
+        """A month as the locale writes it: "June 2025", "junio de 2025" (CLDR's year-and-month skeleton)."""
+        if not d:
+            return ""
+        if isinstance(d, str):
+            d = dt.date.fromisoformat(d[:10])
+        return format_skeleton("yMMMM", d, locale=self.locale)
 
     def vega_locales(self) -> dict:
         """d3 number and time locales for Vega, from Babel's data for this locale."""

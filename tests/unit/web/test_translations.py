@@ -71,5 +71,8 @@ def test_numbers_and_dates_follow_the_locale():
     assert Formatter("es").number(1234567) == "1,234,567"  # US Spanish groups like US English
     assert Formatter("es").date(dt.date(2017, 9, 28), "long") == "28 de septiembre de 2017"
     assert Formatter("en").date(dt.date(2017, 9, 28), "long") == "September 28, 2017"
+    # a month alone: Spanish joins month and year with "de", as the long date does
+    assert Formatter("es").month("2025-06-01") == "junio de 2025"
+    assert Formatter("en").month(dt.date(2025, 6, 1)) == "June 2025"
     loc = Formatter("es").vega_locales()["time"]
     assert loc["months"][8] == "septiembre" and loc["shortDays"][0].lower().startswith("dom")
