@@ -66,7 +66,8 @@ def ingest(
     foia_request: str | None = typer.Option(None, "--foia-request"),
     delimiter: str | None = typer.Option(None, "--delimiter", help="Delimited text: comma, pipe, tab, semicolon (or the character); detected when omitted."),
     encoding: str | None = typer.Option(None, "--encoding", help="Delimited text: the encoding (utf-8, cp1252, latin-1, utf-16); detected when omitted."),
-    low_memory: bool = typer.Option(False, "--low-memory", help="Parse one sheet at a time, not the next while one loads (large workbooks on small machines): never two parsed sheets in memory at once; slower."),
+    low_memory: bool = typer.Option(False, "--low-memory", help="Parse one sheet at a time, not the next while one loads "
+                                    "(large workbooks on small machines): never two parsed sheets in memory at once; slower."),
     home: Path | None = HomeOption,
     as_json: bool = JsonOption,
 ):
