@@ -119,6 +119,12 @@ def test_docs_page_and_openapi(client):
     spec = client.get("/api/openapi.json").json()
     assert "/api/v1/tabulations" in spec["paths"]
     assert client.get("/api/static/docs.css").status_code == 200
+    # it lists the statuses the API answers with: a parameter that fails validation is a 400 in the envelope, never 422
+    tab = spec["paths"]["/api/v1/tabulations"]["get"]["responses"]
+    assert sorted(tab) == ["200", "400", "404"] and "HTTPValidationError" not in spec["components"]["schemas"]
+    assert "422" not in client.get("/api/openapi.json").text
+    bad = client.get("/api/v1/tabulations", params={"measure": "arrests", "limit": "ten"})
+    assert bad.status_code == 400 and bad.json()["error"]["code"] == "bad_parameter"
 
 
 def test_analyst_mode_says_so_on_every_response(published):
