@@ -23,7 +23,7 @@ def _base(title: str, f: Formatter) -> dict:
         "width": "container",
         "autosize": {"type": "fit-x", "contains": "padding"},
         "config": {"font": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
-                   "axis": {"labelFontSize": 12, "titleFontSize": 12}, "legend": {"labelFontSize": 12, "orient": "bottom"},
+                   "axis": {"labelFontSize": 12, "titleFontSize": 12}, "legend": {"labelFontSize": 12, "orient": "bottom", "direction": "vertical"},
                    "view": {"stroke": None}},
         "usermeta": {"lang": f.lang},
     }
