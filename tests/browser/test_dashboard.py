@@ -77,7 +77,15 @@ def test_every_page_is_usable_at_phone_width(phone, name, lang):
         .filter(h => h.scrollWidth > h.clientWidth + 1).map(h => h.textContent)""")
     assert clipped == []
     for svg in page.locator(".chart[data-drawn=true] > svg").all():
-        assert svg.bounding_box()["width"] >= 300  # a chart or the map uses the width of the screen
+        box = svg.bounding_box()
+        assert box["width"] >= 300  # a chart or the map uses the width of the screen
+        legends = [g.bounding_box() for g in svg.locator("g.role-legend").all()]
+        for i, a in enumerate(legends):  # each legend whole on the screen, and none over another
+            assert box["x"] - 1 <= a["x"] and a["x"] + a["width"] <= box["x"] + box["width"] + 1, f"{name}: a legend is cut"
+            for b in legends[i + 1:]:
+                apart = (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
+                         or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])
+                assert apart, f"{name}: two legends overlap"
     for wrap in page.locator(".table-wrap").all():
         if wrap.is_visible():
             assert wrap.evaluate("e => getComputedStyle(e).overflowX") == "auto"

@@ -97,28 +97,33 @@ def choropleth(values: list[dict], *, title: str, legend_title: str, f: Formatte
     tooltip = [{"field": "name", "type": "nominal", "title": f.gettext("Place")},
                {"field": "text", "type": "nominal", "title": legend_title}]
     status = {"type": "nominal", "scale": {"domain": [withheld_label, no_count_label], "range": [GREY, LIGHT]},
-              "legend": {"title": None, "orient": "bottom-right", "direction": "vertical", "symbolType": "square",
+              "legend": {"title": None, "orient": "bottom", "direction": "vertical", "symbolType": "square",
                          "symbolStrokeColor": "#777", "symbolStrokeWidth": 0.5}}
     shape = {"type": "geoshape", "stroke": "#fff", "strokeWidth": 0.2, "aria": False}
-    spec = _base(title, f) | {
+    base = _base(title, f)
+    spec = base | {
         "height": 420,
         "autosize": {"type": "fit", "contains": "padding"},
         "projection": {"type": "albersUsa"},
         "datasets": {"areas": values},
         "resolve": {"scale": {"color": "independent"}, "legend": {"color": "independent"}},
+        # the colour ramp and the two grey swatches one under the other: side by side they overlap on a phone
+        "config": base["config"] | {"legend": base["config"]["legend"] | {"layout": {"bottom": {"anchor": "start",
+                                                                                                "direction": "vertical"}}}},
         "layer": [{"data": geo, "mark": shape, "encoding": {"color": {"datum": no_count_label, **status}}}],
     }
     if any(v["withheld"] for v in values):
         spec["layer"].append({"data": geo, "transform": [lookup, {"filter": "datum.withheld === true"}],
                               "mark": shape | {"cursor": "pointer"},
-                              "encoding": {"color": {"datum": withheld_label, **status}, "tooltip": tooltip,
+                              # the first layer's legend has both grey swatches already
+                              "encoding": {"color": {"datum": withheld_label, **status, "legend": None}, "tooltip": tooltip,
                                            "href": {"field": "url"}}})
     if any(not v["withheld"] for v in values):
         spec["layer"].append({"data": geo, "transform": [lookup, {"filter": "datum.withheld === false"}],
                               "mark": shape | {"cursor": "pointer"},
                               "encoding": {"color": {"field": "count", "type": "quantitative", "title": legend_title,
                                                      "scale": {"scheme": "blues", "type": "sqrt"},
-                                                     "legend": {"format": ",d", "orient": "bottom-left",
+                                                     "legend": {"format": ",d", "orient": "bottom",
                                                                 "direction": "horizontal"}},
                                            "tooltip": tooltip, "href": {"field": "url"}}})
     spec["layer"].append({"data": {"url": atlas, "format": {"type": "topojson", "mesh": "states"}},
