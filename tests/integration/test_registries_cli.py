@@ -121,6 +121,14 @@ def test_places_status_text_and_json(built_home):
     assert any("Brooklyn is a city" in n for n in d["resolution_notes"])
     code, out = run(settings, "places", "status", "St. Louis", "--json")
     assert code == 2 and json.loads(out)["error"]["code"] == "not_one_county"
+    code, out = run(settings, "places", "status", "texas", "--level", "state", "--on", "2025-06-01")
+    out = " ".join(out.split())
+    assert code == 0 and "Texas (state TX, 254 counties) on 2025-06-01" in out and "must honour detainers" in out
+    code, out = run(settings, "places", "status", "Houston", "--level", "aor", "--on", "2025-06-01")
+    out = " ".join(out.split())
+    assert code == 0 and "Houston (aor HOU," in out and "ICE detainers: counted by county" in out
+    code, out = run(settings, "places", "status", "Narnia", "--level", "state", "--json")
+    assert code != 0 and json.loads(out)["error"]["code"] == "unknown_state"
 
 
 def test_places_resolve_accepts_home(built_home):

@@ -122,32 +122,64 @@ def counties(aor: str = typer.Argument(..., help="AOR code, e.g. SEA or HAR."), 
 
 @places_app.command("status")
 @handles_errors()
-def status(text: str = typer.Argument(..., help='A county as people write it ("Harris County, TX", "Brooklyn") or its FIPS code.'),
+def status(text: str = typer.Argument(..., help='A county as people write it ("Harris County, TX", "Brooklyn") or its FIPS '
+                                                'code; with --level, a state ("TX", "Texas") or an AOR ("HOU", "Houston").'),
+           level: str = typer.Option("county", "--level", help="county, state or aor."),
            on: str | None = typer.Option(None, "--on", help="Day (YYYY-MM-DD) to answer for; default today."),
            home: Path | None = HomeOption, as_json: bool = JsonOption):
-    """Does this county honour ICE detainers, have a 287(g) agreement, appear on a government list, on a day: as of when, says who."""
+    """Does this place honour ICE detainers, have a 287(g) agreement, appear on a government list, on a day: as of
+    when, says who. A state or an AOR answers for itself and counts its counties' answers."""
     from iceledger.pipeline.ledger import open_ledger
     from iceledger.sources.cooperation.english import describe
-    from iceledger.sources.cooperation.place_status import county_for_text, county_status
+    from iceledger.sources.cooperation.place_status import area_status, county_for_text, county_status
 
     day = _day(on)
-    fips, notes = county_for_text(text, day)
-    with open_ledger(settings_for(home)) as con:
-        s = describe(county_status(con, fips, day))
-    s["resolution_notes"] = notes
+    if level == "county":
+        fips, notes = county_for_text(text, day)
+        with open_ledger(settings_for(home)) as con:
+            s = describe(county_status(con, fips, day))
+        s["resolution_notes"] = notes
+    elif level in ("state", "aor"):
+        code = _area_code(level, text)
+        with open_ledger(settings_for(home)) as con:
+            s = describe(area_status(con, level, code, day))
+    else:
+        raise InputError("unknown_level", f"--level {level!r} is not a level of place", fix="use county, state or aor")
     if as_json:
         emit_json(s, text=text)
         return
     print_status(s)
 
 
+def _area_code(level: str, text: str) -> str:
+    """A state's postal code or an AOR's code, from the code itself or the name (any case)."""
+    from iceledger.sources.geography.bundled_geo import geography
+
+    geo = geography()
+    key = " ".join(text.split()).casefold()
+    names = ({s.code: s.name for s in geo.states.values()} if level == "state"
+             else {code: a.name for code, a in geo.aors.items()})
+    for code, name in names.items():
+        if key in (code.casefold(), name.casefold()):
+            return code
+    if level == "state":
+        raise NotFoundError("unknown_state", f"no state or territory called {text!r}", fix="give its postal code or its name, e.g. TX or Texas")
+    raise NotFoundError("unknown_aor", f"no ICE area of responsibility called {text!r}",
+                        fix=f"give its code or its name, e.g. HOU or Houston ({', '.join(geo.aors)})")
+
+
 def print_status(s: dict) -> None:
-    console.print(f"[bold]{s['county_name']}, {s['state_name']}[/bold] ({s['county_fips']}) on {s['on']}", highlight=False)
+    if "county_fips" in s:
+        console.print(f"[bold]{s['county_name']}, {s['state_name']}[/bold] ({s['county_fips']}) on {s['on']}", highlight=False)
+    else:
+        console.print(f"[bold]{s['name']}[/bold] ({s['level']} {s['code']}, {len(s['counties'])} counties) on {s['on']}",
+                      highlight=False)
     for n in s.get("resolution_notes") or []:
         console.print(f"  note: {n}", highlight=False, markup=False)
     for key, title in (("detainers", "ICE detainers"), ("g287", "287(g)"), ("designations", "Government lists")):
         part = s[key]
-        console.print(f"[bold]{title}:[/bold] {part['answer'].replace('_', ' ')}", highlight=False)
+        answer = part["answer"].replace("_", " ") if part["answer"] else "counted by county"
+        console.print(f"[bold]{title}:[/bold] {answer}", highlight=False)
         console.print(f"  {part['text']}", highlight=False, markup=False)
         cited = list(dict.fromkeys(f"{f['said_by']}: {f['source_url'] or '(address not recorded)'}" for f in part["facts"]))
         for c in cited[:4]:
