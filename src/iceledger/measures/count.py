@@ -138,7 +138,7 @@ def _split_quality(names: list[str], cols: list[list], totals: dict, people: boo
         if "aor_code" in group:
             sums["_no_aor"] = sum(n or 0 for n, a in zip(cols[kept_at], cols[names.index("aor_code")]) if a is None)
     keep = [i for i, k in enumerate(names) if not k.startswith(QUALITY) and k not in SUMMED and k != KEPT]
-    rows = list(map(row_maker(tuple(names[i] for i in keep)), *(cols[i] for i in keep)))
+    rows = row_maker(tuple(names[i] for i in keep))(*(cols[i] for i in keep))
     return rows, qual, sums
 
 

@@ -133,7 +133,7 @@ class DuckDBEngine(Engine):
     def _fetch(self, sql: str, schema) -> list[dict]:
         names, cols, _ = self._fetch_columns(sql, schema)
         with rows_built():
-            return list(map(row_maker(tuple(names)), *cols))
+            return row_maker(tuple(names))(*cols)
 
     def _fetch_columns(self, sql: str, schema, totals: frozenset[str] = frozenset()) -> tuple[list[str], list[list], dict]:
         """Names, values a column at a time, and the sums of the columns named in ``totals`` (``Engine.columns``).
@@ -174,12 +174,15 @@ COLUMNAR = frozenset({"BOOLEAN", "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "DO
 
 @functools.lru_cache(maxsize=512)
 def row_maker(names: tuple[str, ...]):
-    """A function of one value per column giving the row as a dict, written out as a dict display
-    (``lambda _0, _1: {'month': _0, 'n': _1}``): mapped over the columns it builds rows in half the time
-    of ``dict(zip(names, row))``. The names are written as Python string literals (``repr``)."""
-    args = [f"_{i}" for i in range(len(names))]
-    body = ", ".join(f"{n!r}: {a}" for n, a in zip(names, args))
-    return eval(f"lambda {', '.join(args)}: {{{body}}}")  # the text is built here, of literals
+    """A function of one list per column giving the rows as dicts, written out as a comprehension of dict
+    displays (``lambda _c0, _c1: [{'month': _0, 'n': _1} for _0, _1 in zip(_c0, _c1)]``): it builds rows in
+    under half the time of ``dict(zip(names, row))``. The names are written as Python string literals (``repr``)."""
+    cols = ", ".join(f"_c{i}" for i in range(len(names)))
+    values = ", ".join(f"_{i}" for i in range(len(names)))
+    body = ", ".join(f"{n!r}: _{i}" for i, n in enumerate(names))
+    if len(names) == 1:
+        return eval(f"lambda _c0: [{{{body}}} for _0 in _c0]")  # the text is built here, of literals
+    return eval(f"lambda {cols}: [{{{body}}} for {values} in zip({cols})]")  # the text is built here, of literals
 
 
 def compile_sql(expr, dialect: str) -> str:

@@ -78,7 +78,8 @@ def test_wide_sums_and_decimals_are_read_row_by_row_exactly():
 
 @settings(max_examples=50, deadline=None)
 @given(st.lists(st.text(min_size=1, max_size=8), min_size=1, max_size=6, unique=True),
-       st.lists(st.integers(-5, 5), min_size=0, max_size=6))
-def test_row_maker_builds_the_dict_of_names_and_values(names, values):
-    values = (values + [0] * len(names))[:len(names)]
-    assert row_maker(tuple(names))(*values) == dict(zip(names, values))
+       st.lists(st.lists(st.integers(-5, 5) | st.none(), min_size=6, max_size=6), max_size=5))
+def test_row_maker_builds_the_dicts_of_names_and_values(names, rows):
+    rows = [r[:len(names)] for r in rows]
+    cols = [[r[i] for r in rows] for i in range(len(names))]
+    assert row_maker(tuple(names))(*cols) == [dict(zip(names, r)) for r in rows]
