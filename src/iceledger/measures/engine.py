@@ -180,6 +180,8 @@ def row_maker(names: tuple[str, ...]):
     cols = ", ".join(f"_c{i}" for i in range(len(names)))
     values = ", ".join(f"_{i}" for i in range(len(names)))
     body = ", ".join(f"{n!r}: _{i}" for i, n in enumerate(names))
+    if not names:
+        return lambda: []
     if len(names) == 1:
         return eval(f"lambda _c0: [{{{body}}} for _0 in _c0]")  # the text is built here, of literals
     return eval(f"lambda {cols}: [{{{body}}} for {values} in zip({cols})]")  # the text is built here, of literals

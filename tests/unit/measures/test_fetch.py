@@ -52,6 +52,20 @@ def test_totals_are_summed_with_nulls_as_zero_and_not_read():
     assert cols[names.index("i")] == [] and cols[names.index("k")] == [1, 2, 3]
 
 
+def test_a_timestamp_typed_as_a_date_gives_its_day_before_1970_too():
+    """The NumPy path casts to whole days: a time of day before 1970 must not round up to the next day."""
+    con, eng = _engine()
+    con.execute("CREATE TABLE ts AS SELECT * FROM (VALUES (TIMESTAMP '1969-12-31 12:00:00'), (TIMESTAMP '2025-01-17 23:59:59'), "
+                "(NULL)) v(t)")
+    eng = duckdb_engine(con)
+    t = eng.table("ts")
+    expr = t.select(d=t.t.cast("date"))
+    sql = eng.sql(expr).replace('CAST("t0"."t" AS DATE)', '"t0"."t"')  # DuckDB gives the timestamp; the expression says date
+    assert sql != eng.sql(expr)
+    names, cols, _ = eng._fetch_columns(sql, expr.schema())
+    assert cols == [[D(1969, 12, 31), D(2025, 1, 17), None]]
+
+
 def test_a_truncated_date_comes_back_as_a_date():
     """DuckDB's date_trunc of a date gives a timestamp; the expression types the month as a date."""
     con, eng = _engine()
