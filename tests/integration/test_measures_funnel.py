@@ -76,6 +76,42 @@ def test_funnel_stages_unknown_when_not_loaded(tmp_path):
     assert any("arrests" in n and "no release" in n for n in r.notes)
 
 
+def test_funnel_one_query_with_the_rules_counts(tmp_path):
+    """p1's two detainers of 2025-01-02 are a likely duplicate (the first kept, the second, at another facility,
+    left out); p2's stands alone. The funnel runs one query: run by hand it gives the same figures, the rules'
+    counts beside them (_q_ columns), and the facility whose only detainer was left out with lodged 0, which
+    the result leaves out."""
+    settings = load_settings(tmp_path / "home").ensure()
+    L = HandLedger(settings.ledger_path).release("dups", era="L2")
+    L.add("core_detainers", "dups", [
+        dict(detainer_prepare_datetime="2025-01-02 08:00:00", facility_aor=SEA, detention_facility_code="KINGJWA",
+             person_id="p1", detainer_lift_reason="Booked into Detention"),
+        dict(detainer_prepare_datetime="2025-01-02 09:00:00", facility_aor=SEA, detention_facility_code="TACOMA",
+             person_id="p1", detainer_lift_reason="Booked into Detention"),
+        dict(detainer_prepare_datetime="2025-01-09 00:00:00", facility_aor=SEA, detention_facility_code="KINGJWA",
+             person_id="p2", detainer_lift_reason="Released")])
+    L.add("core_arrests", "dups", [dict(apprehension_datetime="2025-01-05 00:00:00", apprehension_aor=SEA, person_id="p1",
+                                        apprehension_method="Custodial Arrest")])
+    L.close()
+    r = funnel(FunnelSpec(by="facility", within_days=30), home=settings.home)
+    assert [(x["facility"], x["lodged"], x["booked_into_detention"], x["lift_other"], x["in_custody"],
+             x["median_days_to_custody"]) for x in r.rows] == [("KINGJWA", 2, 1, 1, 1, 3.0)]
+    q = r.provenance["quality"]
+    assert (q["rows_counted"], q["duplicates_flagged"], q["duplicates_left_out"], q["rows_left_out_as_overlap"]) == (2, 2, 1, 0)
+    assert [s["purpose"] for s in r.provenance["sql"]] == ["funnel"]
+    con = duckdb.connect(str(settings.ledger_path), read_only=True)
+    try:
+        cur = con.execute(r.provenance["sql"][0]["sql"])
+        names = [d[0] for d in cur.description]
+        again = {row[names.index("facility")]: dict(zip(names, row)) for row in cur.fetchall()}
+    finally:
+        con.close()
+    assert {k: v["lodged"] for k, v in again.items()} == {"KINGJWA": 2, "TACOMA": 0}
+    assert sum(v["_q_duplicates_left_out"] for v in again.values()) == 1 and again["TACOMA"]["_q_rows_read"] == 1
+    total = funnel(FunnelSpec(within_days=30), home=settings.home)
+    assert (total.value("lodged"), total.value("in_custody"), total.provenance["quality"]["duplicates_left_out"]) == (2, 1, 1)
+
+
 def test_detention_population_by_month(home):
     """Jan 2025: p3's second stint 31 days, p8 (open) 22, p9 1, the stint without a person 2 = 56;
     Feb 2025 is cut at the records' horizon (2025-02-20): p3 19 days, p8 20 = 39 over 20 days."""

@@ -9,7 +9,7 @@ import ibis
 
 from iceledger.errors import InputError
 from iceledger.measures import catalog, derive
-from iceledger.measures.engine import Engine, open_duckdb, rows_built
+from iceledger.measures.engine import Engine, open_duckdb, row_maker, rows_built
 from iceledger.measures.events import build_frame
 from iceledger.measures.result import (
     MeasureResult,
@@ -119,29 +119,26 @@ def _plan(eng: Engine, spec: MeasureSpec) -> tuple:
     return frame, group, label is not None, agg, qual_expr, counted
 
 
-def _split_quality(names: list[str], data: list[tuple], people: bool, grouped: bool) -> tuple[list[dict], dict, dict]:
-    """The rule's counts summed over the groups of a one-pass query (a count the query left out because
-    its rule cannot leave anything out is 0), the groups that hold counted rows, and the event counts
-    (``SUMMED``) summed over those groups. Sums are taken a column at a time, before the rows become dicts."""
+def _split_quality(names: list[str], cols: list[list], totals: dict, people: bool, group: list[str]) -> tuple[list[dict], dict, dict]:
+    """From a one-pass query read with its rule's and event counts summed (``totals``, over every group: the
+    event counts are of counted rows, so 0 in a group without any): the rule's counts (a count the query left
+    out because its rule cannot leave anything out is 0), the groups that hold counted rows, and the event
+    counts (``SUMMED``, plus ``_counted``: the rows counted, and ``_no_aor`` when aor_code is a dimension: those
+    of its missing value), which stay unset when no group holds counted rows."""
     qual = {"rows_read": 0, "duplicates_flagged": 0, "duplicates_left_out": 0, "overlap_left_out": 0}
-    cols = list(zip(*data)) if data else [() for _ in names]
-    for i, k in enumerate(names):
-        if k.startswith(QUALITY):
-            qual[k.removeprefix(QUALITY)] = sum(filter(None, cols[i]))
+    qual.update({k.removeprefix(QUALITY): v for k, v in totals.items() if k.startswith(QUALITY)})
     kept_at = names.index(KEPT if people else "n")
-    if grouped and not all(cols[kept_at]):
-        data = [r for r in data if r[kept_at]]
-        cols = list(zip(*data)) if data else [() for _ in names]
-    sums = {k: sum(filter(None, cols[i])) for i, k in enumerate(names) if k in SUMMED} if data else {}
+    if group and not all(cols[kept_at]):
+        held = [j for j, v in enumerate(cols[kept_at]) if v]
+        cols = [[c[j] for j in held] if c else c for c in cols]
+    sums = {}
+    if cols[kept_at]:
+        sums = {k: v for k, v in totals.items() if k in SUMMED}
+        sums["_counted"] = sum(filter(None, cols[kept_at]))
+        if "aor_code" in group:
+            sums["_no_aor"] = sum(n or 0 for n, a in zip(cols[kept_at], cols[names.index("aor_code")]) if a is None)
     keep = [i for i, k in enumerate(names) if not k.startswith(QUALITY) and k not in SUMMED and k != KEPT]
-    out_names = [names[i] for i in keep]
-    if len(keep) == len(names):
-        rows = [dict(zip(out_names, r)) for r in data]
-    else:
-        rows = [dict(zip(out_names, r)) for r in zip(*(cols[i] for i in keep))] if data else []
-    if people:
-        for r, kept in zip(rows, cols[kept_at]):
-            r["_rows"] = kept
+    rows = row_maker(tuple(names[i] for i in keep))(*(cols[i] for i in keep))
     return rows, qual, sums
 
 
@@ -149,9 +146,9 @@ def run_measure(eng: Engine, spec: MeasureSpec) -> MeasureResult:
     frame, group, labelled, agg, qual_expr, counted = eng.memo(("measure", spec.model_dump_json()), lambda: _plan(eng, spec))
     sums = None
     if qual_expr is None:
-        names, data = eng.tuples(agg)
+        names, cols, totals = eng.columns(agg, totals=[k for k in agg.columns if k.startswith(QUALITY) or k in SUMMED])
         with rows_built():
-            rows, qual, sums = _split_quality(names, data, spec.unit == "people", bool(group))
+            rows, qual, sums = _split_quality(names, cols, totals, spec.unit == "people", group)
     else:
         rows = eng.rows(agg)
         qual = eng.rows(qual_expr)[0]

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import gc
+from collections.abc import Iterable
 from pathlib import Path
 
 import ibis
 import ibis.expr.operations as ops
+import numpy as np
 
 from iceledger.errors import NotFoundError
 from iceledger.measures.spark import spark_session
@@ -81,10 +84,14 @@ class Engine:
     def rows(self, expr) -> list[dict]:
         return expr.to_pyarrow().to_pylist()
 
-    def tuples(self, expr) -> tuple[list[str], list[tuple]]:
-        """The rows of ``expr`` as tuples, with the column names: what a measure reads many rows through."""
+    def columns(self, expr, totals: Iterable[str] = ()) -> tuple[list[str], list[list], dict]:
+        """The column names of ``expr``, its values a column at a time (one list per column, rows in order),
+        and the sums (NULLs as 0) of the columns named in ``totals``, which are summed rather than read:
+        their lists are left empty. What a measure reads many rows through."""
         table = expr.to_pyarrow()
-        return list(table.column_names), list(zip(*(c.to_pylist() for c in table.columns)))
+        names, wanted = list(table.column_names), set(totals)
+        cols = [[] if n in wanted else c.to_pylist() for n, c in zip(names, table.columns)]
+        return names, cols, {n: sum(v or 0 for v in c.to_pylist()) for n, c in zip(names, table.columns) if n in wanted}
 
     def sql(self, expr) -> str:
         key = expr.op()
@@ -120,35 +127,64 @@ class DuckDBEngine(Engine):
     def rows(self, expr) -> list[dict]:
         return self._fetch(self.sql(expr), expr.schema())
 
-    def tuples(self, expr) -> tuple[list[str], list[tuple]]:
-        return self._fetch_tuples(self.sql(expr), expr.schema())
+    def columns(self, expr, totals: Iterable[str] = ()) -> tuple[list[str], list[list], dict]:
+        return self._fetch_columns(self.sql(expr), expr.schema(), frozenset(totals))
 
     def _fetch(self, sql: str, schema) -> list[dict]:
-        names, data = self._fetch_tuples(sql, schema)
+        names, cols, _ = self._fetch_columns(sql, schema)
         with rows_built():
-            return [dict(zip(names, row)) for row in data]
+            return row_maker(tuple(names))(*cols)
 
-    def _fetch_tuples(self, sql: str, schema) -> tuple[list[str], list[tuple]]:
-        """Names and rows; a column the expression types as a date holds dates (DuckDB's date_trunc gives
-        timestamps), converted a column at a time and only when a value needs it."""
+    def _fetch_columns(self, sql: str, schema, totals: frozenset[str] = frozenset()) -> tuple[list[str], list[list], dict]:
+        """Names, values a column at a time, and the sums of the columns named in ``totals`` (``Engine.columns``).
+        Where every column is of a type NumPy holds exactly (``COLUMNAR``), the result is read as arrays, each
+        turned into Python values in one call and ``totals`` summed by NumPy, rather than DuckDB building a tuple
+        per row (on a result of 34,000 groups that is half the time); otherwise (sums wider than 64 bits,
+        decimals, lists...) row by row. A column the expression types as a date holds dates either way (DuckDB's
+        date_trunc gives timestamps)."""
         cur = self.con.cursor()
         try:
             cur.execute(sql)
             names = [d[0] for d in cur.description]
+            types = [str(d[1]) for d in cur.description]
+            dates = {i for i, n in enumerate(names) if schema is not None and n in schema and schema[n].is_date()}
+            columnar = len(set(names)) == len(names) and all(
+                t in COLUMNAR or (t == "TIMESTAMP" and i in dates) for i, t in enumerate(types))
             with rows_built():
+                if columnar:
+                    arrays = cur.fetchnumpy()
+                    sums = {n: np.ma.filled(arrays[n], 0).sum().item() for n in names if n in totals}
+                    cols = [[] if n in totals else (arrays[n].astype("datetime64[D]") if t in ("DATE", "TIMESTAMP") else arrays[n]).tolist()
+                            for n, t in zip(names, types)]
+                    return names, cols, sums
                 data = cur.fetchall()
         finally:
             cur.close()
-        dates = [i for i, n in enumerate(names) if schema is not None and n in schema and schema[n].is_date()]
-        # a column holds one type (NULLs apart), so its first value says whether it needs converting
-        dates = [i for i in dates if isinstance(next((r[i] for r in data if r[i] is not None), None), dt.datetime)]
-        if not dates:
-            return names, data
         with rows_built():
-            cols = list(zip(*data))
+            cols = [list(c) for c in zip(*data)] if data else [[] for _ in names]
+            sums = {n: sum(filter(None, cols[i])) for i, n in enumerate(names) if n in totals}
             for i in dates:
-                cols[i] = tuple(v.date() if isinstance(v, dt.datetime) else v for v in cols[i])
-            return names, list(zip(*cols))
+                cols[i] = [v.date() if isinstance(v, dt.datetime) else v for v in cols[i]]
+            return names, [[] if n in totals else c for n, c in zip(names, cols)], sums
+
+
+# DuckDB types whose NumPy arrays give, value for value, what DuckDB's own rows give (NULLs are masked and come back None)
+COLUMNAR = frozenset({"BOOLEAN", "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "DOUBLE", "VARCHAR", "DATE"})
+
+
+@functools.lru_cache(maxsize=512)
+def row_maker(names: tuple[str, ...]):
+    """A function of one list per column giving the rows as dicts, written out as a comprehension of dict
+    displays (``lambda _c0, _c1: [{'month': _0, 'n': _1} for _0, _1 in zip(_c0, _c1)]``): it builds rows in
+    under half the time of ``dict(zip(names, row))``. The names are written as Python string literals (``repr``)."""
+    cols = ", ".join(f"_c{i}" for i in range(len(names)))
+    values = ", ".join(f"_{i}" for i in range(len(names)))
+    body = ", ".join(f"{n!r}: _{i}" for i, n in enumerate(names))
+    if not names:
+        return lambda: []
+    if len(names) == 1:
+        return eval(f"lambda _c0: [{{{body}}} for _0 in _c0]")  # the text is built here, of literals
+    return eval(f"lambda {cols}: [{{{body}}} for {values} in zip({cols})]")  # the text is built here, of literals
 
 
 def compile_sql(expr, dialect: str) -> str:

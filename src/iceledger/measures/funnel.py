@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import ibis
 
-from iceledger.measures.count import engine_for
+from iceledger.measures.count import QUALITY, engine_for
 from iceledger.measures.engine import Engine
 from iceledger.measures.events import build_frame, lift_group_expr
 from iceledger.measures.ref_tables import NotAvailable
@@ -74,11 +74,22 @@ def _plan(eng: Engine, spec: FunnelSpec) -> tuple:
     removal_frames = _stage(eng, ("removals",), spec, notes)
     custody = _events(custody_frames) if _reach(custody_frames, spaces, "custody", notes) else None
     removals = _events(removal_frames) if custody is not None and _reach(removal_frames, spaces, "removal", notes) else None
-    d = det.events.mutate(_lift=lift_group_expr(det.events.detainer_lift_reason))
+    # one pass, as a count: every detainer the release rule selected, the funnel's counts taken over those the
+    # duplicate and overlap rules keep and, beside them, the rules' own counts (QUALITY)
+    overlap, dup = bool(det.selection.exclusions), not spec.count_duplicates  # else the flag is always false
+
+    def kept(t):
+        return (~t._overlap & ~t._dup) if overlap and dup else ~t._overlap if overlap else ~t._dup if dup else None
+
+    def where(t, cond=None):
+        k = kept(t)
+        return cond if k is None else k if cond is None else k & cond
+
+    d = det.flagged.mutate(_lift=lift_group_expr(det.flagged.detainer_lift_reason))
     who = ["id_namespace", "is_synthetic", "person_id"]
     if custody is not None:
         # custody depends only on (person, prepare date): look it up once per distinct pair
-        keys = d.filter(d.person_id.notnull()).select(*who, "_date").distinct()
+        keys = d.filter(where(d, d.person_id.notnull())).select(*who, "_date").distinct()
         j = keys.join(custody, [keys.id_namespace == custody._ns, keys.is_synthetic == custody._syn,
                                 keys.person_id == custody._pid, custody._when >= keys._date,
                                 custody._when <= keys._date + ibis.interval(days=spec.within_days)])
@@ -94,26 +105,43 @@ def _plan(eng: Engine, spec: FunnelSpec) -> tuple:
                      _removed=(d._last_removal >= d._custody).fill_null(False))
     else:
         d = d.mutate(_removed=ibis.literal(False))
+
+    def count(cond=None):
+        w = where(d, cond)
+        return d.count() if w is None else d.count(where=w)
+
     aggs = dict(
-        lodged=d.count(), declined=d.count(where=d._lift == "declined"),
-        booked_into_detention=d.count(where=d._lift == "booked_into_detention"),
-        lift_other=d.count(where=d._lift == "other"), lift_missing=d.count(where=d._lift == "missing"),
-        in_custody=d.count(where=d._custody.notnull()),
-        median_days_to_custody=d._custody.delta(d._date, unit="day").median(),
-        removed=d.count(where=d._removed), **event_aggregates(d, det, spec.by, rows=False))
+        lodged=count(), declined=count(d._lift == "declined"),
+        booked_into_detention=count(d._lift == "booked_into_detention"),
+        lift_other=count(d._lift == "other"), lift_missing=count(d._lift == "missing"),
+        in_custody=count(d._custody.notnull()),
+        median_days_to_custody=_median_days(d, kept(d)),
+        removed=count(d._removed), **event_aggregates(d, det, spec.by, rows=False, where=kept(d)))
+    aggs.update({QUALITY + k: v for k, v in quality_aggregates(d).items()
+                 if (overlap or k != "overlap_left_out") and (dup or k != "duplicates_left_out")})
     expr = d.group_by(spec.by).aggregate(**aggs) if spec.by else d.aggregate(**aggs)
-    qual_expr = det.flagged.aggregate(**quality_aggregates(det.flagged))
-    eng.sql(expr), eng.sql(qual_expr)
-    return det, custody_frames, removal_frames, custody, removals, expr, qual_expr, notes
+    eng.sql(expr)
+    return det, custody_frames, removal_frames, custody, removals, expr, notes
+
+
+def _median_days(d, kept):
+    """Median days from preparation to custody of the detainers kept: their days beside NULL for the others,
+    which a median skips (Spark cannot take a median with a filter)."""
+    days = d._custody.delta(d._date, unit="day")
+    return (days if kept is None else ibis.ifelse(kept, days, ibis.null("int64"))).median()
 
 
 def run_funnel(eng: Engine, spec: FunnelSpec) -> MeasureResult:
-    det, custody_frames, removal_frames, custody, removals, expr, qual_expr, plan_notes = eng.memo(
+    det, custody_frames, removal_frames, custody, removals, expr, plan_notes = eng.memo(
         ("funnel", spec.model_dump_json()), lambda: _plan(eng, spec))
     notes = list(plan_notes)
     rows = eng.rows(expr)
-    quality = summarise_quality(rows, eng.rows(qual_expr)[0], det, spec.by, spec.count_duplicates, spec.synthetic,
-                                rows_column="lodged")
+    qual = {"rows_read": 0, "duplicates_flagged": 0, "duplicates_left_out": 0, "overlap_left_out": 0}
+    for k in [c for c in expr.columns if c.startswith(QUALITY)]:
+        qual[k.removeprefix(QUALITY)] = sum(r.pop(k) or 0 for r in rows)
+    if spec.by:  # a group all of whose detainers the rules left out (run by hand, the query gives it with lodged 0)
+        rows = [r for r in rows if r["lodged"]]
+    quality = summarise_quality(rows, qual, det, spec.by, spec.count_duplicates, spec.synthetic, rows_column="lodged")
     for r in rows:
         if custody is None:
             r.update(in_custody=None, median_days_to_custody=None)
@@ -128,7 +156,7 @@ def run_funnel(eng: Engine, spec: FunnelSpec) -> MeasureResult:
     from iceledger.measures.derive import sort_rows
 
     rows = sort_rows(rows, spec.by)
-    sql = [{"purpose": "funnel", "sql": eng.sql(expr)}, {"purpose": "quality", "sql": eng.sql(qual_expr)}]
+    sql = [{"purpose": "funnel", "sql": eng.sql(expr)}]
     prov = build_provenance(eng, [det, *custody_frames, *removal_frames], sql, quality, notes,
                             {"within_days": spec.within_days,
                              "rules": {"custody": "ICE arrest or detention book-in of the same person (same namespace) "

@@ -100,18 +100,23 @@ def event_aggregates(t, frame: Frame, dims: list[str], *, rows: bool = True, peo
 
 def summarise_quality(rows: list[dict], qual: dict, frame: Frame, dims: list[str], count_duplicates: bool,
                       synthetic_mode: str, *, rows_column: str = "n", sums: dict | None = None) -> dict:
-    """``sums``: event counts already summed over ``rows`` (and not in them), by key."""
+    """``sums``: event counts already summed over ``rows`` (and not in them), by key; ``_counted`` among them
+    is the rows counted (else each row's ``_rows``, or its ``rows_column``, summed here)."""
     def take(key):
         if sums is not None and key in sums:
             return sums[key] if rows else None
         return sum(r.pop(key) or 0 for r in rows) if rows and key in rows[0] else None
 
-    counts = [r.get("_rows", r.get(rows_column)) or 0 for r in rows]
-    counted = sum(counts)
+    if sums is not None and "_counted" in sums:
+        counts = None
+        counted = sums["_counted"]
+    else:
+        counts = [r.get("_rows", r.get(rows_column)) or 0 for r in rows]
+        counted = sum(counts)
     take("_rows")
     no_aor = take("_no_aor")
     if no_aor is None:
-        no_aor = sum(n for n, r in zip(counts, rows) if r.get("aor_code", "?") is None) if "aor_code" in dims else 0
+        no_aor = sum(n for n, r in zip(counts or [], rows) if r.get("aor_code", "?") is None) if "aor_code" in dims else 0
     synth = take("_synthetic")
     if synth is None:
         synth = counted if frame.selection.is_synthetic else 0
