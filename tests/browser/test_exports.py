@@ -44,7 +44,7 @@ def test_an_svg_says_what_it_is(watched, tmp_path, lang):
     text = svg_text(target)
     for line in LINES[lang]:
         assert line in text, line
-    assert re.search(r"(October|octubre) 2011", text)  # the period is the months drawn
+    assert re.search(r"(October|octubre de) 2011", text)  # the period is the months drawn, as each language writes a month
     assert watched.problems == []
 
 
