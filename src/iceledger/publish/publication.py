@@ -94,7 +94,10 @@ class _Gate:
         self.pool = worker_pool(n) if threshold >= 1 and n > 1 else None
 
     def submit(self, lat, m, cubes: dict) -> tuple:
-        keys = {fy: cells.cell_keys(lat, m, fy, c) for fy, c in cubes.items()} if self.threshold else {}
+        """Each cube of ``m`` to the gate. Returns what ``result`` takes, and each cube's cells described (their rows
+        to be, cells.describe_cube) with their keys across publications (none without a threshold)."""
+        described = {fy: cells.describe_cube(lat, m, fy, c) for fy, c in cubes.items()}
+        keys = {fy: cells.cell_keys(lat, m, fy, c, described[fy]) for fy, c in cubes.items()} if self.threshold else {}
         pending: dict[int, object] = {}  # a Suppression, or its Future from the pool
         for fy in sorted(cubes, key=lambda fy: -len(cubes[fy].values)):
             earlier = self.history.earlier(cell_key("cube", m.name, fy), cubes[fy], keys[fy], self.threshold) if keys else None
@@ -105,7 +108,7 @@ class _Gate:
                 pending[fy] = suppress(cube, self.threshold)
             else:
                 pending[fy] = self.pool.submit(suppress, cube, self.threshold)
-        return m, cubes, keys, pending
+        return (m, cubes, keys, pending), described, keys
 
     def result(self, submitted: tuple) -> dict:
         m, cubes, keys, pending = submitted
@@ -171,6 +174,7 @@ def publish(settings: Settings, *, threshold: int | None = None, exact: bool = F
         gate = _Gate(threshold, history)
         try:
             counted = []
+            rows_of: dict[str, list[dict]] = {}
             for m in lat.measures.values():
                 progress("step", name=f"publish: count {m.name}")
                 plan, found = plan_series(engine, m)
@@ -184,26 +188,41 @@ def publish(settings: Settings, *, threshold: int | None = None, exact: bool = F
                     report.extend(counts.findings)
                     notes += [f.message for f in counts.findings if f.severity != "info" or f.code == "family_coarsened"]
                     counted.append((m, synthetic, years, counts, gate.submit(lat, m, counts.cubes)))
-            rows_of: dict[str, list[dict]] = {}
-            for m, synthetic, years, counts, pending in counted:
+            # While the workers search: the tables that do not depend on the cells the gate withholds (the counts
+            # they show go to the history in the order they always did, below).
+            windows, window_sources = window_rows(engine, ledger, threshold, history)  # publish/windows.py (web, API)
+            progress("step", name="publish: compare releases")
+            compared_shown: dict[str, int] = {}
+            compared, compared_cells, compared_audit = comparison_rows(engine, threshold, history,
+                                                                       compared_shown)  # publish/comparisons.py
+            release_shown: dict[str, int] = {}
+            release_tables = release_table_rows(ledger, threshold, history, release_shown)
+            evidence = aor_evidence_rows(ledger, threshold, history, ValueLists(engine))  # publish/aor_evidence.py
+            for i, (m, synthetic, years, counts, (pending, described, keys)) in enumerate(counted):
                 progress("step", name=f"publish: suppress {m.name}")
                 outcome = gate.result(pending)
-                rows = [r for fy, cube in counts.cubes.items()
-                        for r in cells.rows_for_cube(lat, m, fy, cube, outcome[fy], synthetic, threshold)
-                        if in_scope(lat, r, years[fy].aor_codes)]
-                shown.update((cells.row_key(r), r["event_count"]) for r in rows if not r["is_suppressed"])
+                rows = []
+                for fy, cube in counts.cubes.items():
+                    key = keys.get(fy)
+                    for cell, r in zip(cube.values, cells.rows_for_cube(lat, m, fy, cube, outcome[fy], synthetic,
+                                                                        threshold, described[fy])):
+                        if in_scope(lat, r, years[fy].aor_codes):
+                            rows.append(r)
+                            if not r["is_suppressed"]:
+                                shown[key[cell] if key else cells.row_key(r)] = r["event_count"]
                 published_cells += [r for r in rows if r["time_grain"] == "month"]
-                rows_of.setdefault(m.name, []).extend(rows)
+                measure_rows = rows_of.setdefault(m.name, [])
+                measure_rows.extend(rows)
                 lattice_rows += cells.lattice_rows(m, rows, synthetic)
                 sources.append(cells.source_row(m.name, counts))
                 series += [years[fy].row() for fy in sorted(counts.cubes)]
                 if any(o.fallback for o in outcome.values()):
                     report.add(Finding("warning", "cube_fully_withheld", f"{m.name}: in some fiscal years no protecting "
                                        "pattern was found and every non-zero cell was withheld"))
-            for name, rows in rows_of.items():  # a measure's two series in one audit
-                _insert(con, "out_tabulations", rows)
-                audit += cells.audit_rows(name, rows)
-                has_synthetic |= any(r["is_synthetic"] for r in rows)
+                if i + 1 == len(counted) or counted[i + 1][0].name != m.name:  # a measure's two series in one audit
+                    _insert(con, "out_tabulations", measure_rows)
+                    audit += cells.audit_rows(m.name, measure_rows)
+                    has_synthetic |= any(r["is_synthetic"] for r in measure_rows)
         finally:
             gate.close()
         _insert(con, "out_suppression_audit", audit)
@@ -217,20 +236,19 @@ def publish(settings: Settings, *, threshold: int | None = None, exact: bool = F
         registries = sorted(n for n, t in public_tables().items() if t.kind == "registry" and n in in_ledger)
         for name in registries:  # the allow-list: declared public, declared columns only
             _copy_from_ledger(ledger, con, name, name, list(table(name).columns))
-        windows, window_sources = window_rows(engine, ledger, threshold, history)  # publish/windows.py (web, API)
         _insert(con, "out_operation_windows", windows)
         _insert(con, "out_window_sources", window_sources)
         shown.update((window_key(r), r["event_count"]) for r in windows if not r["is_suppressed"])
+        progress("step", name="publish: check claims")
         claims, claim_note, claim_counts = gate_claims(engine, threshold, history=history,
                                                        cells=PublishedCells(published_cells))
         shown.update(claim_counts)
-        progress("step", name="publish: compare releases")
-        compared, compared_cells, compared_audit = comparison_rows(engine, threshold, history, shown)  # publish/comparisons.py
+        shown.update(compared_shown)
         _insert(con, "out_release_comparisons", compared)
         _insert(con, "out_release_comparison_cells", compared_cells)
         _insert(con, "out_suppression_audit", compared_audit)
-        _insert(con, "out_release_tables", release_table_rows(ledger, threshold, history, shown))
-        evidence = aor_evidence_rows(ledger, threshold, history, ValueLists(engine))  # publish/aor_evidence.py
+        shown.update(release_shown)
+        _insert(con, "out_release_tables", release_tables)
         _insert(con, "out_aor_evidence", evidence)
         shown.update((aor_evidence_key(r), r["records_count"]) for r in evidence if not r["is_suppressed"])
         _insert(con, "out_claim_results", claims)
