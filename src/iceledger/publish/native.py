@@ -44,14 +44,17 @@ def built(here: Path = HERE) -> list[Path]:
 
 
 def usable(here: Path = HERE) -> bool:
-    """Whether the compiled modules in ``here`` were built, by this Python, from the sources now beside them."""
+    """Whether the compiled modules in ``here`` were built, by this Python, from the sources now beside them, and
+    their shared library is beside the package, on the import path."""
     if os.environ.get(PURE) == "1" or not built(here):
         return False
     try:
         record = json.loads((here / RECORD).read_text())
     except (OSError, ValueError):
         return False
+    library, root = record.get("library"), here.parent.parent  # the modules import it by its top-level name
     return (record.get("python") == sys.implementation.cache_tag
+            and bool(library) and (root / library).exists() and str(root) in {str(Path(p).resolve()) for p in sys.path if p}
             and all(record.get(name) == _digest(here / f"{name}.py") for name in MODULES))
 
 

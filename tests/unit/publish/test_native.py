@@ -19,20 +19,26 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def _fake_build(here: Path) -> None:
-    """Sources, files named as compiled modules, and the record of a build from those sources."""
+    """Sources, files named as compiled modules and their library, and the record of a build from those sources."""
     suffix = importlib.machinery.EXTENSION_SUFFIXES[0]
+    here.mkdir(parents=True, exist_ok=True)
     for name in native.MODULES:
         (here / f"{name}.py").write_text(f"# {name}\n")
         (here / f"{name}{suffix}").write_bytes(b"")
-    record = {"python": sys.implementation.cache_tag, "library": None,
+    (here.parent.parent / f"abc__mypyc{suffix}").write_bytes(b"")
+    record = {"python": sys.implementation.cache_tag, "library": f"abc__mypyc{suffix}",
               **{name: native._digest(here / f"{name}.py") for name in native.MODULES}}
     (here / native.RECORD).write_text(json.dumps(record))
 
 
 def test_compiled_modules_are_used_only_while_they_match_their_sources(tmp_path, monkeypatch):
     monkeypatch.delenv(native.PURE, raising=False)
+    root, tmp_path = tmp_path, tmp_path / "iceledger" / "publish"
+    tmp_path.mkdir(parents=True)
     assert not native.usable(tmp_path)  # nothing built
     _fake_build(tmp_path)
+    assert not native.usable(tmp_path)  # the library is not on the import path
+    monkeypatch.syspath_prepend(str(root))
     assert native.usable(tmp_path)
     monkeypatch.setenv(native.PURE, "1")
     assert not native.usable(tmp_path)
