@@ -6,13 +6,22 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 HOME_DIR ?= var
 
-.PHONY: demo test lint bench docs translations clean
+.PHONY: demo test lint bench docs translations clean native native-clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(MAKE) native
 	touch $(STAMP)
+
+# The gate's search compiled with mypyc (src/iceledger/publish/native.py): used only while it matches its sources;
+# without a C compiler the build fails and the sources are used, so the install goes on.
+native:
+	-$(BIN)/python -c "import sys; from iceledger.publish import native; sys.exit(native.main(['build']))"
+
+native-clean:
+	$(BIN)/python -c "from iceledger.publish import native; native.main(['clean'])"
 
 demo: $(STAMP)
 	$(BIN)/iceledger demo --home $(HOME_DIR)

@@ -3,7 +3,8 @@
 Counts the lattice once (through the measures layer, as `iceledger publish` does), then suppresses
 every cube of every measure twice, side by side, in the same pool of worker processes (one per
 core): with the gate of this checkout, and with the baseline gate read from git at ``--baseline``
-(default: the last commit before the integer-coded search). It checks that both withhold the same
+(default: the last commit before the integer-coded search; its search modules too, from their sources, never this
+checkout's compiled search: publish/native.py). It checks that both withhold the same
 cells, and prints seconds and the ratio. Then it times `publish()` end to end.
 
     python bench/publish.py                        # builds the demo (scale 1, SYNTHETIC) in bench/out
@@ -44,14 +45,24 @@ def this_gate(cube, threshold: int) -> tuple[set, set]:
     return out.primary, out.withheld
 
 
+GATE_MODULES = ("cube_index", "patterns", "suppress")  # the search, as the baseline revision had it (when it had them)
+
+
 def baseline_gate(cube, threshold: int) -> tuple[set, set]:
-    """The baseline gate, loaded from git in each worker (once): (primary, withheld)."""
+    """The baseline gate, loaded from git in each worker (once), from its sources (never this checkout's compiled
+    search, publish/native.py): (primary, withheld)."""
     if "fn" not in _baseline:
-        text = subprocess.run(["git", "-C", str(ROOT), "show", f"{_baseline_rev()}:src/iceledger/publish/suppress.py"],
-                              capture_output=True, text=True, check=True).stdout
-        mod = sys.modules["baseline_suppress"] = types.ModuleType("baseline_suppress")
-        exec(compile(text, "baseline_suppress.py", "exec"), mod.__dict__)
-        _baseline["fn"] = mod.suppress
+        for name in GATE_MODULES:  # each imports the ones before it under its baseline name
+            shown = subprocess.run(["git", "-C", str(ROOT), "show", f"{_baseline_rev()}:src/iceledger/publish/{name}.py"],
+                                   capture_output=True, text=True)
+            if shown.returncode:
+                continue  # the revision predates this module
+            text = shown.stdout
+            for other in GATE_MODULES:
+                text = text.replace(f"from iceledger.publish.{other} import", f"from baseline_{other} import")
+            mod = sys.modules[f"baseline_{name}"] = types.ModuleType(f"baseline_{name}")
+            exec(compile(text, f"baseline_{name}.py", "exec"), mod.__dict__)
+        _baseline["fn"] = sys.modules["baseline_suppress"].suppress
     out = _baseline["fn"](cube, threshold)
     return out.primary, out.withheld
 

@@ -64,3 +64,33 @@ def test_pool_workers_die_with_a_killed_publish(published, tmp_path):
     for p in alive:  # do not leave them behind when the test fails
         p.kill()
     assert not alive, f"{len(alive)} pool workers outlived their parent: {[p.pid for p in alive]}"
+
+
+def test_a_failure_beside_the_gate_is_raised_as_by_a_publication_in_one_process(published, tmp_path, monkeypatch):
+    """The tables that do not wait for the gate (and the claims' checks) are computed in a worker; when that
+    fails, the publication computes them itself, so the error raised is the one it always raised (an
+    IceledgerError does not come back whole from a worker), and the public database is not replaced."""
+    from iceledger.errors import BuildError
+    from iceledger.publish import publication
+
+    home = copy_home(published, tmp_path / "h")
+    before = (home.home / "public.duckdb").read_bytes()
+    tried = tmp_path / "tried"
+
+    def broken(engine, paths=None):
+        with tried.open("a") as f:
+            f.write(f"{os.getpid()}\n")
+        raise BuildError("claims_broken", "the claims could not be checked", fix="a fix")
+
+    monkeypatch.setattr(publication, "checked_claims", broken)
+    try:
+        publish(home)
+    except BuildError as exc:
+        assert exc.code == "claims_broken" and exc.fix == "a fix"
+    else:
+        raise AssertionError("the publication went through")
+    pids = {int(p) for p in tried.read_text().split()}
+    assert os.getpid() in pids  # raised here, by the publishing process
+    if publication.workers() > 1:
+        assert len(pids) == 2  # after the worker had tried
+    assert (home.home / "public.duckdb").read_bytes() == before

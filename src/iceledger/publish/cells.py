@@ -70,17 +70,25 @@ def row_key(row: dict) -> str:
                     row["place_parent_code"], row["category_1_value"], row["category_2_value"])
 
 
-def cell_keys(lat: Lattice, m: MeasureLattice, fy: int, cube: Cube) -> dict:
+def describe_cube(lat: Lattice, m: MeasureLattice, fy: int, cube: Cube) -> dict:
+    """``describe_cell`` of every cell of ``cube``, in the cube's order: worked out once per publication, for the
+    cells' keys (``cell_keys``) and then their rows (``rows_for_cube``)."""
     describe = _describer(lat, m, fy)
-    return {cell: row_key(describe(cell)) for cell in cube.values}
+    return {cell: describe(cell) for cell in cube.values}
+
+
+def cell_keys(lat: Lattice, m: MeasureLattice, fy: int, cube: Cube, described: dict | None = None) -> dict:
+    described = describe_cube(lat, m, fy, cube) if described is None else described
+    return {cell: row_key(d) for cell, d in described.items()}
 
 
 def rows_for_cube(lat: Lattice, m: MeasureLattice, fy: int, cube: Cube, outcome: Suppression, synthetic: bool,
-                  threshold: int = 0) -> list[dict]:
-    """One row per cell of ``cube`` (the true counts). A primary cell of ``outcome`` that is not itself small
-    was withheld because it changed by little since it was last shown (history.py): ``withheld_changed``."""
+                  threshold: int = 0, described: dict | None = None) -> list[dict]:
+    """One row per cell of ``cube`` (the true counts), in the cube's order. A primary cell of ``outcome`` that is
+    not itself small was withheld because it changed by little since it was last shown (history.py):
+    ``withheld_changed``. ``described``: ``describe_cube``'s output, used as the rows (so not to be used again)."""
     withheld, primary = outcome.withheld, outcome.primary
-    describe = _describer(lat, m, fy)
+    describe = _describer(lat, m, fy) if described is None else described.__getitem__
     rows = []
     for cell, value in cube.values.items():
         row = describe(cell)

@@ -203,15 +203,23 @@ def gate_result(data: dict, threshold: int, lists: ValueLists | None = None, his
     return out, True, shown
 
 
+def checked_claims(engine, paths=None) -> list[tuple[str, dict]]:
+    """The claims checked on ``engine``, as (claim id, result as a dict): what ``gate_claims`` gates. It does not
+    depend on the publication's cells, so a publication computes it while the gate searches."""
+    return [(res.claim_id, res.to_dict()) for res in check_claims(paths, engine=engine)]
+
+
 def gate_claims(engine, threshold: int, paths=None, history: History | None = None,
-                cells: PublishedCells | None = None) -> tuple[list[dict], str | None, dict]:
+                cells: PublishedCells | None = None,
+                checked: list[tuple[str, dict]] | None = None) -> tuple[list[dict], str | None, dict]:
     """(rows for out_claim_results, a note when there are none to give, the counts they show). ``cells``: this
-    publication's cells, so that no claim shows a sum of withheld ones."""
+    publication's cells, so that no claim shows a sum of withheld ones. ``checked``: ``checked_claims``, when
+    already computed."""
     rows, shown = [], {}
     lists = ValueLists(engine)
     specs = {lc.claim.id: lc.claim.measure.records.spec for lc in load_claims(paths) if lc.claim.measure.records}
-    for res in check_claims(paths, engine=engine):
-        data, hidden, counts = gate_result(res.to_dict(), threshold, lists, history, specs.get(res.claim_id), cells)
+    for claim_id, result in checked_claims(engine, paths) if checked is None else checked:
+        data, hidden, counts = gate_result(result, threshold, lists, history, specs.get(claim_id), cells)
         shown.update(counts)
         rows.append({"claim_id": data.get("claim_id"), "claim_statement": data.get("statement"),
                      "claim_verdict": data.get("verdict"), "computed_value": data.get("computed_value"),

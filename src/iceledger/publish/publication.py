@@ -20,7 +20,7 @@ from iceledger.metadata import create_table_sql, public_tables, quote, table, ta
 from iceledger.pipeline.ledger import code_version, connect, open_ledger, remove_stale_copies
 from iceledger.publish import cells
 from iceledger.publish.aor_evidence import aor_evidence_key, aor_evidence_rows
-from iceledger.publish.claim_gate import PublishedCells, gate_claims
+from iceledger.publish.claim_gate import PublishedCells, checked_claims, gate_claims
 from iceledger.publish.codes import ValueLists
 from iceledger.publish.comparisons import comparison_rows, release_table_rows
 from iceledger.publish.history import History, cell_key
@@ -82,7 +82,8 @@ def worker_pool(n: int) -> ProcessPoolExecutor:
 
 class _Gate:
     """Suppression of every cube, in worker processes (one per core) while the next measure is counted;
-    in this process when there is one core or nothing to withhold. Biggest cubes go first.
+    in this process when there is one core or nothing to withhold. Biggest cubes go first. The first job of the
+    workers is the tables that do not wait for the gate (``_side_tables``).
 
     Over time (history.py): a cube whose counts have not changed since the last publication keeps its
     decision and is not searched; the others are searched through their effective values."""
@@ -94,7 +95,10 @@ class _Gate:
         self.pool = worker_pool(n) if threshold >= 1 and n > 1 else None
 
     def submit(self, lat, m, cubes: dict) -> tuple:
-        keys = {fy: cells.cell_keys(lat, m, fy, c) for fy, c in cubes.items()} if self.threshold else {}
+        """Each cube of ``m`` to the gate. Returns what ``result`` takes, and each cube's cells described (their rows
+        to be, cells.describe_cube) with their keys across publications (none without a threshold)."""
+        described = {fy: cells.describe_cube(lat, m, fy, c) for fy, c in cubes.items()}
+        keys = {fy: cells.cell_keys(lat, m, fy, c, described[fy]) for fy, c in cubes.items()} if self.threshold else {}
         pending: dict[int, object] = {}  # a Suppression, or its Future from the pool
         for fy in sorted(cubes, key=lambda fy: -len(cubes[fy].values)):
             earlier = self.history.earlier(cell_key("cube", m.name, fy), cubes[fy], keys[fy], self.threshold) if keys else None
@@ -105,7 +109,7 @@ class _Gate:
                 pending[fy] = suppress(cube, self.threshold)
             else:
                 pending[fy] = self.pool.submit(suppress, cube, self.threshold)
-        return m, cubes, keys, pending
+        return (m, cubes, keys, pending), described, keys
 
     def result(self, submitted: tuple) -> dict:
         m, cubes, keys, pending = submitted
@@ -141,6 +145,35 @@ def _copy_from_ledger(ledger, con, source: str, target: str, columns: list[str])
     return data.num_rows
 
 
+def _side_tables_on(engine, ledger, threshold: int, history: History) -> dict:
+    """The tables that do not depend on the cells the gate withholds: operation windows, release comparisons,
+    release tables, AOR evidence; with the counts they show (for the history) and the history's new decisions."""
+    windows, window_sources = window_rows(engine, ledger, threshold, history)  # publish/windows.py (web, API)
+    compared_shown: dict[str, int] = {}
+    compared, compared_cells, compared_audit = comparison_rows(engine, threshold, history, compared_shown)  # comparisons.py
+    release_shown: dict[str, int] = {}
+    release_tables = release_table_rows(ledger, threshold, history, release_shown)
+    evidence = aor_evidence_rows(ledger, threshold, history, ValueLists(engine))  # publish/aor_evidence.py
+    return {"claims": checked_claims(engine), "windows": windows, "window_sources": window_sources, "compared": compared, "compared_cells": compared_cells,
+            "compared_audit": compared_audit, "compared_shown": compared_shown, "release_tables": release_tables,
+            "release_shown": release_shown, "evidence": evidence, "pending": history.pending}
+
+
+def _side_tables(settings: Settings, threshold: int, history: History) -> dict | None:
+    """``_side_tables_on`` in a worker process, on a connection of its own to the ledger (read only). None when it
+    fails: the publication then computes them itself, so that an error is raised as it always was."""
+    from iceledger.measures.engine import duckdb_engine
+
+    try:
+        ledger = open_ledger(settings)
+        try:
+            return _side_tables_on(duckdb_engine(ledger, where=str(settings.ledger_path)), ledger, threshold, history)
+        finally:
+            ledger.close()
+    except Exception:  # noqa: BLE001 - computed again, and raised, in the publishing process
+        return None
+
+
 def publish(settings: Settings, *, threshold: int | None = None, exact: bool = False, out: Path | None = None,
             max_small_share: float | None = None, progress=lambda *a, **k: None) -> Report:
     """Write the public database (or, with ``exact``, the local analyst database). Returns a report.
@@ -150,8 +183,16 @@ def publish(settings: Settings, *, threshold: int | None = None, exact: bool = F
     out = out or (settings.home / "analyst.duckdb" if exact else settings.public_path)
     lat = load_lattice()
     report = Report(f"iceledger publish → {out.name}")
-    ledger = open_ledger(settings)
     history = History.none() if exact else History.load(settings.home)
+    # The workers start (are forked) before this process opens the ledger, so that no database of it is open in
+    # them; one of them computes the tables that do not wait for the gate, on a read-only connection of its own.
+    gate = _Gate(threshold, history)
+    side = gate.pool.submit(_side_tables, settings, threshold, history) if gate.pool is not None else None
+    try:
+        ledger = open_ledger(settings)
+    except BaseException:
+        gate.close()
+        raise
     shown: dict[str, int] = {}  # the counts this publication shows, for the history once it is written
     published_cells: list[dict] = []  # month cells, so that no claim repeats a sum of withheld ones
     for target in {out, settings.public_path, settings.home / "analyst.duckdb"}:
@@ -168,9 +209,9 @@ def publish(settings: Settings, *, threshold: int | None = None, exact: bool = F
             if t.kind == "public":
                 con.execute(create_table_sql(t))
         has_synthetic, notes, audit, lattice_rows, sources, series = False, [], [], [], [], []
-        gate = _Gate(threshold, history)
         try:
             counted = []
+            rows_of: dict[str, list[dict]] = {}
             for m in lat.measures.values():
                 progress("step", name=f"publish: count {m.name}")
                 plan, found = plan_series(engine, m)
@@ -184,26 +225,42 @@ def publish(settings: Settings, *, threshold: int | None = None, exact: bool = F
                     report.extend(counts.findings)
                     notes += [f.message for f in counts.findings if f.severity != "info" or f.code == "family_coarsened"]
                     counted.append((m, synthetic, years, counts, gate.submit(lat, m, counts.cubes)))
-            rows_of: dict[str, list[dict]] = {}
-            for m, synthetic, years, counts, pending in counted:
+            if side is None:  # no workers: here, while nothing else runs (the counts they show go to the history
+                progress("step", name="publish: compare releases")  # in the order they always did, below)
+                tables_aside = _side_tables_on(engine, ledger, threshold, history)
+            for i, (m, synthetic, years, counts, (pending, described, keys)) in enumerate(counted):
                 progress("step", name=f"publish: suppress {m.name}")
                 outcome = gate.result(pending)
-                rows = [r for fy, cube in counts.cubes.items()
-                        for r in cells.rows_for_cube(lat, m, fy, cube, outcome[fy], synthetic, threshold)
-                        if in_scope(lat, r, years[fy].aor_codes)]
-                shown.update((cells.row_key(r), r["event_count"]) for r in rows if not r["is_suppressed"])
+                rows = []
+                for fy, cube in counts.cubes.items():
+                    key = keys.get(fy)
+                    for cell, r in zip(cube.values, cells.rows_for_cube(lat, m, fy, cube, outcome[fy], synthetic,
+                                                                        threshold, described[fy])):
+                        if in_scope(lat, r, years[fy].aor_codes):
+                            rows.append(r)
+                            if not r["is_suppressed"]:
+                                shown[key[cell] if key else cells.row_key(r)] = r["event_count"]
                 published_cells += [r for r in rows if r["time_grain"] == "month"]
-                rows_of.setdefault(m.name, []).extend(rows)
+                measure_rows = rows_of.setdefault(m.name, [])
+                measure_rows.extend(rows)
                 lattice_rows += cells.lattice_rows(m, rows, synthetic)
                 sources.append(cells.source_row(m.name, counts))
                 series += [years[fy].row() for fy in sorted(counts.cubes)]
                 if any(o.fallback for o in outcome.values()):
                     report.add(Finding("warning", "cube_fully_withheld", f"{m.name}: in some fiscal years no protecting "
                                        "pattern was found and every non-zero cell was withheld"))
-            for name, rows in rows_of.items():  # a measure's two series in one audit
-                _insert(con, "out_tabulations", rows)
-                audit += cells.audit_rows(name, rows)
-                has_synthetic |= any(r["is_synthetic"] for r in rows)
+                if i + 1 == len(counted) or counted[i + 1][0].name != m.name:  # a measure's two series in one audit
+                    _insert(con, "out_tabulations", measure_rows)
+                    audit += cells.audit_rows(m.name, measure_rows)
+                    has_synthetic |= any(r["is_synthetic"] for r in measure_rows)
+            if side is not None:
+                progress("step", name="publish: compare releases")
+                aside = side.result()
+                if aside is None:  # the worker failed: here, to raise what it met
+                    tables_aside = _side_tables_on(engine, ledger, threshold, history)
+                else:
+                    tables_aside = aside
+                    history.pending.update(aside["pending"])  # the comparisons' decisions (history.py)
         finally:
             gate.close()
         _insert(con, "out_suppression_audit", audit)
@@ -217,22 +274,22 @@ def publish(settings: Settings, *, threshold: int | None = None, exact: bool = F
         registries = sorted(n for n, t in public_tables().items() if t.kind == "registry" and n in in_ledger)
         for name in registries:  # the allow-list: declared public, declared columns only
             _copy_from_ledger(ledger, con, name, name, list(table(name).columns))
-        windows, window_sources = window_rows(engine, ledger, threshold, history)  # publish/windows.py (web, API)
-        _insert(con, "out_operation_windows", windows)
-        _insert(con, "out_window_sources", window_sources)
-        shown.update((window_key(r), r["event_count"]) for r in windows if not r["is_suppressed"])
+        _insert(con, "out_operation_windows", tables_aside["windows"])
+        _insert(con, "out_window_sources", tables_aside["window_sources"])
+        shown.update((window_key(r), r["event_count"]) for r in tables_aside["windows"] if not r["is_suppressed"])
+        progress("step", name="publish: check claims")
         claims, claim_note, claim_counts = gate_claims(engine, threshold, history=history,
-                                                       cells=PublishedCells(published_cells))
+                                                       cells=PublishedCells(published_cells),
+                                                       checked=tables_aside["claims"])
         shown.update(claim_counts)
-        progress("step", name="publish: compare releases")
-        compared, compared_cells, compared_audit = comparison_rows(engine, threshold, history, shown)  # publish/comparisons.py
-        _insert(con, "out_release_comparisons", compared)
-        _insert(con, "out_release_comparison_cells", compared_cells)
-        _insert(con, "out_suppression_audit", compared_audit)
-        _insert(con, "out_release_tables", release_table_rows(ledger, threshold, history, shown))
-        evidence = aor_evidence_rows(ledger, threshold, history, ValueLists(engine))  # publish/aor_evidence.py
-        _insert(con, "out_aor_evidence", evidence)
-        shown.update((aor_evidence_key(r), r["records_count"]) for r in evidence if not r["is_suppressed"])
+        shown.update(tables_aside["compared_shown"])
+        _insert(con, "out_release_comparisons", tables_aside["compared"])
+        _insert(con, "out_release_comparison_cells", tables_aside["compared_cells"])
+        _insert(con, "out_suppression_audit", tables_aside["compared_audit"])
+        shown.update(tables_aside["release_shown"])
+        _insert(con, "out_release_tables", tables_aside["release_tables"])
+        _insert(con, "out_aor_evidence", tables_aside["evidence"])
+        shown.update((aor_evidence_key(r), r["records_count"]) for r in tables_aside["evidence"] if not r["is_suppressed"])
         _insert(con, "out_claim_results", claims)
         if claim_note:
             notes.append(claim_note)
@@ -258,6 +315,7 @@ def publish(settings: Settings, *, threshold: int | None = None, exact: bool = F
         raise
     finally:
         ledger.close()
+        gate.close()
     report.summary = {"path": str(out), "threshold": threshold, "exact": exact, "synthetic": has_synthetic,
                       "registries": registries, "claims": len(claims), "notes": notes,
                       "cells": {r["cell_status"]: 0 for r in audit}}
