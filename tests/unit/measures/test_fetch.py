@@ -5,6 +5,7 @@ column the expression types as a date holding dates. Checked against DuckDB's fe
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import duckdb
 import ibis
@@ -87,7 +88,7 @@ def test_wide_sums_and_decimals_are_read_row_by_row_exactly():
     expr = t.aggregate(s=t.x.sum(), m=t.m.max())
     names, cols, sums = eng.columns(expr, totals=["s"])
     assert sums == {"s": 18014398509481986}  # exact: 2 * (2**53 + 1)
-    assert eng.rows(expr) == [{"s": 18014398509481986, "m": __import__("decimal").Decimal("1.10")}]
+    assert eng.rows(expr) == [{"s": 18014398509481986, "m": Decimal("1.10")}]
 
 
 @settings(max_examples=50, deadline=None)
